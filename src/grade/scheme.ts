@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { EXIT, SheetgenError, type Diagnostic } from '../diagnostics.js';
+import { EXIT, SheetgenError, formatPath, type Diagnostic } from '../diagnostics.js';
 import type { SchemeInfo } from '../model/types.js';
 import { compare, parseDecimal, type Decimal } from './decimal.js';
 // Static JSON imports: esbuild inlines them, so the built-in schemes and the scheme schema need
@@ -139,7 +139,12 @@ function schemaValidator(): ValidateFunction {
 }
 
 function describeAjvError(e: ErrorObject): string {
-  const where = e.instancePath === '' ? '(root)' : e.instancePath.slice(1).replaceAll('/', '.');
+  // JSON Pointer → the same bands[0].min form the other checks and formatPath use.
+  const segments = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg.replaceAll('~1', '/').replaceAll('~0', '~')));
+  const where = formatPath(segments);
   if (e.keyword === 'additionalProperties') {
     return `${where}: unknown property "${String((e.params as { additionalProperty?: unknown }).additionalProperty)}"`;
   }
