@@ -1,0 +1,39 @@
+//! What every command shares: the global options, the output streams, and printing diagnostics.
+
+import type { Command } from 'commander';
+import { langFromEnv, type Diagnostic, type Lang } from '../diagnostics.js';
+import { formatDiagnostic, formatSummary } from './report.js';
+
+export interface GlobalOptions {
+  lang: Lang;
+  color: boolean;
+}
+
+/** The global options as set on the root program (after `--lang`). */
+export function globals(cmd: Command): GlobalOptions {
+  const root = cmd.parent ?? cmd;
+  const o = root.opts<{ lang?: Lang; color?: boolean }>();
+  const color = o.color !== false && process.stderr.isTTY === true && !process.env.NO_COLOR;
+  return { lang: o.lang ?? langFromEnv(), color };
+}
+
+export const out = (s: string): void => {
+  process.stdout.write(`${s}\n`);
+};
+export const err = (s: string): void => {
+  process.stderr.write(`${s}\n`);
+};
+
+/** Prints a file's diagnostics on stderr, each with its code frame. */
+export function printDiagnostics(diags: readonly Diagnostic[], text: string | undefined, g: GlobalOptions): void {
+  for (const d of diags) err(formatDiagnostic(d, text, { color: g.color, lang: g.lang }));
+  if (diags.length > 0) err(formatSummary(diags, g.lang));
+}
+
+/** The exit code the commands ask for; the highest wins (1 invalid input beats 0). */
+export const exit = {
+  code: 0,
+  raise(code: number): void {
+    if (code > this.code) this.code = code;
+  },
+};

@@ -1,0 +1,29 @@
+//! `sheetgen validate FILE...`: every problem of every file, or "ok" per file.
+
+import type { Command } from 'commander';
+import { EXIT, hasErrors } from '../diagnostics.js';
+import { loadSheet } from '../core/load.js';
+import { gradeLoaded } from '../core/grade.js';
+import { t } from '../messages.js';
+import { exit, globals, out, printDiagnostics } from './io.js';
+
+export function register(program: Command): void {
+  program
+    .command('validate')
+    .description('check sheet files against the format and the sheet rules; print every problem with file:line:col')
+    .argument('<files...>', 'sheet YAML files')
+    .option('--scheme <name|file>', 'grading scheme to check overrides against (asahi, five-level or a JSON file)')
+    .addHelpText('after', '\nExample:\n  $ sheetgen validate examples/asahi-2020-09.yaml\n  examples/asahi-2020-09.yaml: ok')
+    .action(async (files: string[], opts: { scheme?: string }, cmd: Command) => {
+      const g = globals(cmd);
+      let failed = false;
+      for (const file of files) {
+        // Grading is part of validation: an override grade must exist in the scheme.
+        const loaded = gradeLoaded(await loadSheet(file, g.lang), { lang: g.lang, ...(opts.scheme ? { scheme: opts.scheme } : {}) });
+        printDiagnostics(loaded.diagnostics, loaded.text, g);
+        if (hasErrors(loaded.diagnostics)) failed = true;
+        else out(`${file}: ${t(g.lang, 'ok')}`);
+      }
+      exit.raise(failed ? EXIT.invalid : EXIT.ok);
+    });
+}

@@ -1,0 +1,144 @@
+//! Building one sheet: load, validate, grade, check the font, lay out, render, and write the PDF
+//! atomically (temp file then rename), never over the input and never leaving a partial file.
+
+import { lstat, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { EXIT, SheetgenError, hasErrors, type Diagnostic, type Lang } from '../diagnostics.js';
+import { layoutSheet, missingGlyphs } from '../layout/index.js';
+import { fiscalYearHeader } from '../layout/format.js';
+import type { GradedSheet } from '../model/types.js';
+import { t } from '../messages.js';
+import { loadFonts, type FontSet } from '../render/fonts.js';
+import { renderPdf, type PdfMeta } from '../render/pdf.js';
+import { place } from '../validate/index.js';
+import { gradeLoaded, type GradedOutcome, type GradeOptions } from './grade.js';
+import { loadSheet, type LoadedSheet } from './load.js';
+
+export interface BuildOptions extends GradeOptions {
+  /** Output file, or a directory to write `<fiscal year>-<measure>.pdf` into; default: next to the input. */
+  out?: string;
+  /** User fonts (TTF/OTF) replacing the bundled BIZ UDPGothic. */
+  font?: string;
+  boldFont?: string;
+  /** Seconds since 1970 for the PDF's dates (reproducible builds); default SOURCE_DATE_EPOCH, then the sheet. */
+  sourceDateEpoch?: number;
+}
+
+export interface BuildOutcome extends GradedOutcome {
+  /** The PDF written, when the build succeeded. */
+  output?: string;
+  bytes?: number;
+}
+
+/** `2020-09.pdf`: the file name a sheet's PDF gets from its data (digits only: nothing can escape the folder). */
+export function outputName(sheet: { fiscalYear: number; measure: { number: number } }): string {
+  return `${sheet.fiscalYear}-${String(sheet.measure.number).padStart(2, '0')}.pdf`;
+}
+
+/** The date written into the PDF: fixed by the input so that the same input gives the same bytes. */
+export function pdfDate(graded: GradedSheet, epoch?: number): Date {
+  if (epoch !== undefined && Number.isFinite(epoch)) return new Date(epoch * 1000);
+  if (graded.sheet.asOf) return new Date(`${graded.sheet.asOf}T00:00:00Z`);
+  // The end of the evaluated fiscal year (31 March of the next calendar year).
+  return new Date(Date.UTC(graded.sheet.fiscalYear + 1, 2, 31));
+}
+
+export function pdfMeta(graded: GradedSheet, epoch?: number): PdfMeta {
+  const s = graded.sheet;
+  const year = `${fiscalYearHeader(s.fiscalYear, true)}${s.stage}`;
+  return {
+    title: `重点施策マネジメントシート ${year} 重点施策${s.measure.number} ${s.measure.title}`,
+    author: [s.municipality, s.leadDivision].filter(Boolean).join(' '),
+    subject: `${s.municipality} 基本目標${s.basicGoal} 重点施策${s.measure.number} ${s.measure.title}（${year}）`,
+    creationDate: pdfDate(graded, epoch),
+    lang: 'ja-JP',
+  };
+}
+
+function envEpoch(): number | undefined {
+  const v = process.env.SOURCE_DATE_EPOCH;
+  if (v === undefined || v === '' || !/^\d+$/.test(v)) return undefined;
+  return Number(v);
+}
+
+/** Where the PDF goes: -o FILE, -o DIR (existing, or ending in a slash), or next to the input. */
+export async function resolveOutput(input: string, graded: GradedSheet, out: string | undefined): Promise<string> {
+  if (out === undefined) return join(dirname(input), `${basename(input, extname(input))}.pdf`);
+  const isDir = /[\\/]$/.test(out) || (await stat(out).then((s) => s.isDirectory(), () => false));
+  return isDir ? join(out, outputName(graded.sheet)) : out;
+}
+
+/**
+ * Writes bytes to `target` through a temp file in the same folder and a rename, so that a reader
+ * never sees a half-written PDF and a failed write leaves nothing behind. Refuses to write over
+ * the input, a directory or a symbolic link.
+ */
+export async function writeAtomic(target: string, bytes: Uint8Array, protect: readonly string[], lang: Lang): Promise<void> {
+  const abs = resolve(target);
+  if (protect.some((p) => resolve(p) === abs)) throw new SheetgenError(t(lang, 'outIsInput', { file: target }), { exitCode: EXIT.usage });
+  const existing = await lstat(abs).catch(() => undefined);
+  if (existing?.isSymbolicLink()) throw new SheetgenError(t(lang, 'outIsSymlink', { file: target }), { exitCode: EXIT.usage });
+  if (existing?.isDirectory()) throw new SheetgenError(t(lang, 'outIsDirectory', { file: target }), { exitCode: EXIT.usage });
+  await mkdir(dirname(abs), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+    throw new SheetgenError(t(lang, 'cannotWrite', { file: target, reason: e.code ?? e.message }), { exitCode: EXIT.invalid });
+  });
+  const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}.${Math.floor(Math.random() * 1e9).toString(36)}.tmp`);
+  try {
+    await writeFile(tmp, bytes, { flag: 'wx' });
+    await rename(tmp, abs);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new SheetgenError(t(lang, 'cannotWrite', { file: target, reason: code === 'ENOSPC' ? t(lang, 'diskFull') : code ?? (e as Error).message }), { exitCode: EXIT.invalid });
+  }
+}
+
+/** Lays out and renders a graded sheet; diagnostics carry file:line of the fields they name. */
+export async function renderGraded(
+  outcome: GradedOutcome & { graded: GradedSheet },
+  fonts: FontSet,
+  opts: Pick<BuildOptions, 'lang' | 'sourceDateEpoch'>,
+): Promise<{ pdf?: Uint8Array; diagnostics: Diagnostic[] }> {
+  const { graded, parsed } = outcome;
+  const locateDiag = (d: Diagnostic): Diagnostic => (d.path && parsed ? { ...place(parsed, { path: d.path, atKey: false, code: d.code, message: d.message, ...(d.hint ? { hint: d.hint } : {}) }, d.severity) } : { ...d, file: outcome.file });
+  const missing = missingGlyphs(graded, fonts);
+  if (missing.length > 0) {
+    const byPath = new Map<string, { chars: Set<string>; path: Diagnostic['path'] }>();
+    for (const m of missing) {
+      const key = JSON.stringify(m.path);
+      const entry = byPath.get(key) ?? { chars: new Set<string>(), path: m.path };
+      entry.chars.add(m.char);
+      byPath.set(key, entry);
+    }
+    const diagnostics = [...byPath.values()].map((e) =>
+      locateDiag({
+        severity: 'error', code: 'font.missing-glyph', path: e.path ?? [],
+        message: t(opts.lang, 'missingGlyphs', { chars: [...e.chars].map((c) => `${c} (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`).join(', ') }),
+        hint: t(opts.lang, 'missingGlyphsHint'),
+      }),
+    );
+    return { diagnostics };
+  }
+  const layout = layoutSheet(graded, fonts, { lang: opts.lang });
+  const pdf = await renderPdf(layout.pages, fonts, pdfMeta(graded, opts.sourceDateEpoch ?? envEpoch()));
+  return { pdf, diagnostics: layout.warnings.map(locateDiag) };
+}
+
+/** Builds the PDF of a loaded sheet (see buildFile); exported for batch workers that load differently. */
+export async function buildLoaded(loaded: LoadedSheet, opts: BuildOptions): Promise<BuildOutcome> {
+  const outcome = gradeLoaded(loaded, opts);
+  if (!outcome.graded || hasErrors(outcome.diagnostics)) return outcome;
+  const graded = outcome.graded;
+  const fonts = loadFonts({ ...(opts.font ? { regular: opts.font } : {}), ...(opts.boldFont ? { bold: opts.boldFont } : {}) });
+  const rendered = await renderGraded({ ...outcome, graded }, fonts, opts);
+  const diagnostics = [...outcome.diagnostics, ...rendered.diagnostics];
+  if (!rendered.pdf || hasErrors(diagnostics)) return { ...outcome, diagnostics };
+  const output = await resolveOutput(loaded.file, graded, opts.out);
+  await writeAtomic(output, rendered.pdf, [loaded.file], opts.lang);
+  return { ...outcome, diagnostics, output, bytes: rendered.pdf.length };
+}
+
+/** Loads, validates, grades and renders one sheet file to PDF. */
+export async function buildFile(file: string, opts: BuildOptions): Promise<BuildOutcome> {
+  return buildLoaded(await loadSheet(file, opts.lang), opts);
+}
