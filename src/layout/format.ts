@@ -1,0 +1,114 @@
+//! How the sheet writes years and numbers: 和暦 (令和/平成), 元年, ▲ for negatives, thousands separators.
+//! Pure string functions; the layout calls them, tests pin them in a table.
+
+import type { Measured } from '../model/types.js';
+
+/** 令和 begins on 2019-05-01; everything before (back to 1989-01-08) is 平成. */
+const REIWA_START = '2019-05-01';
+const HEISEI_START = '1989-01-08';
+
+export interface EraYear {
+  era: '令和' | '平成' | '昭和';
+  year: number;
+}
+
+/** Era of a fiscal year: the era in force when the year starts (FY2019 starts 2019-04-01 but is counted 令和1, as the sheet does). */
+export function fiscalEra(fy: number): EraYear {
+  if (fy >= 2019) return { era: '令和', year: fy - 2018 };
+  if (fy >= 1989) return { era: '平成', year: fy - 1988 };
+  return { era: '昭和', year: fy - 1925 };
+}
+
+/** Era of a calendar year: 2019 is written 元年 (the new era is the one people use for that year). */
+export function calendarEra(year: number): EraYear {
+  return fiscalEra(year);
+}
+
+/** Era of an ISO date (YYYY-MM-DD), exact to the day. */
+export function dateEra(iso: string): EraYear & { month: number; day: number } {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!m) throw new Error(`not an ISO date: ${iso}`);
+  const y = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const key = iso.slice(0, 10);
+  if (key >= REIWA_START) return { era: '令和', year: y - 2018, month, day };
+  if (key >= HEISEI_START) return { era: '平成', year: y - 1988, month, day };
+  return { era: '昭和', year: y - 1925, month, day };
+}
+
+/** 1 → 元 (notes and dates), others as digits. */
+function gan(n: number): string {
+  return n === 1 ? '元' : String(n);
+}
+
+/** Column header of a fiscal year: 令和1年度 (with the era) or 2年度 (without). Headers write 1, not 元. */
+export function fiscalYearHeader(fy: number, withEra: boolean): string {
+  const e = fiscalEra(fy);
+  return `${withEra ? e.era : ''}${e.year}年度`;
+}
+
+/** Short fiscal year without era: 4年度 (used in headings like ④4年度施策の方針). */
+export function fiscalYearShort(fy: number): string {
+  return `${fiscalEra(fy).year}年度`;
+}
+
+/** Period note in brackets: fiscal （30年度）, calendar （30年）; 令和1 → （元年度）/（元年）. */
+export function periodNote(year: number, calendar: boolean): string {
+  const e = calendar ? calendarEra(year) : fiscalEra(year);
+  return `（${gan(e.year)}年${calendar ? '' : '度'}）`;
+}
+
+/** An ISO date in 和暦: 令和3年5月31日, 令和元年5月1日, 平成31年4月30日. */
+export function formatDate(iso: string): string {
+  const e = dateEra(iso);
+  return `${e.era}${gan(e.year)}年${e.month}月${e.day}日`;
+}
+
+/** The as-of line: a date, or the blank form 令和　年　月　日時点. */
+export function asOfLine(iso: string | null): string {
+  return iso ? `${formatDate(iso)}時点` : '令和　年　月　日時点';
+}
+
+/** ▲ for negatives, thousands separators on the integer part, decimals as the number carries them. */
+export function formatNumber(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const neg = n < 0;
+  const abs = Math.abs(n);
+  // String() gives the shortest round-trip form (42.5, not 42.500000001); avoid exponent notation.
+  let s = abs >= 1e21 || (abs !== 0 && abs < 1e-6) ? abs.toFixed(6).replace(/\.?0+$/, '') : String(abs);
+  const dot = s.indexOf('.');
+  const int = dot < 0 ? s : s.slice(0, dot);
+  const frac = dot < 0 ? '' : s.slice(dot);
+  s = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + frac;
+  return (neg ? '▲' : '') + s;
+}
+
+/** A money cell (千円): the number alone, "-" when absent. */
+export function formatMoney(n: number | undefined): string {
+  return n === undefined ? '-' : formatNumber(n);
+}
+
+/**
+ * An indicator value as two lines: "114件" and the bracketed period note when the value's period
+ * is not the column's (or is a calendar year in a fiscal column). `columnYear` is undefined for
+ * baselines, which always show their period when they have one.
+ */
+export function formatMeasured(m: Measured, unit: string, columnYear?: number): { value: string; note: string } {
+  const value = formatNumber(m.value) + unit;
+  let note = '';
+  const year = m.year ?? (m.calendar ? columnYear : undefined);
+  if (year !== undefined && (columnYear === undefined || year !== columnYear || m.calendar)) {
+    note = periodNote(year, m.calendar);
+  }
+  if (m.note) note += `（${m.note}）`;
+  return { value, note };
+}
+
+/** Circled number for committee entries: ①–⑳ U+2460.., ㉑–㉟ U+3251.., ㊱–㊿ U+32B1..; past 50 （51）. */
+export function circled(n: number): string {
+  if (n >= 1 && n <= 20) return String.fromCodePoint(0x2460 + n - 1);
+  if (n >= 21 && n <= 35) return String.fromCodePoint(0x3251 + n - 21);
+  if (n >= 36 && n <= 50) return String.fromCodePoint(0x32b1 + n - 36);
+  return `（${n}）`;
+}

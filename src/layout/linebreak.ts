@@ -1,0 +1,126 @@
+//! Japanese line breaking (禁則処理) over per-character widths: greedy fill, no line starts with
+//! closing punctuation or small kana, none ends with an opening bracket, ASCII words stay whole.
+
+import type { GlyphMetrics } from './metrics.js';
+
+/** Characters that must not start a line (行頭禁則). */
+const NO_START = new Set(
+  [
+    ...'、。，．,.)）]］｝}〕〉》」』】〙〗〟’”｠»',
+    ...'・：；:;!！?？‐゠–〜～ー々ゝゞヽヾ',
+    ...'ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ',
+    ...'%％‰℃',
+  ],
+);
+/** Characters that must not end a line (行末禁則). */
+const NO_END = new Set([...'(（[［{｛〔〈《「『【〘〖〝‘“｟«']);
+
+export interface BrokenLine {
+  text: string;
+  /** Offsets into the source string: the line is source.slice(start, end) minus trailing spaces. */
+  start: number;
+  end: number;
+  width: number;
+}
+
+interface Unit {
+  start: number;
+  end: number;
+  w: number;
+  space: boolean;
+  first: string;
+  last: string;
+}
+
+// ASCII words and numbers (500,000 / (1) / 10% / https://…) stay together; spaces are their own units.
+const UNIT_RE = /[\x21-\x7E]+|[ \t]+|[\s\S]/gu;
+
+function unitsOf(text: string, from: number, to: number, maxWidth: number, size: number, m: GlyphMetrics): Unit[] {
+  const out: Unit[] = [];
+  const scale = size / 1000;
+  UNIT_RE.lastIndex = from;
+  const para = text.slice(0, to);
+  let match: RegExpExecArray | null;
+  while ((match = UNIT_RE.exec(para)) !== null) {
+    const s = match[0];
+    const start = match.index;
+    let w = 0;
+    const chars = [...s];
+    const widths = chars.map((c) => m.advance(c.codePointAt(0)!) * scale);
+    for (const cw of widths) w += cw;
+    const space = s[0] === ' ' || s[0] === '\t';
+    if (w > maxWidth && chars.length > 1 && !space) {
+      // A word wider than the line is broken between characters rather than overflowing the box.
+      let off = start;
+      chars.forEach((c, i) => {
+        out.push({ start: off, end: off + c.length, w: widths[i]!, space: false, first: c, last: c });
+        off += c.length;
+      });
+    } else {
+      out.push({ start, end: start + s.length, w, space, first: chars[0]!, last: chars[chars.length - 1]! });
+    }
+  }
+  return out;
+}
+
+/** Break `text` (paragraphs separated by \n) into lines no wider than `maxWidth` at `size`. */
+export function breakLines(text: string, maxWidth: number, size: number, m: GlyphMetrics): BrokenLine[] {
+  const lines: BrokenLine[] = [];
+  let paraStart = 0;
+  while (paraStart <= text.length) {
+    let paraEnd = text.indexOf('\n', paraStart);
+    if (paraEnd < 0) paraEnd = text.length;
+    breakParagraph(text, paraStart, paraEnd, maxWidth, size, m, lines);
+    paraStart = paraEnd + 1;
+  }
+  return lines;
+}
+
+function breakParagraph(
+  text: string,
+  from: number,
+  to: number,
+  maxWidth: number,
+  size: number,
+  m: GlyphMetrics,
+  out: BrokenLine[],
+): void {
+  const units = unitsOf(text, from, to, maxWidth, size, m);
+  if (units.length === 0) {
+    out.push({ text: '', start: from, end: to, width: 0 });
+    return;
+  }
+  const eps = 1e-6;
+  let i = 0;
+  while (i < units.length) {
+    // Leading spaces of a wrapped line are dropped (not of the paragraph's first line: indentation).
+    if (out.length > 0 && i > 0) while (i < units.length && units[i]!.space) i++;
+    if (i >= units.length) break;
+    let j = i;
+    let w = 0;
+    while (j < units.length && (j === i || w + units[j]!.w <= maxWidth + eps)) {
+      w += units[j]!.w;
+      j++;
+    }
+    if (j < units.length) {
+      // Break before units[j]; pull units back to the next line while the break violates 禁則
+      // (bounded, so a run of closing punctuation cannot empty the line).
+      let k = j;
+      while (k - 1 > i && k > j - 4 && (NO_START.has(units[k]!.first) || NO_END.has(units[k - 1]!.last))) k--;
+      if (NO_START.has(units[k]!.first) || NO_END.has(units[k - 1]!.last)) k = j; // no legal point nearby: keep greedy
+      j = k;
+    }
+    pushLine(text, units, i, j, out);
+    i = j;
+  }
+}
+
+function pushLine(text: string, units: Unit[], i: number, j: number, out: BrokenLine[]): void {
+  let e = j;
+  while (e > i + 1 && units[e - 1]!.space) e--;
+  let w = 0;
+  for (let k = i; k < e; k++) w += units[k]!.w;
+  const start = units[i]!.start;
+  const end = units[j - 1]!.end;
+  out.push({ text: text.slice(start, units[e - 1]!.end), start, end, width: w });
+}

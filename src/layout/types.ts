@@ -1,0 +1,38 @@
+//! The layout's output: pages of positioned boxes as plain serializable data (points, top-left origin).
+//! Nothing here knows about PDF; the renderer turns these into drawing operators and tags.
+
+export type FontKey = 'regular' | 'bold';
+
+/** One line of text; `y` is the baseline. `vertical` asks for vertical glyph forms (one character per run). */
+export interface TextRun {
+  text: string;
+  x: number;
+  y: number;
+  size: number;
+  font: FontKey;
+  vertical?: boolean;
+}
+
+export type Shape =
+  | { kind: 'line'; x1: number; y1: number; x2: number; y2: number; width: number }
+  | { kind: 'rect'; x: number; y: number; w: number; h: number; stroke?: number; fill?: string };
+
+/** Structure tags used; they become the tagged PDF's structure elements. */
+export type GroupTag = 'Sect' | 'Table' | 'TR' | 'Div' | 'L' | 'LI';
+export type TextTag = 'H1' | 'H2' | 'H3' | 'P' | 'TH' | 'TD' | 'Lbl' | 'LBody' | 'Note' | 'Span';
+
+export type LayoutNode =
+  | { type: 'group'; tag: GroupTag; children: LayoutNode[] }
+  | { type: 'text'; tag: TextTag; runs: TextRun[] }
+  /** Rules and fills: decoration, drawn as artifacts (not read aloud, not extracted as text). */
+  | { type: 'art'; shapes: Shape[] };
+
+export interface Page {
+  width: number;
+  height: number;
+  /** In reading order: the renderer draws them in this order. */
+  nodes: LayoutNode[];
+}
+
+/** A4 landscape in points. */
+export const A4_LANDSCAPE = { width: 841.89, height: 595.28 } as const;
