@@ -52,7 +52,15 @@ export function parseSheetText(file: string, text: string, lang: Lang): ParsedSh
 
   for (const e of doc.errors) {
     const [start, end] = e.pos;
-    diagnostics.push({ severity: 'error', code: `yaml.${e.code.toLowerCase()}`, file, ...at(start, end), message: yamlMessage(lang, e.code, e.message, text.slice(start, end)) });
+    const opened = unclosedAt(text, start, e.message);
+    if (opened !== undefined) {
+      // An unclosed quote or bracket is reported where it was opened, not where the parser gave up.
+      const ch = text[opened] ?? '';
+      diagnostics.push({ severity: 'error', code: `yaml.unclosed`, file, ...at(opened, opened + 1), message: t(lang, 'unclosed', { char: ch, close: CLOSERS[ch] ?? ch }) });
+      continue;
+    }
+    const source = e.code === 'DUPLICATE_KEY' ? (/^[^:\n]*/.exec(text.slice(start))?.[0] ?? '') : text.slice(start, end);
+    diagnostics.push({ severity: 'error', code: `yaml.${e.code.toLowerCase()}`, file, ...at(start, end), message: yamlMessage(lang, e.code, e.message, source) });
   }
   for (const w of doc.warnings) {
     const [start, end] = w.pos;
@@ -103,6 +111,20 @@ function tooDeep(root: Node, max: number): Node | null {
     }
   }
   return null;
+}
+
+const CLOSERS: Record<string, string> = { '"': '"', "'": "'", '[': ']', '{': '}' };
+
+/** Offset of the quote or bracket an "unclosed" parse error is about, or undefined for other errors. */
+function unclosedAt(text: string, pos: number, message: string): number | undefined {
+  let open: string | undefined;
+  if (/Missing closing "quote/.test(message)) open = '"';
+  else if (/Missing closing 'quote/.test(message)) open = "'";
+  else if (/end with a \]/.test(message)) open = '[';
+  else if (/end with a \}/.test(message)) open = '{';
+  if (!open) return undefined;
+  const at = text.lastIndexOf(open, Math.max(0, pos - 1));
+  return at >= 0 ? at : undefined;
 }
 
 /** A clerk-readable message for a yaml error code, falling back to the library's English text. */

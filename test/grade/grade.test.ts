@@ -43,7 +43,7 @@ function indicator(spec: Spec): Indicator {
 const asahi = loadScheme('asahi');
 const five = loadScheme('five-level');
 const NO = '―'; // asahi's 評価不能 (U+2015, as printed in the seed's legend)
-const NO5 = '−'; // five-level's 評価不能 (U+2212)
+const NO5 = '―'; // five-level's 評価不能 (U+2015, as on the city's legend)
 
 const increase: Spec['target'] = { label: '増加', metWhen: { op: 'above', value: 0 } };
 

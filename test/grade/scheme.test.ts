@@ -67,10 +67,10 @@ describe('built-in schemes', () => {
     });
   });
 
-  it('five-level has S A B C −', () => {
+  it('five-level has S A B C ―', () => {
     const five = loadScheme('five-level');
-    expect(schemeInfo(five).legend.map((e) => e.grade)).toEqual(['S', 'A', 'B', 'C', '−']);
-    expect(five.noData).toBe('−');
+    expect(schemeInfo(five).legend.map((e) => e.grade)).toEqual(['S', 'A', 'B', 'C', '―']);
+    expect(five.noData).toBe('―');
   });
 
   it('schemeInfo copies, so a caller cannot change the scheme', () => {
