@@ -32,8 +32,8 @@ interface Unit {
   last: string;
 }
 
-// ASCII words and numbers (500,000 / (1) / 10% / https://…) stay together; spaces are their own units.
-const UNIT_RE = /[\x21-\x7E]+|[ \t]+|[\s\S]/gu;
+// ASCII words and numbers (500,000 / (1) / 10% / https://…) and full-width ones (ＫＰＩ) stay together; spaces are their own units.
+const UNIT_RE = /[\x21-\x7E]+|[Ａ-Ｚａ-ｚ０-９]+|[ \t]+|[\s\S]/gu;
 
 function unitsOf(text: string, from: number, to: number, maxWidth: number, size: number, m: GlyphMetrics): Unit[] {
   const out: Unit[] = [];

@@ -4,6 +4,7 @@ declare module 'fontkit' {
   export interface Glyph {
     id: number;
     advanceWidth: number;
+    codePoints: number[];
   }
   export interface Font {
     postscriptName: string;
@@ -12,6 +13,7 @@ declare module 'fontkit' {
     ascent: number;
     descent: number;
     glyphForCodePoint(codePoint: number): Glyph;
+    getGlyph(id: number, codePoints?: number[]): Glyph | null;
     hasGlyphForCodePoint(codePoint: number): boolean;
     layout(text: string, features?: string[]): unknown;
   }

@@ -4,7 +4,7 @@
 /// <reference types="pdfkit" />
 import { createRequire } from 'node:module';
 import type { LayoutNode, Page, Shape, TextRun } from '../layout/types.js';
-import type { FontSet } from './fonts.js';
+import type { FontFace, FontSet, GlyphPosition, GlyphRun } from './fonts.js';
 
 export interface PdfMeta {
   title: string;
@@ -63,7 +63,7 @@ export async function renderPdf(pages: Page[], fonts: FontSet, meta: PdfMeta): P
     doc.on('error', reject);
   });
 
-  const state: DrawState = { font: '', size: 0 };
+  const state: DrawState = { font: '', size: 0, fonts };
   for (const page of pages) {
     doc.addPage({ size: [page.width, page.height], margin: 0 });
     for (const node of page.nodes) drawNode(doc, node, null, state);
@@ -77,6 +77,34 @@ export async function renderPdf(pages: Page[], fonts: FontSet, meta: PdfMeta): P
 interface DrawState {
   font: string;
   size: number;
+  fonts: FontSet;
+}
+
+const FAST = Symbol('sheetgen.fastLayout');
+interface EmbeddedFontLike {
+  layoutRun(text: string, features?: unknown): GlyphRun;
+  [FAST]?: true;
+}
+
+/**
+ * pdfkit shapes every distinct string with fontkit's full OpenType layout, per document. The sheet
+ * needs no shaping (no ligatures, no kerning in Japanese forms; vertical forms are asked for with
+ * features and still go through fontkit), so plain runs take the face's cached glyph per code
+ * point — the same advances the layout measured with.
+ */
+function fastLayout(doc: Doc, face: FontFace): void {
+  const f = (doc as unknown as { _font: EmbeddedFontLike })._font;
+  if (f[FAST]) return;
+  const shaped = f.layoutRun.bind(f);
+  f.layoutRun = (text, features) => {
+    if (!features) return face.run(text);
+    // Shaped runs (vertical labels: a few fixed characters) are kept per face across documents.
+    const key = `${String(features)}\u0000${text}`;
+    let run = face.shapedCache.get(key);
+    if (!run) face.shapedCache.set(key, (run = shaped(text, features)));
+    return run;
+  };
+  f[FAST] = true;
 }
 
 function attach(doc: Doc, el: StructEl, parent: StructEl | null): void {
@@ -110,21 +138,59 @@ function drawNode(doc: Doc, node: LayoutNode, parent: StructEl | null, state: Dr
   }
 }
 
+interface PdfFontLike extends EmbeddedFontLike {
+  id: string;
+  ref(): unknown;
+  encode(text: string, features?: unknown): [string[], GlyphPosition[]];
+}
+
+interface DocInternals {
+  _font: PdfFontLike;
+  page: { height: number; fonts: Record<string, unknown> };
+}
+
+const num = (v: number): string => String(Math.round(v * 100) / 100);
+
+/**
+ * A text node's runs as one BT…ET block: pdfkit's text() wraps every line in its own q/cm/BT/ET
+ * and measures it twice; writing the operators here halves the content stream and the time, and
+ * still goes through pdfkit's font (subset, widths, ToUnicode) via its encode().
+ */
 function drawRuns(doc: Doc, runs: TextRun[], state: DrawState): void {
+  const d = doc as unknown as DocInternals;
+  const h = d.page.height;
+  let ops = `q 1 0 0 -1 0 ${num(h)} cm BT`;
+  let size = -1;
+  let fontId = '';
   for (const r of runs) {
     if (state.font !== r.font) {
       doc.font(r.font);
+      fastLayout(doc, state.fonts[r.font]);
       state.font = r.font;
     }
-    if (state.size !== r.size) {
-      doc.fontSize(r.size);
-      state.size = r.size;
+    const font = d._font;
+    if (d.page.fonts[font.id] == null) d.page.fonts[font.id] = font.ref();
+    if (font.id !== fontId || r.size !== size) {
+      ops += ` /${font.id} ${num(r.size)} Tf`;
+      fontId = font.id;
+      size = r.size;
     }
-    const opts: PDFKit.Mixins.TextOptions = { lineBreak: false, baseline: 'alphabetic' };
-    // Vertical labels: one character per run with vertical glyph forms, or （）ー stay horizontal (PDFKIT-NOTES pitfall 3).
-    if (r.vertical) opts.features = ['vert'] as PDFKit.Mixins.TextOptions['features'];
-    doc.text(r.text, r.x, r.y, opts);
+    // Vertical labels: vertical glyph forms, or （）ー stay horizontal (PDFKIT-NOTES pitfall 3).
+    const [hex, positions] = font.encode(r.text, r.vertical ? ['vert'] : undefined);
+    ops += ` 1 0 0 1 ${num(r.x)} ${num(h - r.y)} Tm`;
+    const plain = positions.every((p) => !p.xOffset && !p.yOffset && p.xAdvance === p.advanceWidth);
+    if (plain) ops += ` <${hex.join('')}> Tj`;
+    else {
+      // Positioned glyphs (GPOS from a user font): one glyph at a time at its own offset.
+      let x = r.x;
+      const k = r.size / 1000;
+      positions.forEach((p, i) => {
+        ops += ` 1 0 0 1 ${num(x + p.xOffset * k)} ${num(h - r.y + p.yOffset * k)} Tm <${hex[i]}> Tj`;
+        x += p.xAdvance * k;
+      });
+    }
   }
+  doc.addContent(`${ops} ET Q`);
 }
 
 function drawShapes(doc: Doc, shapes: Shape[]): void {
