@@ -2,10 +2,12 @@
 // `sheetgen` start loads one module instead of hundreds (start-up time is a product target).
 import { build } from 'esbuild';
 import { existsSync, rmSync } from 'node:fs';
+import { generateValidator } from './gen-validator.mjs';
 
 const entries = { cli: 'src/cli/main.ts', worker: 'src/core/worker.ts' };
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, f]) => existsSync(f)));
 
+generateValidator();
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
   entryPoints,

@@ -2,29 +2,17 @@
 //! and turns ajv's errors into one clear diagnostic per problem: the deepest branch of a oneOf/anyOf
 //! that fits the value, the field's Japanese title, "did you mean" for misspelt keys, hints for numbers typed as text.
 
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import formatsPlugin from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import schema from '../../schemas/sheet.schema.json' with { type: 'json' };
 import type { Diagnostic, Lang } from '../diagnostics.js';
 import type { YamlPath } from '../model/types.js';
 import { t } from '../messages.js';
 import { numberHint } from './numbers.js';
+import precompiled from './sheet-validator.generated.js';
 
-type AddFormats = (ajv: Ajv, formats: string[]) => Ajv;
-
-let compiled: ValidateFunction | undefined;
-
-/** The compiled validator; compiled on first use and kept for the process (batch builds validate many files). */
+/** The schema compiled to code at build time (scripts/gen-validator.mjs): no compile cost at start-up. */
 function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    // ajv-formats is CommonJS with a default export; under NodeNext its callable sits on .default.
-    const mod = formatsPlugin as unknown as { default?: AddFormats } & AddFormats;
-    const addFormats: AddFormats = mod.default ?? mod;
-    addFormats(ajv, ['date']);
-    compiled = ajv.compile(schema);
-  }
-  return compiled;
+  return precompiled;
 }
 
 /** A schema problem before it is placed in the file: path, whether to point at the key, message, hint. */
@@ -97,7 +85,7 @@ function collapseCombinators(errors: ErrorObject[]): ErrorObject[] {
     const byBranch = new Map<number, ErrorObject[]>();
     const unattributed: ErrorObject[] = [];
     for (const e of inside) {
-      const idx = e.instancePath === c.instancePath ? branchSchemas.findIndex((ps) => ps.includes(e.parentSchema)) : -1;
+      const idx = e.instancePath === c.instancePath ? branchSchemas.findIndex((ps) => ps.some((b) => sameSchema(b, e.parentSchema))) : -1;
       if (idx < 0) {
         // Deeper errors from a nested definition belong to the branch that accepted the value's type.
         if (e.instancePath !== c.instancePath) unattributed.push(e);
@@ -137,6 +125,11 @@ function branchTypes(branch: unknown): string[] {
   }
   if (b.properties) return ['object'];
   return [];
+}
+
+/** The generated validator carries its own copy of the schema: compare schemas by content. */
+function sameSchema(a: unknown, b: unknown): boolean {
+  return a === b || (a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b));
 }
 
 /** A schema with its chain of $refs followed to the end. */
