@@ -1,0 +1,29 @@
+// Every message exists in both languages with the same placeholders.
+import { describe, expect, it } from 'vitest';
+import { t } from '../src/messages.js';
+import { readFileSync } from 'node:fs';
+
+const source = readFileSync(new URL('../src/messages.ts', import.meta.url), 'utf8');
+const table = (name: string): Map<string, string> => {
+  const start = source.indexOf(`const ${name}: Record<string, string> = {`);
+  const end = source.indexOf('\n};', start);
+  const body = source.slice(start, end);
+  return new Map([...body.matchAll(/^\s+'?([\w.]+)'?: '((?:[^'\\]|\\.)*)',$/gm)].map((m) => [m[1]!, m[2]!]));
+};
+
+describe('messages', () => {
+  const en = table('en');
+  const ja = table('ja');
+  it('has the same keys in English and Japanese', () => {
+    expect(en.size).toBeGreaterThan(50);
+    expect([...ja.keys()].sort()).toEqual([...en.keys()].sort());
+  });
+  it('uses the same placeholders in both languages', () => {
+    const ph = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const [k, v] of en) expect(ph(ja.get(k) ?? ''), k).toEqual(ph(v));
+  });
+  it('fills placeholders', () => {
+    expect(t('en', 'noSuchFile', { file: 'a.yaml' })).toBe('No such file: a.yaml');
+    expect(t('ja', 'noSuchFile', { file: 'a.yaml' })).toBe('ファイルがありません: a.yaml');
+  });
+});
