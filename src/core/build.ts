@@ -10,6 +10,7 @@ import type { GradedSheet } from '../model/types.js';
 import { t } from '../messages.js';
 import { loadFonts, type FontSet } from '../render/fonts.js';
 import { renderPdf, type PdfMeta } from '../render/pdf.js';
+import { locateWithin } from '../load/locate.js';
 import { place } from '../validate/index.js';
 import { gradeLoaded, type GradedOutcome, type GradeOptions } from './grade.js';
 import { loadSheet, type LoadedSheet } from './load.js';
@@ -110,13 +111,16 @@ export async function renderGraded(
       entry.chars.add(m.char);
       byPath.set(key, entry);
     }
-    const diagnostics = [...byPath.values()].map((e) =>
-      locateDiag({
+    const diagnostics = [...byPath.values()].map((e) => {
+      const d = locateDiag({
         severity: 'error', code: 'font.missing-glyph', path: e.path ?? [],
         message: t(opts.lang, 'missingGlyphs', { chars: [...e.chars].map((c) => `${c} (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`).join(', ') }),
         hint: t(opts.lang, 'missingGlyphsHint'),
-      }),
-    );
+      });
+      // Point at the first missing character itself, not at the start of a long block of text.
+      const exact = parsed && e.path ? locateWithin(parsed, e.path, [...e.chars][0] ?? '') : undefined;
+      return exact ? { ...d, ...exact } : d;
+    });
     return { diagnostics };
   }
   const layout = layoutSheet(graded, fonts, { lang: opts.lang });

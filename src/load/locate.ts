@@ -53,3 +53,16 @@ function keyMatches(key: unknown, seg: string | number): boolean {
   if (isScalar(key)) return String(key.value) === String(seg);
   return String(key) === String(seg);
 }
+
+/** Position of the first `needle` inside the source of the node at `path` (e.g. a character in a block of text). */
+export function locateWithin(parsed: Pick<ParsedSheet, 'doc' | 'lineCounter' | 'text'>, path: YamlPath, needle: string): Span | undefined {
+  const doc = parsed.doc;
+  const node = doc?.getIn(path.map((s) => (typeof s === 'string' && /^\d+$/.test(s) ? Number(s) : s)), true) as Node | undefined;
+  const range = isNode(node) ? node.range : undefined;
+  if (!range) return undefined;
+  const at = parsed.text.slice(range[0], range[1]).indexOf(needle);
+  if (at < 0) return undefined;
+  const p = parsed.lineCounter.linePos(range[0] + at);
+  const q = parsed.lineCounter.linePos(range[0] + at + needle.length);
+  return { line: p.line, column: p.col, endLine: q.line, endColumn: q.col };
+}
