@@ -3,7 +3,7 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
-import { EXIT, SheetgenError, langFromEnv } from '../diagnostics.js';
+import { EXIT, SheetgenError, langFromEnv, type Lang } from '../diagnostics.js';
 import { t } from '../messages.js';
 import { register as registerBuild } from './build.js';
 import { register as registerGrade } from './grade.js';
@@ -26,6 +26,13 @@ export function program(): Command {
   return p;
 }
 
+/** The message language for errors that escape a command: --lang when given, else the environment's. */
+function langOf(argv: readonly string[]): Lang {
+  const i = argv.indexOf('--lang');
+  const v = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--lang='))?.slice(7);
+  return v === 'ja' || v === 'en' ? v : langFromEnv();
+}
+
 /** Runs the CLI; returns the exit code (bin/sheetgen.js sets it on the process). */
 export async function main(argv: string[]): Promise<number> {
   exit.code = 0;
@@ -37,13 +44,13 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end with exit code 0; anything else commander refuses is a usage error.
       return e.exitCode === 0 ? 0 : EXIT.usage;
     }
+    const lang = langOf(argv);
     if (e instanceof SheetgenError) {
-      const lang = langFromEnv();
       if (e.diagnostics.length > 0 && e.diagnostics.some((d) => d.line !== undefined)) printDiagnostics(e.diagnostics, undefined, { lang, color: false });
       else err(`sheetgen: ${e.message}`);
       return e.exitCode;
     }
-    err(t(langFromEnv(), 'internal'));
+    err(t(lang, 'internal'));
     err(e instanceof Error ? (e.stack ?? e.message) : String(e));
     return EXIT.internal;
   }
