@@ -6,36 +6,21 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { EXIT, SheetgenError, formatPath, type Diagnostic } from '../diagnostics.js';
 import type { SchemeInfo } from '../model/types.js';
 import { compare, parseDecimal, type Decimal } from './decimal.js';
+import type { GradingSchemeFile } from './scheme.generated.js';
 // Static JSON imports: esbuild inlines them, so the built-in schemes and the scheme schema need
 // no file at run time (the bundle does not know where the package's data files live).
 import asahiJson from '../../grading/asahi.json' with { type: 'json' };
 import fiveLevelJson from '../../grading/five-level.json' with { type: 'json' };
 import gradingSchema from '../../schemas/grading.schema.json' with { type: 'json' };
 
-/** One band on the change ratio r: r ≥ min (inclusive) or r > min; the last band has no min. */
-export interface Band {
-  grade: string;
-  /** A decimal string, e.g. "0.1" for +10%: a string so that no float ever stands for it. */
-  min?: string;
-  inclusive?: boolean;
-}
+/** A grading scheme, in the shape of a scheme file: generated from schemas/grading.schema.json. */
+export type GradingScheme = GradingSchemeFile;
 
-/** A grading scheme, in the shape of a scheme file (schemas/grading.schema.json). */
-export interface GradingScheme {
-  id: string;
-  name: string;
-  /** Heading of the legend, e.g. KPI達成状況の評価（数値目標）. */
-  title: string;
-  /** In print order. Only these grades may be given by an override. */
-  legend: { grade: string; text: string }[];
-  /** No actual, or nothing to compare it with. */
-  noData: string;
-  targetMet: string;
-  /** Baseline 0, where r is undefined: judged by the direction of the change only. */
-  zeroBaseline: { improved: string; equal: string; worsened: string };
-  /** Tried in order; the first band whose lower bound r clears gives the grade. */
-  bands: Band[];
-}
+/**
+ * One band on the change ratio r: r ≥ min (inclusive) or r > min; the last band has no min.
+ * min is a decimal string (e.g. "0.1" for +10%) so that no float ever stands for it.
+ */
+export type Band = GradingSchemeFile['bands'][number];
 
 /** A band with its bound parsed; the last one has bound null. */
 export interface ParsedBand {
