@@ -1,0 +1,248 @@
+//! Building a year's set of sheets at once: scan every sheet in parallel, refuse colliding output
+//! names, check the set, render the good sheets, then write the index (一覧表) and the open data.
+//! One bad sheet never stops the others; a stop request ends cleanly with only finished files.
+
+import { readdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EXIT, SheetgenError, hasErrors, type Diagnostic } from '../diagnostics.js';
+import { gradesCsv } from '../export/csv.js';
+import { gradesJsonText } from '../export/json.js';
+import { sortRows, type GradeRow } from '../export/rows.js';
+import type { GradedSheet } from '../model/types.js';
+import { t } from '../messages.js';
+import { InProcess, ParticipantBug, ThreadParticipant, type Participant } from './pool.js';
+import type { JobOptions, SetFacts } from './sheetjob.js';
+import { checkYearSet } from './yearset.js';
+
+export interface BatchOptions extends JobOptions {
+  outDir: string;
+  /** Worker threads; 1 builds in this thread. Default: the machine's parallelism, at most one per sheet. */
+  jobs?: number;
+  /** Aborted: schedule nothing more, let running sheets finish, write no index. */
+  signal?: AbortSignal;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+export type SheetStatus = 'built' | 'failed' | 'skipped';
+
+export interface SheetReport {
+  file: string;
+  status: SheetStatus;
+  /** Output name from the data (2020-09.pdf), once scanned. */
+  name?: string;
+  output?: string;
+  bytes?: number;
+  /** The sheet's own diagnostics (load, grade, layout, output). */
+  diagnostics: Diagnostic[];
+  /** The user's text, kept only when there are diagnostics to draw code frames on. */
+  text?: string;
+  rows?: GradeRow[];
+  graded?: GradedSheet;
+  /** A bug in sheetgen met while working on this sheet (its stack). */
+  bug?: string;
+}
+
+export interface ProgressEvent {
+  /** Sheets finished (built or failed) and the total. */
+  done: number;
+  total: number;
+  report: SheetReport;
+}
+
+export interface BatchReport {
+  sheets: SheetReport[];
+  /** Problems of the set as a whole (duplicate numbers across sheets, mixed years or stages). */
+  setDiagnostics: Diagnostic[];
+  /** Files written besides the sheets' PDFs. */
+  index?: string;
+  csv?: string;
+  json?: string;
+  aborted: boolean;
+  jobs: number;
+  ms: number;
+}
+
+export const INDEX_NAME = 'index.pdf';
+export const CSV_NAME = 'grades.csv';
+export const JSON_NAME = 'grades.json';
+
+/** How many participants a batch of `count` sheets gets. */
+export function jobCount(requested: number | undefined, count: number): number {
+  const want = requested ?? availableParallelism();
+  return Math.max(1, Math.min(want, count));
+}
+
+/**
+ * Removes the temp files this process's atomic writes may have left in `dir` when it was stopped
+ * mid-write (`.2020-09.pdf.<pid>.<random>.tmp`, see writeAtomic): only finished files stay.
+ */
+export async function sweepTempFiles(dir: string): Promise<void> {
+  const mine = new RegExp(`^\\..+\\.${process.pid}\\.[0-9a-z]+\\.tmp$`);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => mine.test(n)).map((n) => rm(join(dir, n), { force: true }).catch(() => undefined)));
+}
+
+/** The same, synchronously: for a second Ctrl-C, which ends the process at once. */
+export function sweepTempFilesSync(dir: string): void {
+  const mine = new RegExp(`^\\..+\\.${process.pid}\\.[0-9a-z]+\\.tmp$`);
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) if (mine.test(n)) rmSync(join(dir, n), { force: true });
+}
+
+/** Builds every sheet of `files` into `opts.outDir`. Never throws for a bad sheet: it is reported in its SheetReport. */
+export async function buildBatch(files: readonly string[], opts: BatchOptions): Promise<BatchReport> {
+  const started = performance.now();
+  const { lang, outDir } = opts;
+  await mkdir(outDir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+    throw new SheetgenError(t(lang, 'cannotWrite', { file: outDir, reason: e.code ?? e.message }), { exitCode: EXIT.usage });
+  });
+  const jobs = jobCount(opts.jobs, files.length);
+  const jobOpts: JobOptions = {
+    lang,
+    ...(opts.scheme !== undefined ? { scheme: opts.scheme } : {}),
+    ...(opts.font !== undefined ? { font: opts.font } : {}),
+    ...(opts.boldFont !== undefined ? { boldFont: opts.boldFont } : {}),
+    ...(opts.sourceDateEpoch !== undefined ? { sourceDateEpoch: opts.sourceDateEpoch } : {}),
+    ...(opts.keepGraded ? { keepGraded: true } : {}),
+  };
+  const participants: Participant[] = jobs === 1 ? [new InProcess(jobOpts)] : Array.from({ length: jobs }, () => new ThreadParticipant(jobOpts));
+  const reports: SheetReport[] = files.map((file) => ({ file, status: 'skipped', diagnostics: [] }));
+  const facts: (SetFacts | undefined)[] = [];
+  const scannedBy: number[] = [];
+  let done = 0;
+  const stopped = () => opts.signal?.aborted === true;
+  const finish = (id: number) => {
+    done++;
+    opts.onProgress?.({ done, total: files.length, report: reports[id]! });
+  };
+  const fail = (id: number, e: unknown) => {
+    const r = reports[id]!;
+    r.status = 'failed';
+    r.bug = e instanceof ParticipantBug ? e.detail : e instanceof Error ? (e.stack ?? e.message) : String(e);
+    r.diagnostics.push({ severity: 'error', code: 'internal', file: r.file, message: t(lang, 'internal') });
+  };
+
+  try {
+    // Scan: every sheet loaded, validated and graded; a free participant takes the next file.
+    let next = 0;
+    await Promise.all(
+      participants.map(async (p, pi) => {
+        while (next < files.length && !stopped() && p.alive) {
+          const id = next++;
+          try {
+            const s = await p.scan(id, files[id]!);
+            const r = reports[id]!;
+            r.diagnostics.push(...s.diagnostics);
+            if (s.text !== undefined) r.text = s.text;
+            if (s.ok && s.name) {
+              r.name = s.name;
+              if (s.rows) r.rows = s.rows;
+              if (s.graded) r.graded = s.graded;
+              facts[id] = s.facts;
+              scannedBy[id] = pi;
+            } else {
+              r.status = 'failed';
+              finish(id);
+            }
+          } catch (e) {
+            fail(id, e);
+            finish(id);
+          }
+        }
+      }),
+    );
+
+    // Two sheets naming the same PDF: an error for both (all), never an overwrite.
+    const byName = new Map<string, number[]>();
+    reports.forEach((r, id) => {
+      if (r.name && r.status !== 'failed' && facts[id]) byName.set(r.name, [...(byName.get(r.name) ?? []), id]);
+    });
+    for (const [name, ids] of byName) {
+      if (ids.length < 2) continue;
+      for (const id of ids) {
+        const r = reports[id]!;
+        const others = ids.filter((o) => o !== id).map((o) => reports[o]!.file).join(', ');
+        const f = facts[id]!;
+        r.diagnostics.push({
+          severity: 'error', code: 'output.collision', file: r.file, path: ['measure', 'number'],
+          ...(f.fiscalYear.line !== undefined ? { line: f.fiscalYear.line, column: f.fiscalYear.column } : {}),
+          message: t(lang, 'outputCollision', { name, others }), hint: t(lang, 'outputCollisionHint'),
+        });
+        r.status = 'failed';
+        finish(id);
+      }
+    }
+
+    const members = reports.flatMap((r, id) => (facts[id] ? [{ file: r.file, facts: facts[id]! }] : []));
+    const setDiagnostics = checkYearSet(members, lang);
+
+    // Render: each participant first takes the sheets it scanned (still cached there), then helps the others.
+    const queues: number[][] = participants.map(() => []);
+    reports.forEach((r, id) => {
+      if (r.status === 'skipped' && r.name && facts[id]) queues[scannedBy[id]!]!.push(id);
+    });
+    await Promise.all(
+      participants.map(async (p, pi) => {
+        for (;;) {
+          if (stopped() || !p.alive) return;
+          let id = queues[pi]!.shift();
+          if (id === undefined) {
+            const longest = queues.reduce((a, q) => (q.length > a.length ? q : a), queues[pi]!);
+            id = longest.pop();
+          }
+          if (id === undefined) return;
+          const r = reports[id]!;
+          try {
+            const out = await p.render(id, r.file, outDir, r.name!);
+            r.diagnostics.push(...out.diagnostics.filter((d) => !r.diagnostics.some((e) => e.code === d.code && e.line === d.line && e.message === d.message)));
+            if (out.text !== undefined) r.text = out.text;
+            if (out.output && !hasErrors(out.diagnostics)) {
+              r.status = 'built';
+              r.output = out.output;
+              if (out.bytes !== undefined) r.bytes = out.bytes;
+            } else r.status = 'failed';
+          } catch (e) {
+            fail(id, e);
+          }
+          finish(id);
+        }
+      }),
+    );
+
+    const report: BatchReport = { sheets: reports, setDiagnostics, aborted: stopped(), jobs, ms: 0 };
+    if (!report.aborted) await writeSetFiles(report, opts);
+    report.ms = performance.now() - started;
+    return report;
+  } finally {
+    await Promise.all(participants.map((p) => p.terminate().catch(() => undefined)));
+    await sweepTempFiles(outDir);
+  }
+}
+
+/** The index sheet and the open data of the sheets that were built. */
+async function writeSetFiles(report: BatchReport, opts: BatchOptions): Promise<void> {
+  const built = report.sheets.filter((r) => r.status === 'built');
+  if (built.length === 0) return;
+  const rows = sortRows(built.flatMap((r) => r.rows ?? []));
+  const { writeAtomic } = await import('./build.js');
+  const protect = report.sheets.map((r) => r.file);
+  const utf8 = (s: string) => new TextEncoder().encode(s);
+  const csv = join(opts.outDir, CSV_NAME);
+  await writeAtomic(csv, utf8(gradesCsv(rows)), protect, opts.lang);
+  report.csv = csv;
+  const json = join(opts.outDir, JSON_NAME);
+  await writeAtomic(json, utf8(gradesJsonText(rows)), protect, opts.lang);
+  report.json = json;
+  const { buildIndexPdf } = await import('./index-pdf.js');
+  const index = join(opts.outDir, INDEX_NAME);
+  const omitted = report.sheets.length - built.length;
+  await writeAtomic(index, await buildIndexPdf(rows, omitted, opts), protect, opts.lang);
+  report.index = index;
+}

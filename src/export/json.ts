@@ -1,0 +1,27 @@
+//! grades.json: the same rows as grades.csv, as one JSON document with the column headings, so a
+//! program gets numbers as numbers and null for an empty cell.
+
+import { GRADE_COLUMNS, type GradeRow } from './rows.js';
+
+export interface GradesJson {
+  format: 'sheetgen-grades';
+  version: 1;
+  fiscal_years: number[];
+  stages: string[];
+  /** Each column's key and its heading in grades.csv. */
+  fields: { key: string; label: string }[];
+  rows: GradeRow[];
+}
+
+export function gradesJson(rows: readonly GradeRow[]): GradesJson {
+  const years = [...new Set(rows.map((r) => r.fiscal_year))].sort((a, b) => a - b);
+  const stages = [...new Set(rows.map((r) => r.stage))].sort();
+  // Keys in column order, whatever order the row objects were built in.
+  const ordered = rows.map((r) => Object.fromEntries(GRADE_COLUMNS.map((c) => [c.key, r[c.key]])) as unknown as GradeRow);
+  return { format: 'sheetgen-grades', version: 1, fiscal_years: years, stages, fields: GRADE_COLUMNS.map((c) => ({ key: c.key, label: c.label })), rows: ordered };
+}
+
+/** The file's text: two-space indentation and a final newline (diffs well between years). */
+export function gradesJsonText(rows: readonly GradeRow[]): string {
+  return `${JSON.stringify(gradesJson(rows), null, 2)}\n`;
+}
