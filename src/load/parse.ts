@@ -1,7 +1,7 @@
 //! YAML text → plain data plus the document's nodes and line positions (yaml's LineCounter),
 //! turning every syntax problem (bad indentation, tabs, duplicate keys, tags, alias bombs) into a located Diagnostic.
 
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, Lexer, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { Diagnostic, Lang } from '../diagnostics.js';
 import type { YamlPath } from '../model/types.js';
 import { t } from '../messages.js';
@@ -17,14 +17,36 @@ export interface ParsedSheet {
 }
 
 /** How many alias dereferences a file may make: a real sheet has none; a "billion laughs" file has millions. */
-const MAX_ALIAS_COUNT = 100;
+export const MAX_ALIAS_COUNT = 100;
 
 /** Deepest nesting accepted; the v1 format nests 5 levels. */
-const MAX_DEPTH = 32;
+export const MAX_DEPTH = 32;
+
+/**
+ * Most values a document may stand for once its aliases are expanded. A real sheet has a few
+ * hundred; the alias count alone does not bound this (one alias to a list of 300,000 numbers,
+ * repeated 50 times, is 15 million values and half a gigabyte), so the expanded size is counted
+ * on the parsed nodes before any data is built.
+ */
+export const MAX_EXPANDED_NODES = 100_000;
+
+/**
+ * Most lexical tokens a file may have. A real sheet has a few thousand; building yaml's document
+ * costs about 400 bytes per token, so 1 MiB of `[1,1,1,…]` would take 400 MB and seconds. The
+ * lexer alone is cheap (60 MB, 0.4 s for 900,000 tokens), so tokens are counted first.
+ */
+export const MAX_TOKENS = 100_000;
 
 export function parseSheetText(file: string, text: string, lang: Lang): ParsedSheet {
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
+  let tokens = 0;
+  for (const _ of new Lexer().lex(text)) {
+    if (++tokens > MAX_TOKENS) {
+      diagnostics.push({ severity: 'error', code: 'yaml.too-many-items', file, line: 1, column: 1, message: t(lang, 'tooManyItems', { max: MAX_TOKENS }) });
+      return { file, text, doc: null, lineCounter, data: undefined, diagnostics };
+    }
+  }
   const at = (offset: number, end?: number): Pick<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'> => {
     const p = lineCounter.linePos(offset);
     const out: Pick<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'> = { line: p.line, column: p.col };
@@ -50,8 +72,16 @@ export function parseSheetText(file: string, text: string, lang: Lang): ParsedSh
     return { file, text, doc: null, lineCounter, data: undefined, diagnostics };
   }
 
+  // One syntax slip makes the parser report several errors at the same spot (or, after a tab
+  // used as indentation, along the same line): report the first, which names the real cause.
+  const seenAt = new Set<string>();
+  const tabLines = new Set<number>();
   for (const e of doc.errors) {
     const [start, end] = e.pos;
+    const where = at(start, end);
+    if (seenAt.has(`${where.line}:${where.column}`) || tabLines.has(where.line ?? 0)) continue;
+    seenAt.add(`${where.line}:${where.column}`);
+    if (e.code === 'TAB_AS_INDENT') tabLines.add(where.line ?? 0);
     const opened = unclosedAt(text, start, e.message);
     if (opened !== undefined) {
       // An unclosed quote or bracket is reported where it was opened, not where the parser gave up.
@@ -84,6 +114,18 @@ export function parseSheetText(file: string, text: string, lang: Lang): ParsedSh
     return { file, text, doc, lineCounter, data: undefined, diagnostics };
   }
 
+  const aliases = checkAliases(root);
+  if (aliases) {
+    const key = aliases.problem === 'count' ? 'aliasLimit' : aliases.problem === 'cycle' ? 'aliasCycle' : 'aliasExpansion';
+    const max = aliases.problem === 'count' ? MAX_ALIAS_COUNT : MAX_EXPANDED_NODES;
+    diagnostics.push({ severity: 'error', code: aliases.problem === 'cycle' ? 'yaml.alias-cycle' : 'yaml.alias-limit', file, ...at(aliases.node.range?.[0] ?? 0), message: t(lang, key, { max }) });
+    return { file, text, doc, lineCounter, data: undefined, diagnostics };
+  }
+  diagnostics.push(...inexactNumbers(root, text).map((n): Diagnostic => ({
+    severity: 'error', code: 'number.inexact', file, ...at(n.start, n.end),
+    message: t(lang, 'numberInexact', { text: n.source, value: n.value }), hint: t(lang, 'numberInexactHint'),
+  })));
+
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -95,7 +137,112 @@ export function parseSheetText(file: string, text: string, lang: Lang): ParsedSh
     }
     throw e;
   }
+  // -0 (typed, or the result of "-0.0") is the number 0: it must not print as ▲0 or grade apart from 0.
+  normalizeNegativeZero(data);
   return { file, text, doc, lineCounter, data, diagnostics };
+}
+
+type AliasProblem = { problem: 'count' | 'cycle' | 'size'; node: Node };
+
+/**
+ * Counts what the document expands to, following aliases to the last anchor of that name before
+ * them (as YAML does), without building anything: too many aliases, an alias inside the node it
+ * names (which would make cyclic data), or too large an expansion are refused.
+ */
+function checkAliases(root: Node): AliasProblem | null {
+  const anchors = new Map<string, Node>();
+  const done = new Map<Node, number>();
+  const open = new Set<Node>();
+  let aliasCount = 0;
+  const fail = (problem: AliasProblem['problem'], node: Node): never => {
+    throw Object.assign(new Error(problem), { aliasProblem: { problem, node } });
+  };
+  const size = (node: unknown): number => {
+    if (!isNode(node)) return 0;
+    if (isAlias(node)) {
+      aliasCount++;
+      if (aliasCount > MAX_ALIAS_COUNT) fail('count', node);
+      const target = anchors.get(node.source);
+      if (!target) return 1; // yaml itself reports an unknown alias
+      if (open.has(target)) fail('cycle', node);
+      return done.get(target) ?? 1;
+    }
+    if (node.anchor) anchors.set(node.anchor, node);
+    open.add(node);
+    let n = 1;
+    if (isMap(node)) {
+      for (const pair of node.items) if (isPair(pair)) n += size(pair.key) + size(pair.value);
+    } else if (isSeq(node)) {
+      for (const item of node.items) n += size(item);
+    }
+    open.delete(node);
+    if (n > MAX_EXPANDED_NODES) fail('size', node);
+    done.set(node, n);
+    return n;
+  };
+  try {
+    size(root);
+    return null;
+  } catch (e) {
+    const p = (e as { aliasProblem?: AliasProblem }).aliasProblem;
+    if (p) return p;
+    throw e;
+  }
+}
+
+/** A decimal as sign-free digits and a power of ten, trailing zeros removed; "" for zero. */
+function canonicalDecimal(s: string): { digits: string; exp: number } | null {
+  const m = /^[-+]?(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/.exec(s);
+  if (!m || (m[1] === '' && (m[2] ?? '') === '')) return null;
+  const frac = m[2] ?? '';
+  let digits = `${m[1]}${frac}`.replace(/^0+/, '');
+  let exp = Number(m[3] ?? 0) - frac.length;
+  const trail = /0+$/.exec(digits);
+  if (trail) {
+    digits = digits.slice(0, trail.index);
+    exp += trail[0].length;
+  }
+  return digits === '' ? { digits: '', exp: 0 } : { digits, exp };
+}
+
+/**
+ * Numbers whose decimal text a double cannot hold (12345678901234567890 becomes …67000): the grade
+ * and the printed sheet would silently use a different number than the one typed.
+ */
+function inexactNumbers(root: Node, text: string): { start: number; end: number; source: string; value: string }[] {
+  const out: { start: number; end: number; source: string; value: string }[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) for (const pair of node.items) stack.push(pair.key, pair.value);
+    else if (isSeq(node)) stack.push(...node.items);
+    else if (isScalar(node) && typeof node.value === 'number' && Number.isFinite(node.value) && node.range) {
+      const source = text.slice(node.range[0], node.range[1]).trim();
+      const written = canonicalDecimal(source.replace(/_/g, ''));
+      if (!written) continue; // hex, octal: exact by construction within the limits checked elsewhere
+      const held = canonicalDecimal(String(Math.abs(node.value)));
+      if (!held || held.digits !== written.digits || held.exp !== written.exp) {
+        out.push({ start: node.range[0], end: node.range[1], source, value: String(node.value) });
+      }
+    }
+  }
+  return out;
+}
+
+/** Replaces every -0 in plain data by 0, in place. */
+function normalizeNegativeZero(v: unknown): void {
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => {
+      if (Object.is(x, -0)) v[i] = 0;
+      else normalizeNegativeZero(x);
+    });
+  } else if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      if (Object.is(o[k], -0)) o[k] = 0;
+      else normalizeNegativeZero(o[k]);
+    }
+  }
 }
 
 /** The first node nested deeper than max, if any (iterative: a deep file must not overflow our stack). */
@@ -130,6 +277,8 @@ function unclosedAt(text: string, pos: number, message: string): number | undefi
 /** A clerk-readable message for a yaml error code, falling back to the library's English text. */
 function yamlMessage(lang: Lang, code: string, original: string, source: string): string {
   const firstLine = original.split('\n')[0] ?? original;
+  // yaml recurses over flow collections: [[[[…]]]] thousands deep overflows its stack, caught as an error.
+  if (/call stack/i.test(original)) return t(lang, 'tooDeep', { max: MAX_DEPTH });
   switch (code) {
     case 'DUPLICATE_KEY':
       return t(lang, 'duplicateKey', { key: source.trim() });

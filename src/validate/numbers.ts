@@ -17,6 +17,7 @@ export function numberHint(raw: string, lang: Lang): string | undefined {
   if (plain.test(s)) return t(lang, 'quotedNumber', { fixed: s });
   if (half !== s && plain.test(half.replace(/,/g, ''))) return t(lang, 'numberFullWidth', { fixed: half.replace(/,/g, '') });
   if (/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(half)) return t(lang, 'numberWithComma', { fixed: half.replace(/,/g, '') });
+  if (/^-?\d+(_\d+)+(\.\d+)?$/.test(half)) return t(lang, 'numberWithComma', { fixed: half.replace(/_/g, '') });
   const tri = /^[▲△](.+)$/.exec(half);
   if (tri && /^\d+(\.\d+)?$/.test((tri[1] ?? '').replace(/,/g, ''))) return t(lang, 'numberTriangle', { fixed: `-${(tri[1] ?? '').replace(/,/g, '')}` });
   const unit = /^([▲△-]?[\d,]+(?:\.\d+)?)\s*([^\d\s,.]+)$/.exec(half);

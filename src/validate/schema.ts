@@ -213,12 +213,13 @@ function describe(e: ErrorObject, data: unknown, lang: Lang): SchemaProblem | un
       };
     case 'minLength':
       return { path, atKey: false, code: 'schema.min-length', message: withTitle(t(lang, 'minLength')) };
-    case 'propertyNames':
+    case 'propertyNames': {
       // The inner error (pattern) carries the same key; report once, here.
-      return {
-        path: [...path, (e.params as { propertyName: string }).propertyName], atKey: true, code: 'schema.year-key',
-        message: t(lang, 'yearKey', { key: (e.params as { propertyName: string }).propertyName }),
-      };
+      const key = (e.params as { propertyName: string }).propertyName;
+      // `{ 2020: 1,234 }` reads as 2020: 1 and a key "234": a thousands separator inside { }.
+      const hint = /^\d{3}$/.test(key) ? t(lang, 'yearKeyComma') : undefined;
+      return { path: [...path, key], atKey: true, code: 'schema.year-key', message: t(lang, 'yearKey', { key }), ...(hint ? { hint } : {}) };
+    }
     case 'pattern':
       if ((e.params as { propertyName?: string }).propertyName !== undefined || e.propertyName !== undefined) return undefined;
       return { path, atKey: false, code: 'schema.pattern', message: withTitle(t(lang, 'schemaOther', { detail: e.message ?? 'pattern' })) };

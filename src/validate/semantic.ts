@@ -2,10 +2,37 @@
 //! finite values, override reasons. Reads raw data defensively: it also runs on data the schema rejected,
 //! so that one run reports every problem.
 
+import { posix } from 'node:path';
 import type { Lang } from '../diagnostics.js';
+import { BUILTIN_SCHEMES } from '../grade/scheme.js';
 import { sheetYears, type YamlPath } from '../model/types.js';
 import { t } from '../messages.js';
 import type { SchemaProblem } from './schema.js';
+
+/**
+ * Longest prose field (②③④, ⑤'s text, committee opinions and responses, 備考, override reasons),
+ * in characters. The seed's longest is about 600; 10,000 fill several 別紙 pages and still build
+ * in about a second, while 100,000 took several seconds and pages of 6 pt text nobody reads.
+ */
+export const MAX_PROSE_CHARS = 10_000;
+/** Longest label (names, units, titles, divisions, notes, codes): they sit in one table cell or heading. */
+export const MAX_LABEL_CHARS = 200;
+/**
+ * Largest magnitude of any number. Money is in 千円 (a trillion 千円 is a quadrillion yen, far above
+ * any city budget); below it, sums of every project and year stay exact in binary floating point.
+ */
+export const MAX_ABS_NUMBER = 1e12;
+
+/** Fields holding prose, by their key: every other string is a label. */
+const PROSE_KEYS = new Set(['reasons', 'situation', 'policy', 'text', 'opinion', 'response', 'remarks', 'reason']);
+
+/**
+ * Characters no sheet means to contain: C0 controls except tab and line feed, DEL, C1 controls,
+ * and lone surrogate halves (from "\ud800"-style escapes). They are invisible in an editor, cannot
+ * be printed, and silently dropping them would change the text: so they are refused, located.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const FORBIDDEN_CHAR = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 type Obj = Record<string, unknown>;
 
@@ -25,10 +52,35 @@ export function checkSemantics(data: unknown, lang: Lang): SemanticProblem[] {
     out.push({ path, atKey: false, code, message, ...extra });
   };
 
-  // Every number must be finite (.nan, .inf and 1e309 parse as numbers in YAML).
+  // Every number must be finite (.nan, .inf and 1e309 parse as numbers in YAML) and of a sane size.
   walkNumbers(data, [], (v, path) => {
-    if (!Number.isFinite(v)) push(path, 'semantic.not-finite', t(lang, 'notFinite', { value: String(v) }));
+    if (!Number.isFinite(v)) push(path, 'semantic.not-finite', t(lang, 'notFinite', { value: String(v) }), { hint: t(lang, 'notFiniteHint') });
+    else if (Math.abs(v) >= MAX_ABS_NUMBER) push(path, 'semantic.number-too-large', t(lang, 'numberTooLarge', { value: String(v), max: '1,000,000,000,000' }));
   });
+
+  // Every string: no invisible control characters, and a length the sheet can hold.
+  walkStrings(data, [], (v, path) => {
+    const bad = FORBIDDEN_CHAR.exec(v);
+    if (bad) {
+      const at = [...v.slice(0, bad.index)].length + 1;
+      const code = `U+${(bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+      push(path, 'semantic.control-char', t(lang, 'controlChar', { code, at }), { hint: t(lang, 'controlCharHint') });
+    }
+    const key = [...path].reverse().find((seg): seg is string => typeof seg === 'string');
+    const max = key !== undefined && PROSE_KEYS.has(key) ? MAX_PROSE_CHARS : MAX_LABEL_CHARS;
+    if (v.length > max) {
+      const chars = [...v].length;
+      if (chars > max) push(path, 'semantic.text-too-long', t(lang, 'textTooLong', { chars, max }), { hint: t(lang, max === MAX_PROSE_CHARS ? 'textTooLongHint' : 'labelTooLongHint') });
+    }
+  });
+
+  // A sheet may name a scheme file, but only a .json file in its own folder (or below it): a
+  // sheet must not make sheetgen read arbitrary files (grading: /etc/passwd). Other files come
+  // from the command line (--scheme), which the person running sheetgen controls.
+  const grading = own(data, 'grading');
+  if (typeof grading === 'string' && grading !== '' && !Object.hasOwn(BUILTIN_SCHEMES, grading) && !schemeFileInFolder(grading)) {
+    push(['grading'], 'semantic.grading-path', t(lang, 'gradingPath', { builtins: Object.keys(BUILTIN_SCHEMES).join(', ') }), { hint: t(lang, 'gradingPathHint') });
+  }
 
   const plan = own(data, 'plan_period');
   const fy = own(data, 'fiscal_year');
@@ -110,6 +162,19 @@ function duplicates(list: unknown[], path: YamlPath, code: string, key: string, 
     if (prev === undefined) first.set(n, i);
     else out.push({ path: [...path, i, 'number'], atKey: false, code, message: t(lang, key, { number: n, line: '{line}' }), firstPath: [...path, prev, 'number'] });
   });
+}
+
+/** A relative path to a .json file that stays inside the folder it is taken from. */
+export function schemeFileInFolder(p: string): boolean {
+  if (!/\.json$/i.test(p) || /^([a-zA-Z]:|[\\/]|~)/.test(p)) return false;
+  const norm = posix.normalize(p.replace(/\\/g, '/'));
+  return norm !== '..' && !norm.startsWith('../');
+}
+
+function walkStrings(v: unknown, path: YamlPath, visit: (s: string, path: YamlPath) => void): void {
+  if (typeof v === 'string') visit(v, path);
+  else if (Array.isArray(v)) v.forEach((x, i) => walkStrings(x, [...path, i], visit));
+  else if (isObj(v)) for (const k of Object.keys(v)) walkStrings(v[k], [...path, k], visit);
 }
 
 function walkNumbers(v: unknown, path: YamlPath, visit: (n: number, path: YamlPath) => void): void {
