@@ -4,8 +4,8 @@
 
 import { readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { mkdir, readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { EXIT, SheetgenError, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { gradesCsv } from '../export/csv.js';
 import { gradesJsonText } from '../export/json.js';
@@ -180,6 +180,7 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
       }
     }
 
+    if (process.env.SHEETGEN_TRACE) console.error('scan done', (performance.now() - started).toFixed(0));
     const members = reports.flatMap((r, id) => (facts[id] ? [{ file: r.file, facts: facts[id]! }] : []));
     const setDiagnostics = checkYearSet(members, lang);
 
@@ -216,8 +217,10 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
       }),
     );
 
+    if (process.env.SHEETGEN_TRACE) console.error('render done', (performance.now() - started).toFixed(0));
     const report: BatchReport = { sheets: reports, setDiagnostics, aborted: stopped(), jobs, ms: 0 };
     if (!report.aborted) await writeSetFiles(report, opts);
+    if (process.env.SHEETGEN_TRACE) console.error('set files done', (performance.now() - started).toFixed(0));
     report.ms = performance.now() - started;
     return report;
   } finally {
@@ -226,23 +229,41 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
   }
 }
 
+/**
+ * Writes one of the set's own files (grades.csv, grades.json) through a temp file and a rename,
+ * like writeAtomic, which only replaces PDFs. These names belong to the output folder: an earlier
+ * run's file is replaced, but never a link or a folder of that name.
+ */
+async function writeSetFile(target: string, bytes: Uint8Array, lang: BatchOptions['lang']): Promise<void> {
+  const existing = await lstat(target).catch(() => undefined);
+  if (existing?.isSymbolicLink()) throw new SheetgenError(t(lang, 'outIsSymlink', { file: target }), { exitCode: EXIT.usage });
+  if (existing && !existing.isFile()) throw new SheetgenError(t(lang, 'outIsDirectory', { file: target }), { exitCode: EXIT.usage });
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Math.floor(Math.random() * 1e9).toString(36)}.tmp`);
+  try {
+    await writeFile(tmp, bytes, { flag: 'wx' });
+    await rename(tmp, target);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw new SheetgenError(t(lang, 'cannotWrite', { file: target, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message }), { exitCode: EXIT.invalid });
+  }
+}
+
 /** The index sheet and the open data of the sheets that were built. */
 async function writeSetFiles(report: BatchReport, opts: BatchOptions): Promise<void> {
   const built = report.sheets.filter((r) => r.status === 'built');
   if (built.length === 0) return;
   const rows = sortRows(built.flatMap((r) => r.rows ?? []));
-  const { writeAtomic } = await import('./build.js');
-  const protect = report.sheets.map((r) => r.file);
   const utf8 = (s: string) => new TextEncoder().encode(s);
   const csv = join(opts.outDir, CSV_NAME);
-  await writeAtomic(csv, utf8(gradesCsv(rows)), protect, opts.lang);
+  await writeSetFile(csv, utf8(gradesCsv(rows)), opts.lang);
   report.csv = csv;
   const json = join(opts.outDir, JSON_NAME);
-  await writeAtomic(json, utf8(gradesJsonText(rows)), protect, opts.lang);
+  await writeSetFile(json, utf8(gradesJsonText(rows)), opts.lang);
   report.json = json;
+  const { writeAtomic } = await import('./build.js');
   const { buildIndexPdf } = await import('./index-pdf.js');
   const index = join(opts.outDir, INDEX_NAME);
   const omitted = report.sheets.length - built.length;
-  await writeAtomic(index, await buildIndexPdf(rows, omitted, opts), protect, opts.lang);
+  await writeAtomic(index, await buildIndexPdf(rows, omitted, opts), report.sheets.map((r) => r.file), opts.lang);
   report.index = index;
 }
