@@ -1,0 +1,113 @@
+// `sheetgen build DIR|GLOB... -o OUTDIR` through the real bin over the bundle (worker threads,
+// --jobs 2): exit codes, the per-sheet lines and summary, --json, --quiet, globs, and Ctrl-C.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { genSheets, sheetText } from '../../scripts/gen-sheets.mjs';
+
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'bin', 'sheetgen.js');
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'sheetgen-cli-batch-'));
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { PATH: process.env.PATH ?? '', LANG: 'C', CI: 'true', ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  // The worker is dist/worker.js: build the bundle when it is not there yet (npm test builds it first).
+  if (!existsSync(join(root, 'dist', 'worker.js'))) spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+}, 60_000);
+
+describe('sheetgen build DIR -o OUTDIR with 2 worker threads', () => {
+  let dir: string;
+  let out: string;
+  let r: ReturnType<typeof run>;
+  beforeAll(() => {
+    dir = tmp();
+    for (let i = 0; i < 5; i++) writeFileSync(join(dir, `s${i}.yaml`), sheetText(i));
+    writeFileSync(join(dir, 'bad.yaml'), sheetText(5).replace(/^basic_goal: \d+/m, 'basic_goal: two'));
+    out = join(dir, 'out');
+    r = run(['build', dir, '-o', out, '--jobs', '2']);
+  }, 120_000);
+
+  it('builds the good sheets, reports the bad one with its code frame, and exits 1', () => {
+    expect(r.code).toBe(1);
+    expect(readdirSync(out).sort()).toEqual(['2020-01.pdf', '2020-02.pdf', '2020-03.pdf', '2020-04.pdf', '2020-05.pdf', 'grades.csv', 'grades.json', 'index.pdf']);
+    expect(r.stderr).toMatch(/bad\.yaml:12:\d+: error: /);
+    expect(r.stderr).toContain('> 12 | basic_goal: two');
+    expect(r.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  });
+
+  it('prints one plain line per sheet when not on a terminal, then the summary', () => {
+    const lines = r.stderr.split('\n').filter((l) => /^\[\d\/6\]/.test(l));
+    expect(lines.length).toBe(6);
+    expect(lines.filter((l) => l.includes('FAILED')).length).toBe(1);
+    expect(r.stderr).toMatch(/5 built, 1 failed, 0 warning\(s\) in [\d.]+ s \(2 job\(s\)\)/);
+    expect(r.stderr).toContain(`wrote ${join(out, 'index.pdf')}`);
+  });
+
+  it('--json prints one report of every sheet on stdout; --quiet prints no progress', () => {
+    const j = run(['build', dir, '-o', join(dir, 'out2'), '--jobs', '2', '--json', '--quiet']);
+    expect(j.code).toBe(1);
+    expect(j.stderr).not.toMatch(/^\[\d\/6\]/m);
+    expect(j.stderr).not.toContain('built,');
+    const rep = JSON.parse(j.stdout) as { sheets: { file: string; status: string; output: string | null; indicators?: { grade: string }[]; errors: { line: number }[] }[]; summary: { built: number; failed: number } };
+    expect(rep.summary).toMatchObject({ built: 5, failed: 1 });
+    const bad = rep.sheets.find((s) => s.file.endsWith('bad.yaml'))!;
+    expect(bad.status).toBe('failed');
+    expect(bad.output).toBeNull();
+    expect(bad.errors[0]!.line).toBe(12);
+    const good = rep.sheets.find((s) => s.file.endsWith('s0.yaml'))!;
+    expect(good.output).toBe(join(dir, 'out2', '2020-01.pdf'));
+    expect(good.indicators!.length).toBe(3);
+  }, 120_000);
+
+  it('takes a quoted glob and a list of files, and needs -o', () => {
+    const g = run(['build', `${dir}/s[0-1]*.yaml`.replace('[0-1]', '?'), '-o', join(dir, 'out3'), '--jobs', '2', '-q']);
+    expect(g.code).toBe(0);
+    expect(readdirSync(join(dir, 'out3')).filter((f) => f.startsWith('2020-')).length).toBe(5);
+    const two = run(['build', join(dir, 's0.yaml'), join(dir, 's1.yaml'), '-o', join(dir, 'out4'), '-q']);
+    expect(two.code).toBe(0);
+    expect(readdirSync(join(dir, 'out4')).sort()).toEqual(['2020-01.pdf', '2020-02.pdf', 'grades.csv', 'grades.json', 'index.pdf']);
+    const noOut = run(['build', dir]);
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toContain('needs an output folder');
+    const none = run(['build', join(dir, 'nothing', '*.yaml'), '-o', join(dir, 'o5')]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('No sheet files');
+  }, 120_000);
+});
+
+describe('Ctrl-C', () => {
+  it('stops scheduling, leaves only finished PDFs and no temp files, and exits 130', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'in'));
+    genSheets(60, join(dir, 'in'));
+    const out = join(dir, 'out');
+    const child = spawn(process.execPath, [bin, 'build', join(dir, 'in'), '-o', out, '--jobs', '2'], { cwd: root, env: { PATH: process.env.PATH ?? '', LANG: 'C', CI: 'true' } });
+    let stderr = '';
+    let sent = false;
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+      if (!sent && /\[\s*3\/60\]/.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(stderr).toContain('Stopping');
+    const files = readdirSync(out);
+    expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(files).not.toContain('index.pdf');
+    const pdfs = files.filter((f) => f.endsWith('.pdf'));
+    expect(pdfs.length).toBeGreaterThanOrEqual(3);
+    expect(pdfs.length).toBeLessThan(60);
+    // Every PDF left is whole.
+    const { readFileSync } = await import('node:fs');
+    for (const f of pdfs) expect(readFileSync(join(out, f)).subarray(-6).toString()).toContain('%%EOF');
+  }, 120_000);
+});
