@@ -118,6 +118,7 @@ const en: Record<string, string> = {
   rolloverSummary: '{count} file(s) rolled over to fiscal year {year}, {failed} failed',
   rolloverPrevious: '{year}年度の記載（参考）:',
   // hostile input (issue 5)
+  binaryFile: 'The file is not a text file (it has a NUL byte at offset {offset}); give the sheet\'s .yaml file',
   tooManyItems: 'The file holds more than {max} YAML tokens (values, keys, brackets); a sheet has a few thousand',
   fileTooLargeStream: 'The file is larger than {max} bytes, the largest sheet file sheetgen reads',
   aliasCycle: 'A YAML alias (*name) refers to the mapping or list it stands in; that would make endless data',
@@ -247,6 +248,7 @@ const ja: Record<string, string> = {
   rolloverWrote: '{from} → {to}',
   rolloverSummary: '{count} 件のファイルを {year} 年度に繰り越しました（エラー {failed} 件）',
   rolloverPrevious: '{year}年度の記載（参考）:',
+  binaryFile: 'テキストファイルではありません（{offset} バイト目に NUL バイトがあります）。シートの .yaml ファイルを指定してください',
   tooManyItems: 'ファイルの YAML の要素（値・キー・括弧など）が {max} 個を超えています。シートは多くても数千個です',
   fileTooLargeStream: 'ファイルが {max} バイトを超えています。シートのファイルは {max} バイトまでです',
   aliasCycle: 'YAML のエイリアス（*名前）が、それ自身を含む項目を指しています。データが無限に続いてしまいます',

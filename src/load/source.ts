@@ -25,6 +25,11 @@ export function decodeSheetBytes(file: string, bytes: Uint8Array, lang: Lang): {
   if (bytes.length >= 4 && (bytes[1] === 0 || bytes[0] === 0) && bytes.subarray(0, 64).filter((b) => b === 0).length >= 8) {
     return err(t(lang, 'utf16'), t(lang, 'saveAsUtf8'));
   }
+  // A NUL byte never occurs in a UTF-8 text file: this is a PDF, an image, an Excel book…
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    return { error: { severity: 'error', code: 'file.binary', file, message: t(lang, 'binaryFile', { offset: nul }) } };
+  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
