@@ -68,8 +68,10 @@ export function checkSemantics(data: unknown, lang: Lang): SemanticProblem[] {
     }
     const key = [...path].reverse().find((seg): seg is string => typeof seg === 'string');
     const max = key !== undefined && PROSE_KEYS.has(key) ? MAX_PROSE_CHARS : MAX_LABEL_CHARS;
-    if (v.length > max) {
-      const chars = [...v].length;
+    // Counted as a clerk counts: characters (𠮷 is one), without the line break a `|` block ends with.
+    const body = v.replace(/\s+$/, '');
+    if (body.length > max) {
+      const chars = [...body].length;
       if (chars > max) push(path, 'semantic.text-too-long', t(lang, 'textTooLong', { chars, max }), { hint: t(lang, max === MAX_PROSE_CHARS ? 'textTooLongHint' : 'labelTooLongHint') });
     }
   });
