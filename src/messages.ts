@@ -116,7 +116,7 @@ const en: Record<string, string> = {
   rolloverInvalid: 'The rolled-over file for {file} does not validate, so it was not written:',
   rolloverWrote: '{from} → {to}',
   rolloverSummary: '{count} file(s) rolled over to fiscal year {year}, {failed} failed',
-  rolloverPrevious: '{year}年度の記載（参考）:',
+  rolloverPrevious: 'Recorded for {year} (for reference):',
   // hostile input (issue 5)
   binaryFile: 'The file is not a text file (it has a NUL byte at offset {offset}); give the sheet\'s .yaml file',
   tooManyItems: 'The file holds more than {max} YAML tokens (values, keys, brackets); a sheet has a few thousand',

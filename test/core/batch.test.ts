@@ -17,7 +17,7 @@ const flat = (s: string): string => s.replace(/\s+/g, '');
 function pdfPages(file: string): string[] {
   const doc = mupdf.Document.openDocument(readFileSync(file), 'application/pdf');
   const pages: string[] = [];
-  for (let i = 0; i < doc.countPages(); i++) pages.push(doc.loadPage(i).toStructuredText().asText());
+  for (let i = 0; i < doc.countPages(); i++) pages.push(doc.loadPage(i).toStructuredText('').asText());
   return pages;
 }
 
