@@ -124,6 +124,18 @@ export function checkSemantics(data: unknown, lang: Lang): SemanticProblem[] {
       const to = own(plan, 'to');
       if (isInt(from) && isInt(to) && (y < from || y > to)) push([...path, 'target', 'year'], 'semantic.target-year', t(lang, 'targetYearOutside', { year: y, from, to }));
     }
+    // A word target met "below 0" on a higher-is-better indicator would grade a worse actual S and a
+    // better one C: the criterion must point the way the indicator improves.
+    if (isObj(target) && isObj(own(target, 'met_when'))) {
+      const mw = own(target, 'met_when') as Obj;
+      const better = own(ind, 'better') === 'lower' ? 'lower' : 'higher';
+      const wrong = better === 'higher' ? ['below', 'at_most'] : ['above', 'at_least'];
+      for (const op of wrong) {
+        if (Object.hasOwn(mw, op)) {
+          push([...path, 'target', 'met_when', op], 'semantic.criterion-direction', t(lang, 'criterionDirection', { op, better }), { atKey: true, hint: t(lang, better === 'higher' ? 'criterionDirectionHigher' : 'criterionDirectionLower') });
+        }
+      }
+    }
     const ov = own(ind, 'grade_override');
     if (isObj(ov)) {
       const reason = own(ov, 'reason');
