@@ -1,10 +1,10 @@
-//! Building a year's set of sheets at once: scan every sheet in parallel, refuse colliding output
-//! names, check the set, render the good sheets, then write the index (一覧表) and the open data.
+//! Building a year's set of sheets at once: every sheet loaded, graded and rendered in parallel to a
+//! temp file, then named (two sheets naming one PDF get none), the set checked, the index (一覧表) and open data written.
 //! One bad sheet never stops the others; a stop request ends cleanly with only finished files.
 
 import { readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { EXIT, SheetgenError, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { gradesCsv } from '../export/csv.js';
@@ -115,7 +115,9 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
   const participants: Participant[] = jobs === 1 ? [new InProcess(jobOpts)] : Array.from({ length: jobs }, () => new ThreadParticipant(jobOpts));
   const reports: SheetReport[] = files.map((file) => ({ file, status: 'skipped', diagnostics: [] }));
   const facts: (SetFacts | undefined)[] = [];
-  const scannedBy: number[] = [];
+  const temps: (string | undefined)[] = [];
+  /** Sheets by the PDF name they would write, to catch two sheets naming the same file as early as possible. */
+  const byName = new Map<string, number[]>();
   let done = 0;
   const stopped = () => opts.signal?.aborted === true;
   const finish = (id: number) => {
@@ -128,87 +130,47 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
     r.bug = e instanceof ParticipantBug ? e.detail : e instanceof Error ? (e.stack ?? e.message) : String(e);
     r.diagnostics.push({ severity: 'error', code: 'internal', file: r.file, message: t(lang, 'internal') });
   };
+  const collide = (ids: number[], name: string) => {
+    for (const id of ids) {
+      const r = reports[id]!;
+      if (r.diagnostics.some((d) => d.code === 'output.collision')) r.diagnostics = r.diagnostics.filter((d) => d.code !== 'output.collision');
+      const others = ids.filter((o) => o !== id).map((o) => reports[o]!.file).join(', ');
+      const f = facts[id];
+      r.diagnostics.push({
+        severity: 'error', code: 'output.collision', file: r.file, path: ['measure', 'number'],
+        ...(f?.fiscalYear.line !== undefined ? { line: f.fiscalYear.line, column: f.fiscalYear.column } : {}),
+        message: t(lang, 'outputCollision', { name, others }), hint: t(lang, 'outputCollisionHint'),
+      });
+      r.status = 'failed';
+    }
+  };
 
   try {
-    // Scan: every sheet loaded, validated and graded; a free participant takes the next file.
+    // Every sheet loaded, validated, graded and rendered to a temp file; a free participant takes the next file.
     let next = 0;
     await Promise.all(
-      participants.map(async (p, pi) => {
+      participants.map(async (p) => {
         while (next < files.length && !stopped() && p.alive) {
           const id = next++;
-          try {
-            const s = await p.scan(id, files[id]!);
-            const r = reports[id]!;
-            r.diagnostics.push(...s.diagnostics);
-            if (s.text !== undefined) r.text = s.text;
-            if (s.ok && s.name) {
-              r.name = s.name;
-              if (s.rows) r.rows = s.rows;
-              if (s.graded) r.graded = s.graded;
-              facts[id] = s.facts;
-              scannedBy[id] = pi;
-            } else {
-              r.status = 'failed';
-              finish(id);
-            }
-          } catch (e) {
-            fail(id, e);
-            finish(id);
-          }
-        }
-      }),
-    );
-
-    // Two sheets naming the same PDF: an error for both (all), never an overwrite.
-    const byName = new Map<string, number[]>();
-    reports.forEach((r, id) => {
-      if (r.name && r.status !== 'failed' && facts[id]) byName.set(r.name, [...(byName.get(r.name) ?? []), id]);
-    });
-    for (const [name, ids] of byName) {
-      if (ids.length < 2) continue;
-      for (const id of ids) {
-        const r = reports[id]!;
-        const others = ids.filter((o) => o !== id).map((o) => reports[o]!.file).join(', ');
-        const f = facts[id]!;
-        r.diagnostics.push({
-          severity: 'error', code: 'output.collision', file: r.file, path: ['measure', 'number'],
-          ...(f.fiscalYear.line !== undefined ? { line: f.fiscalYear.line, column: f.fiscalYear.column } : {}),
-          message: t(lang, 'outputCollision', { name, others }), hint: t(lang, 'outputCollisionHint'),
-        });
-        r.status = 'failed';
-        finish(id);
-      }
-    }
-
-    if (process.env.SHEETGEN_TRACE) console.error('scan done', (performance.now() - started).toFixed(0));
-    const members = reports.flatMap((r, id) => (facts[id] ? [{ file: r.file, facts: facts[id]! }] : []));
-    const setDiagnostics = checkYearSet(members, lang);
-
-    // Render: each participant first takes the sheets it scanned (still cached there), then helps the others.
-    const queues: number[][] = participants.map(() => []);
-    reports.forEach((r, id) => {
-      if (r.status === 'skipped' && r.name && facts[id]) queues[scannedBy[id]!]!.push(id);
-    });
-    await Promise.all(
-      participants.map(async (p, pi) => {
-        for (;;) {
-          if (stopped() || !p.alive) return;
-          let id = queues[pi]!.shift();
-          if (id === undefined) {
-            const longest = queues.reduce((a, q) => (q.length > a.length ? q : a), queues[pi]!);
-            id = longest.pop();
-          }
-          if (id === undefined) return;
           const r = reports[id]!;
           try {
-            const out = await p.render(id, r.file, outDir, r.name!);
-            r.diagnostics.push(...out.diagnostics.filter((d) => !r.diagnostics.some((e) => e.code === d.code && e.line === d.line && e.message === d.message)));
-            if (out.text !== undefined) r.text = out.text;
-            if (out.output && !hasErrors(out.diagnostics)) {
-              r.status = 'built';
-              r.output = out.output;
-              if (out.bytes !== undefined) r.bytes = out.bytes;
-            } else r.status = 'failed';
+            const s = await p.build(id, files[id]!, outDir);
+            r.diagnostics.push(...s.diagnostics);
+            if (s.text !== undefined) r.text = s.text;
+            if (s.rows) r.rows = s.rows;
+            if (s.graded) r.graded = s.graded;
+            if (s.name) {
+              r.name = s.name;
+              facts[id] = s.facts;
+            }
+            temps[id] = s.tmp;
+            r.status = s.ok && s.tmp ? 'built' : 'failed';
+            if (s.bytes !== undefined) r.bytes = s.bytes;
+            if (s.name && s.facts) {
+              const same = [...(byName.get(s.name) ?? []), id];
+              byName.set(s.name, same);
+              if (same.length > 1) collide(same, s.name);
+            }
           } catch (e) {
             fail(id, e);
           }
@@ -217,15 +179,65 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
       }),
     );
 
-    if (process.env.SHEETGEN_TRACE) console.error('render done', (performance.now() - started).toFixed(0));
+    // Each finished PDF gets its name; a name two sheets would write goes to neither.
+    for (const [id, tmp] of temps.entries()) {
+      if (!tmp) continue;
+      const r = reports[id]!;
+      if (r.status !== 'built') {
+        await rm(tmp, { force: true }).catch(() => undefined);
+        continue;
+      }
+      const target = join(outDir, r.name!);
+      try {
+        await promote(tmp, target, lang);
+        r.output = target;
+      } catch (e) {
+        if (!(e instanceof SheetgenError)) throw e;
+        r.status = 'failed';
+        r.diagnostics.push({ severity: 'error', code: 'output.write', file: r.file, message: e.message });
+      }
+    }
+
+    const members = reports.flatMap((r, id) => (facts[id] ? [{ file: r.file, facts: facts[id]! }] : []));
+    const setDiagnostics = checkYearSet(members, lang);
     const report: BatchReport = { sheets: reports, setDiagnostics, aborted: stopped(), jobs, ms: 0 };
     if (!report.aborted) await writeSetFiles(report, opts);
-    if (process.env.SHEETGEN_TRACE) console.error('set files done', (performance.now() - started).toFixed(0));
     report.ms = performance.now() - started;
     return report;
   } finally {
     await Promise.all(participants.map((p) => p.terminate().catch(() => undefined)));
     await sweepTempFiles(outDir);
+  }
+}
+
+/**
+ * Gives a finished PDF its name (rename in the same folder: atomic). What writeAtomic refuses, this
+ * refuses too: a link, a folder, or an existing file that is not a PDF is never replaced.
+ */
+async function promote(tmp: string, target: string, lang: BatchOptions['lang']): Promise<void> {
+  const existing = await lstat(target).catch(() => undefined);
+  const refuse = (key: string) => {
+    throw new SheetgenError(t(lang, key, { file: target }), { exitCode: EXIT.invalid });
+  };
+  if (existing?.isSymbolicLink()) refuse('outIsSymlink');
+  if (existing?.isDirectory()) refuse('outIsDirectory');
+  if (existing && !(await startsWithPdf(target))) refuse('outNotPdf');
+  try {
+    await rename(tmp, target);
+  } catch (e) {
+    throw new SheetgenError(t(lang, 'cannotWrite', { file: target, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message }), { exitCode: EXIT.invalid });
+  }
+}
+
+async function startsWithPdf(file: string): Promise<boolean> {
+  const fh = await open(file, 'r').catch(() => undefined);
+  if (!fh) return false;
+  try {
+    const buf = Buffer.alloc(5);
+    const { bytesRead } = await fh.read(buf, 0, 5, 0);
+    return bytesRead === 5 && buf.toString('latin1') === '%PDF-';
+  } finally {
+    await fh.close();
   }
 }
 

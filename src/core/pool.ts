@@ -4,16 +4,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { SheetSession, type JobOptions, type RenderResult, type ScanResult } from './sheetjob.js';
+import { SheetSession, type BuildResult, type JobOptions } from './sheetjob.js';
 
-export type WorkerRequest =
-  | { kind: 'scan'; id: number; file: string }
-  | { kind: 'render'; id: number; file: string; outDir: string; name: string };
+export type WorkerRequest = { kind: 'build'; id: number; file: string; outDir: string };
 
-export type WorkerReply =
-  | { kind: 'scan'; id: number; result: ScanResult }
-  | { kind: 'render'; id: number; result: RenderResult }
-  | { kind: 'bug'; id: number; stack: string };
+export type WorkerReply = { kind: 'build'; id: number; result: BuildResult } | { kind: 'bug'; id: number; stack: string };
 
 /** A bug inside a participant (not bad input): carries the stack to show. */
 export class ParticipantBug extends Error {
@@ -23,8 +18,7 @@ export class ParticipantBug extends Error {
 }
 
 export interface Participant {
-  scan(id: number, file: string): Promise<ScanResult>;
-  render(id: number, file: string, outDir: string, name: string): Promise<RenderResult>;
+  build(id: number, file: string, outDir: string): Promise<BuildResult>;
   /** Ends the participant; a worker in the middle of a job is stopped. */
   terminate(): Promise<void>;
   /** False once its thread has died: it takes no more work. */
@@ -37,11 +31,8 @@ export class InProcess implements Participant {
   constructor(opts: JobOptions) {
     this.session = new SheetSession(opts);
   }
-  scan(id: number, file: string): Promise<ScanResult> {
-    return this.session.scan(id, file);
-  }
-  render(id: number, file: string, outDir: string, name: string): Promise<RenderResult> {
-    return this.session.render(id, file, outDir, name);
+  build(_id: number, file: string, outDir: string): Promise<BuildResult> {
+    return this.session.build(file, outDir);
   }
   async terminate(): Promise<void> {}
 }
@@ -89,11 +80,8 @@ export class ThreadParticipant implements Participant {
     });
   }
 
-  scan(id: number, file: string): Promise<ScanResult> {
-    return this.call({ kind: 'scan', id, file });
-  }
-  render(id: number, file: string, outDir: string, name: string): Promise<RenderResult> {
-    return this.call({ kind: 'render', id, file, outDir, name });
+  build(id: number, file: string, outDir: string): Promise<BuildResult> {
+    return this.call({ kind: 'build', id, file, outDir });
   }
   async terminate(): Promise<void> {
     this.alive = false;

@@ -1,6 +1,7 @@
-//! One batch participant's work on sheets, the same in a worker thread and in-process: scan (load,
-//! validate, grade; name the output; collect the set-level facts) and render (lay out, PDF, write).
+//! One batch participant's work on a sheet, the same in a worker thread and in-process: load,
+//! validate, grade, name the output, collect the set-level facts, and render the PDF to a temp file.
 
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SheetgenError, hasErrors, type Diagnostic, type Lang } from '../diagnostics.js';
 import { gradeRows, type GradeRow } from '../export/rows.js';
@@ -49,16 +50,12 @@ export interface ScanResult {
   graded?: GradedSheet;
 }
 
-export interface RenderResult {
-  file: string;
-  output?: string;
+/** A scanned sheet that was also rendered: its PDF waits in a temp file until the whole set is known. */
+export interface BuildResult extends ScanResult {
+  /** The finished PDF under a temp name in the output folder (see promote in ./batch.ts). */
+  tmp?: string;
   bytes?: number;
-  diagnostics: Diagnostic[];
-  text?: string;
 }
-
-/** How many graded sheets a participant keeps between scan and render: bounded, so memory stays flat however many sheets a set has. */
-const CACHE_LIMIT = 64;
 
 /** `2020-09.pdf` from the data, checked again here: only digits and one hyphen can reach the file system. */
 export function safeOutputName(sheet: { fiscalYear: unknown; measure: { number: unknown } }): string | undefined {
@@ -69,8 +66,12 @@ export function safeOutputName(sheet: { fiscalYear: unknown; measure: { number: 
   return `${fy}-${String(n).padStart(2, '0')}.pdf`;
 }
 
+/** Temp name of a PDF in the making: the pattern sweepTempFiles removes (this process, .tmp). */
+export function tempName(outDir: string, name: string): string {
+  return join(outDir, `.${name}.${process.pid}.${Math.floor(Math.random() * 1e9).toString(36)}.tmp`);
+}
+
 export class SheetSession {
-  private cache = new Map<number, GradedOutcome>();
   private fonts: FontSet | undefined;
   constructor(private readonly opts: JobOptions) {}
 
@@ -84,9 +85,15 @@ export class SheetSession {
     }
   }
 
-  async scan(id: number, file: string): Promise<ScanResult> {
+  /**
+   * Loads, validates and grades one sheet and, when it has no error, renders its PDF into a temp
+   * file in `outDir`. The final name is given by the main thread once every sheet's name is known
+   * (two sheets naming the same PDF are an error for both), so each sheet is loaded only once and
+   * nothing is held in memory between the two steps.
+   */
+  async build(file: string, outDir: string): Promise<BuildResult> {
     const outcome = await this.grade(file);
-    const withText = (r: ScanResult): ScanResult => (r.diagnostics.length > 0 && outcome.text !== undefined ? { ...r, text: outcome.text } : r);
+    const withText = <R extends ScanResult>(r: R): R => (r.diagnostics.length > 0 && outcome.text !== undefined ? { ...r, text: outcome.text } : r);
     const graded = outcome.graded;
     if (!graded || hasErrors(outcome.diagnostics)) return withText({ file, ok: false, diagnostics: outcome.diagnostics });
     const name = safeOutputName(graded.sheet);
@@ -105,35 +112,25 @@ export class SheetSession {
       kpis: s.kpis.map((k) => ({ value: k.number ?? 0, ...at([...k.path, 'number']) })),
       committee: s.committee.map((c) => ({ value: c.number, ...at([...c.path, 'number']) })),
     };
-    if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as number);
-    this.cache.set(id, outcome);
-    return withText({ file, ok: true, diagnostics: outcome.diagnostics, name, rows: gradeRows(graded, name), facts, ...(this.opts.keepGraded ? { graded } : {}) });
-  }
+    const scanned: ScanResult = { file, ok: true, diagnostics: outcome.diagnostics, name, rows: gradeRows(graded, name), facts, ...(this.opts.keepGraded ? { graded } : {}) };
 
-  /** Renders the sheet scanned as `id` (re-loading it when it is no longer cached) into `outDir/name`. */
-  async render(id: number, file: string, outDir: string, name: string): Promise<RenderResult> {
-    const outcome = this.cache.get(id) ?? (await this.grade(file));
-    this.cache.delete(id);
-    const withText = (r: RenderResult): RenderResult => (r.diagnostics.length > 0 && outcome.text !== undefined ? { ...r, text: outcome.text } : r);
-    const graded = outcome.graded;
-    // The file changed between scan and render: report what it says now.
-    if (!graded || hasErrors(outcome.diagnostics)) return withText({ file, diagnostics: outcome.diagnostics });
     // Imported on first render so that a batch of broken sheets never loads the layout and PDF code.
-    const { renderGraded, writeAtomic } = await import('./build.js');
+    const { renderGraded } = await import('./build.js');
     if (!this.fonts) {
       const { loadFonts } = await import('../render/fonts.js');
       this.fonts = loadFonts({ ...(this.opts.font ? { regular: this.opts.font } : {}), ...(this.opts.boldFont ? { bold: this.opts.boldFont } : {}) });
     }
     const rendered = await renderGraded({ ...outcome, graded }, this.fonts, this.opts);
     const diagnostics = [...outcome.diagnostics, ...rendered.diagnostics];
-    if (!rendered.pdf || hasErrors(diagnostics)) return withText({ file, diagnostics });
-    const output = join(outDir, name);
+    if (!rendered.pdf || hasErrors(diagnostics)) return withText({ ...scanned, ok: false, diagnostics });
+    const tmp = tempName(outDir, name);
     try {
-      await writeAtomic(output, rendered.pdf, [file], this.opts.lang);
+      await writeFile(tmp, rendered.pdf, { flag: 'wx' });
     } catch (e) {
-      if (!(e instanceof SheetgenError)) throw e;
-      return withText({ file, diagnostics: [...diagnostics, { severity: 'error', code: 'output.write', file, message: e.message }] });
+      await rm(tmp, { force: true }).catch(() => undefined);
+      const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      return withText({ ...scanned, ok: false, diagnostics: [...diagnostics, { severity: 'error', code: 'output.write', file, message: t(this.opts.lang, 'cannotWrite', { file: join(outDir, name), reason }) }] });
     }
-    return withText({ file, output, bytes: rendered.pdf.length, diagnostics });
+    return withText({ ...scanned, diagnostics, tmp, bytes: rendered.pdf.length });
   }
 }

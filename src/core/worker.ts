@@ -1,5 +1,5 @@
 //! The batch worker thread: one SheetSession (fonts parsed once, on the first render) answering the
-//! main thread's scan and render requests one at a time. Bundled to dist/worker.js.
+//! main thread's build requests one at a time. Bundled to dist/worker.js.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { SheetSession, type JobOptions } from './sheetjob.js';
@@ -10,10 +10,7 @@ if (!port) throw new Error('src/core/worker.ts must run as a worker thread');
 const session = new SheetSession(workerData as JobOptions);
 
 port.on('message', (req: WorkerRequest) => {
-  const run: Promise<WorkerReply> =
-    req.kind === 'scan'
-      ? session.scan(req.id, req.file).then((result) => ({ kind: 'scan', id: req.id, result }))
-      : session.render(req.id, req.file, req.outDir, req.name).then((result) => ({ kind: 'render', id: req.id, result }));
+  const run: Promise<WorkerReply> = session.build(req.file, req.outDir).then((result) => ({ kind: 'build', id: req.id, result }));
   run.then(
     (reply) => port.postMessage(reply),
     // Anything thrown here is a bug in sheetgen: the main thread shows its stack.
