@@ -179,6 +179,9 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
       }),
     );
 
+    // Every worker thread died (a crash, not bad input): what is left was never built.
+    if (!stopped()) reports.forEach((r, id) => r.status === 'skipped' && (fail(id, new Error('no worker thread left to build this sheet')), finish(id)));
+
     // Each finished PDF gets its name; a name two sheets would write goes to neither.
     for (const [id, tmp] of temps.entries()) {
       if (!tmp) continue;

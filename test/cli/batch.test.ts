@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { genSheets, sheetText } from '../../scripts/gen-sheets.mjs';
+import { Progress, clock, progressMode } from '../../src/cli/progress.js';
+import type { SheetReport } from '../../src/core/batch.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'sheetgen.js');
@@ -110,4 +112,38 @@ describe('Ctrl-C', () => {
     const { readFileSync } = await import('node:fs');
     for (const f of pdfs) expect(readFileSync(join(out, f)).subarray(-6).toString()).toContain('%%EOF');
   }, 120_000);
+});
+
+describe('progress', () => {
+  const report = (status: SheetReport['status'], file: string): SheetReport => ({ file, status, diagnostics: [], ...(status === 'built' ? { output: `out/${file}.pdf` } : {}) });
+
+  it('a bar on a terminal, lines when piped or in CI, nothing with --quiet', () => {
+    expect(progressMode(false, { isTTY: true }, {})).toBe('bar');
+    expect(progressMode(false, { isTTY: true }, { CI: 'true' })).toBe('lines');
+    expect(progressMode(false, { isTTY: true }, { CI: 'false' })).toBe('bar');
+    expect(progressMode(false, { isTTY: false }, {})).toBe('lines');
+    expect(progressMode(true, { isTTY: true }, {})).toBe('off');
+  });
+
+  it('the bar is one line redrawn in place with counts and an ETA', () => {
+    let out = '';
+    const p = new Progress('bar', 4, 'en', (s) => (out += s), () => 80);
+    p.update({ done: 4, total: 4, report: report('failed', 'd') });
+    expect(out).toMatch(/^\r\[#+\] 4\/4  0 built, 1 failed  ETA 0:00\u001b\[K$/);
+    expect(out).not.toContain('\n');
+    p.clear();
+    expect(out.endsWith('\r\u001b[K')).toBe(true);
+  });
+
+  it('lines name each sheet and its PDF; nothing at all when off', () => {
+    let out = '';
+    const p = new Progress('lines', 12, 'en', (s) => (out += s));
+    p.update({ done: 1, total: 12, report: report('built', 'a') });
+    p.update({ done: 2, total: 12, report: report('failed', 'b') });
+    expect(out).toBe('[ 1/12] ok     a → out/a.pdf\n[ 2/12] FAILED b\n');
+    let none = '';
+    new Progress('off', 1, 'en', (s) => (none += s)).update({ done: 1, total: 1, report: report('built', 'a') });
+    expect(none).toBe('');
+    expect(clock(75)).toBe('1:15');
+  });
 });
