@@ -134,11 +134,11 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
     for (const id of ids) {
       const r = reports[id]!;
       if (r.diagnostics.some((d) => d.code === 'output.collision')) r.diagnostics = r.diagnostics.filter((d) => d.code !== 'output.collision');
-      const others = ids.filter((o) => o !== id).map((o) => reports[o]!.file).join(', ');
+      const others = ids.filter((o) => o !== id).map((o) => `${reports[o]!.file}${facts[o]?.measure.line !== undefined ? `:${facts[o]!.measure.line}` : ''}`).join(', ');
       const f = facts[id];
       r.diagnostics.push({
         severity: 'error', code: 'output.collision', file: r.file, path: ['measure', 'number'],
-        ...(f?.fiscalYear.line !== undefined ? { line: f.fiscalYear.line, column: f.fiscalYear.column } : {}),
+        ...(f?.measure.line !== undefined ? { line: f.measure.line, column: f.measure.column } : {}),
         message: t(lang, 'outputCollision', { name, others }), hint: t(lang, 'outputCollisionHint'),
       });
       r.status = 'failed';

@@ -32,6 +32,8 @@ export interface Fact<T> {
 export interface SetFacts {
   fiscalYear: Fact<number>;
   stage: Fact<string>;
+  /** The measure number: where a name collision is reported. */
+  measure: Fact<number>;
   kpis: Fact<number>[];
   committee: Fact<number>[];
 }
@@ -109,6 +111,7 @@ export class SheetSession {
     const facts: SetFacts = {
       fiscalYear: { value: s.fiscalYear, ...at(['fiscal_year']) },
       stage: { value: s.stage, ...at(['stage']) },
+      measure: { value: s.measure.number, ...at(['measure', 'number']) },
       kpis: s.kpis.map((k) => ({ value: k.number ?? 0, ...at([...k.path, 'number']) })),
       committee: s.committee.map((c) => ({ value: c.number, ...at([...c.path, 'number']) })),
     };

@@ -84,7 +84,8 @@ describe('output names', () => {
       expect(s.status).toBe('failed');
       const d = s.diagnostics.find((x) => x.code === 'output.collision')!;
       expect(d.message).toContain('2020-09.pdf');
-      expect(d.message).toContain(join(dir, other));
+      expect(d.message).toContain(`${join(dir, other)}:13`);
+      expect([d.line, d.column]).toEqual([13, 20]);
     }
     expect(byFile(r, 'three.yaml').status).toBe('built');
     expect(existsSync(join(out, '2020-09.pdf'))).toBe(false);
