@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import * as fontkit from 'fontkit';
 import type * as Fontkit from 'fontkit';
 import { EXIT, SheetgenError } from '../diagnostics.js';
 import type { GlyphMetrics } from '../layout/metrics.js';
@@ -28,6 +29,12 @@ export interface FontFace extends GlyphMetrics {
   readonly path: string;
   /** One glyph per code point at its advance, no shaping: what a Japanese form needs, at a fraction of fontkit's layout cost. */
   run(text: string): GlyphRun;
+  /**
+   * One glyph per code point in its vertical form (the font's `vert` single substitutions), as
+   * fontkit's layout with ['vert'] gives it for CJK text; undefined when the font's `vert` is not
+   * plain single substitutions (the renderer then shapes with fontkit).
+   */
+  verticalRun(text: string): GlyphRun | undefined;
   /** Runs shaped by fontkit with features (vertical forms), kept across documents by the renderer. */
   readonly shapedCache: Map<string, GlyphRun>;
   /** The parsed fontkit font: registered with each PDF document as is (never by path, see PDFKIT-NOTES pitfall 1). */
@@ -41,11 +48,6 @@ export interface FontSet {
 }
 
 const cache = new Map<string, FontFace>();
-
-/** fontkit is loaded on first use with require, the same CommonJS instance pdfkit's CommonJS build uses, so it is loaded once and only by commands that draw. */
-function fontkit(): typeof Fontkit {
-  return require('fontkit') as typeof Fontkit;
-}
 
 function defaultPath(weight: '400Regular/BIZUDPGothic_400Regular.ttf' | '700Bold/BIZUDPGothic_700Bold.ttf'): string {
   return require.resolve(`@expo-google-fonts/biz-udpgothic/${weight}`);
@@ -77,7 +79,79 @@ function memoizeDecode(font: Fontkit.Font): void {
 }
 const MEMO = Symbol('sheetgen.decoded');
 
+/** fontkit's parsed GSUB arrays are plain arrays or its lazily decoded arrays. */
+type ArrayLike<T> = T[] | { length: number; get(i: number): T };
+const at = <T>(a: ArrayLike<T>, i: number): T | undefined => (Array.isArray(a) ? a[i] : a.get(i));
+
+/** The parts of fontkit's parsed GSUB table that single substitution reads. */
+interface Coverage {
+  version: number;
+  glyphs?: ArrayLike<number>;
+  rangeRecords?: ArrayLike<{ start: number; end: number; startCoverageIndex: number }>;
+}
+interface SingleSubst {
+  version: number;
+  coverage: Coverage;
+  deltaGlyphID?: number;
+  substitute?: ArrayLike<number>;
+}
+interface GsubTable {
+  featureList: { tag: string; feature: { lookupListIndexes: number[] } }[];
+  lookupList: { get(i: number): { lookupType: number; subTables: SingleSubst[] } | undefined };
+}
+
+function coverageIndex(c: Coverage, gid: number): number {
+  if (c.version === 1 && c.glyphs) {
+    // Glyphs in ascending order.
+    let lo = 0;
+    let hi = c.glyphs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const g = at(c.glyphs, mid)!;
+      if (g === gid) return mid;
+      if (g < gid) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+  if (c.version === 2 && c.rangeRecords) {
+    for (let i = 0; i < c.rangeRecords.length; i++) {
+      const r = at(c.rangeRecords, i)!;
+      if (gid >= r.start && gid <= r.end) return r.startCoverageIndex + gid - r.start;
+    }
+  }
+  return -1;
+}
+
+/**
+ * The font's `vert` feature as glyph → vertical glyph, or null when it is anything but single
+ * substitutions under one set of lookups for every script. Reading it here spares a cold build
+ * fontkit's shaping machinery (its Unicode tables and shaper set-up, ~30 ms) for the few
+ * characters of the vertical labels; test/render checks the result against fontkit's layout.
+ */
+function verticalSubstitution(font: Fontkit.Font): ((gid: number) => number) | null {
+  const gsub = (font as unknown as { GSUB?: GsubTable }).GSUB;
+  const records = gsub ? gsub.featureList.filter((f) => f.tag === 'vert') : [];
+  if (!gsub || records.length === 0) return (gid) => gid;
+  const lookups = records[0]!.feature.lookupListIndexes;
+  if (records.some((r) => r.feature.lookupListIndexes.join() !== lookups.join())) return null;
+  const tables = lookups.map((i) => gsub.lookupList.get(i));
+  if (tables.some((t) => !t || t.lookupType !== 1)) return null;
+  return (gid) => {
+    for (const t of tables) {
+      for (const st of t!.subTables) {
+        const ci = coverageIndex(st.coverage, gid);
+        if (ci < 0) continue;
+        if (st.version === 1) return (gid + (st.deltaGlyphID ?? 0)) & 0xffff;
+        return st.substitute ? (at(st.substitute, ci) ?? gid) : gid;
+      }
+    }
+    return gid;
+  };
+}
+
 class Face implements FontFace {
+  private vert: ((gid: number) => number) | null | undefined;
   private widths = new Map<number, number>();
   private glyphs = new Map<number, Cached>();
   readonly shapedCache = new Map<string, GlyphRun>();
@@ -113,6 +187,26 @@ class Face implements FontFace {
     }
     return { glyphs, positions, advanceWidth };
   }
+  verticalRun(text: string): GlyphRun | undefined {
+    if (this.vert === undefined) this.vert = verticalSubstitution(this.font);
+    const vert = this.vert;
+    if (!vert) return undefined;
+    const glyphs: Fontkit.Glyph[] = [];
+    const positions: GlyphPosition[] = [];
+    let advanceWidth = 0;
+    for (const ch of text) {
+      const cp = ch.codePointAt(0)!;
+      const base = this.font.glyphForCodePoint(cp);
+      const id = vert(base.id);
+      // As fontkit's layout does: a substituted glyph carries the code points it stands for.
+      const glyph = id === base.id ? base : this.font.getGlyph(id, [cp])!;
+      const a = glyph.advanceWidth * this.scale;
+      glyphs.push(glyph);
+      positions.push({ xAdvance: a, yAdvance: 0, xOffset: 0, yOffset: 0, advanceWidth: a });
+      advanceWidth += a;
+    }
+    return { glyphs, positions, advanceWidth };
+  }
   advance(cp: number): number {
     let w = this.widths.get(cp);
     if (w === undefined) {
@@ -139,7 +233,7 @@ export function loadFace(path: string): FontFace {
   }
   let parsed: Fontkit.Font | Fontkit.FontCollection;
   try {
-    parsed = fontkit().create(bytes);
+    parsed = fontkit.create(bytes);
   } catch {
     throw new SheetgenError(`not a TrueType/OpenType font: ${path}`, { exitCode: EXIT.usage });
   }

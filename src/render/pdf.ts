@@ -2,7 +2,6 @@
 //! order, fonts embedded as subsets, deterministic (dates come from the caller).
 
 /// <reference types="pdfkit" />
-import { createRequire } from 'node:module';
 import type { LayoutNode, Page, Shape, TextRun } from '../layout/types.js';
 import type { FontFace, FontSet, GlyphPosition, GlyphRun } from './fonts.js';
 
@@ -21,12 +20,12 @@ type DocCtor = new (opts: Record<string, unknown>) => Doc;
 let ctor: DocCtor | undefined;
 
 /**
- * pdfkit is loaded on first render, so `sheetgen validate` never pays for it. It is required as
- * CommonJS rather than imported: its CommonJS build requires the same CommonJS fontkit that
- * fonts.ts already loaded, where its ES build would load a second copy of fontkit (~150 ms).
+ * pdfkit is loaded on first render, so `sheetgen validate` never pays for it. The bundle
+ * (scripts/esbuild-pdfkit.mjs) resolves pdfkit and fontkit to their CommonJS builds, so pdfkit
+ * shares the fontkit instance fonts.ts loaded; unbundled (tests), both resolve to their ES builds.
  */
 async function pdfkit(): Promise<DocCtor> {
-  if (!ctor) ctor = createRequire(import.meta.url)('pdfkit') as DocCtor;
+  ctor ??= (await import('pdfkit')).default as unknown as DocCtor;
   return ctor;
 }
 
@@ -101,7 +100,11 @@ function fastLayout(doc: Doc, face: FontFace): void {
     // Shaped runs (vertical labels: a few fixed characters) are kept per face across documents.
     const key = `${String(features)}\u0000${text}`;
     let run = face.shapedCache.get(key);
-    if (!run) face.shapedCache.set(key, (run = shaped(text, features)));
+    if (!run) {
+      const vertOnly = Array.isArray(features) && features.length === 1 && features[0] === 'vert';
+      run = (vertOnly ? face.verticalRun(text) : undefined) ?? shaped(text, features);
+      face.shapedCache.set(key, run);
+    }
     return run;
   };
   f[FAST] = true;
