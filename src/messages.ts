@@ -256,7 +256,7 @@ const ja: Record<string, string> = {
   criterionDirectionLower: '値が小さいほど良い指標には below か at_most を書いてください（例: 減少 → { below: 0 }）。または better: higher にします',
   binaryFile: 'テキストファイルではありません（{offset} バイト目に NUL バイトがあります）。シートの .yaml ファイルを指定してください',
   tooManyItems: 'ファイルの YAML の要素（値・キー・括弧など）が {max} 個を超えています。シートは多くても数千個です',
-  fileTooLargeStream: 'ファイルが {max} バイトを超えています。シートのファイルは {max} バイトまでです',
+  fileTooLargeStream: 'ファイルが {max} バイトを超えています。シートのファイルはこの大きさまでです',
   aliasCycle: 'YAML のエイリアス（*名前）が、それ自身を含む項目を指しています。データが無限に続いてしまいます',
   aliasExpansion: 'YAML のエイリアス（*名前）を展開すると値が {max} 個を超えます。安全のため読み込みません',
   numberInexact: '数値 {text} は桁が多すぎて正確に扱えません（{value} になってしまいます）',
