@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { genSheets } from './gen-sheets.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(root, 'bin', 'sheetgen.js');
+// SHEETGEN_BIN: another copy of the bin (e.g. a snapshot of dist/ that a concurrent rebuild cannot change mid-run).
+const bin = process.env.SHEETGEN_BIN ?? join(root, 'bin', 'sheetgen.js');
 const TIME = '/usr/bin/time';
 const hasTime = existsSync(TIME);
 

@@ -179,6 +179,9 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
       }),
     );
 
+    // The threads' memory is given back before the index is laid out: the peak is one or the other, not both.
+    await Promise.all(participants.map((p) => p.terminate().catch(() => undefined)));
+
     // Every worker thread died (a crash, not bad input): what is left was never built.
     if (!stopped()) reports.forEach((r, id) => r.status === 'skipped' && (fail(id, new Error('no worker thread left to build this sheet')), finish(id)));
 
