@@ -189,7 +189,9 @@ export function loadScheme(nameOrPath?: string): GradingScheme {
     // A BOM is legal in a UTF-8 file written by some editors but not in JSON.parse.
     data = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw invalid(key, [`not valid JSON: ${(err as Error).message}`]);
+    // Only the position: JSON.parse's message quotes the file's first bytes, which could be any file's.
+    const pos = /position (\d+)/.exec((err as Error).message)?.[1];
+    throw invalid(key, [`not valid JSON${pos ? ` (at character ${pos})` : ''}`]);
   }
   return parseScheme(data, key);
 }

@@ -9,6 +9,19 @@ import type { YamlPath } from '../model/types.js';
 import { t } from '../messages.js';
 import { numberHint } from './numbers.js';
 import precompiled from './sheet-validator.generated.js';
+import localizeJaModule from 'ajv-i18n/localize/ja/index.js';
+
+type Localize = (errors?: ErrorObject[] | null) => void;
+// ajv-i18n is CommonJS with a default export; take the function whichever way the loader hands it over.
+const localizeJa: Localize = (localizeJaModule as unknown as { default?: Localize }).default ?? (localizeJaModule as unknown as Localize);
+
+/** ajv's own message for an error, localized to Japanese when asked (ajv-i18n rewrites .message in place). */
+function ajvMessage(e: ErrorObject, lang: Lang): string {
+  if (lang !== 'ja') return e.message ?? e.keyword;
+  const copy = { ...e };
+  localizeJa([copy]);
+  return copy.message ?? e.keyword;
+}
 
 /** The schema compiled to code at build time (scripts/gen-validator.mjs): no compile cost at start-up. */
 function validator(): ValidateFunction {
@@ -223,13 +236,26 @@ function describe(e: ErrorObject, data: unknown, lang: Lang): SchemaProblem | un
     case 'pattern':
       if ((e.params as { propertyName?: string }).propertyName !== undefined || e.propertyName !== undefined) return undefined;
       return { path, atKey: false, code: 'schema.pattern', message: withTitle(t(lang, 'schemaOther', { detail: e.message ?? 'pattern' })) };
+    case 'minProperties':
+    case 'maxProperties': {
+      const names = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      if ((e.params as { limit: number }).limit === 1 && names.length > 0) {
+        return { path, atKey: false, code: `schema.${e.keyword}`, message: withTitle(t(lang, 'exactlyOneOf', { list: join(names) })) };
+      }
+      return { path, atKey: false, code: `schema.${e.keyword}`, message: withTitle(t(lang, 'schemaOther', { detail: ajvMessage(e, lang) })) };
+    }
+    case 'uniqueItems': {
+      const { i, j } = e.params as { i: number; j: number };
+      return { path: [...path, i], atKey: false, code: 'schema.unique-items', message: withTitle(t(lang, 'uniqueItems', { first: j + 1, second: i + 1 })) };
+    }
     case 'format':
       return { path, atKey: false, code: 'schema.format', message: withTitle(t(lang, 'format_date')) };
     case 'not':
     case 'if':
       return undefined;
     default:
-      return { path, atKey: false, code: `schema.${e.keyword}`, message: withTitle(t(lang, 'schemaOther', { detail: e.message ?? e.keyword })) };
+      // Keywords without a message of our own: ajv's text, in Japanese through ajv-i18n.
+      return { path, atKey: false, code: `schema.${e.keyword}`, message: withTitle(t(lang, 'schemaOther', { detail: ajvMessage(e, lang) })) };
   }
 }
 
