@@ -142,6 +142,7 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
         message: t(lang, 'outputCollision', { name, others }), hint: t(lang, 'outputCollisionHint'),
       });
       r.status = 'failed';
+      delete r.output;
     }
   };
 
@@ -165,6 +166,8 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
             }
             temps[id] = s.tmp;
             r.status = s.ok && s.tmp ? 'built' : 'failed';
+            // Where the PDF will be once named (progress shows it); taken back if the name collides or the rename fails.
+            if (r.status === 'built') r.output = join(outDir, s.name!);
             if (s.bytes !== undefined) r.bytes = s.bytes;
             if (s.name && s.facts) {
               const same = [...(byName.get(s.name) ?? []), id];
@@ -190,6 +193,7 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
       if (!tmp) continue;
       const r = reports[id]!;
       if (r.status !== 'built') {
+        delete r.output;
         await rm(tmp, { force: true }).catch(() => undefined);
         continue;
       }
@@ -200,6 +204,7 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
       } catch (e) {
         if (!(e instanceof SheetgenError)) throw e;
         r.status = 'failed';
+        delete r.output;
         r.diagnostics.push({ severity: 'error', code: 'output.write', file: r.file, message: e.message });
       }
     }

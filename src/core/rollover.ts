@@ -78,7 +78,7 @@ export function rollText(text: string, to: number, lang: Lang): string {
 
   // fiscal_year advanced and as_of blank: the new sheet is not dated yet.
   doc.setIn(['fiscal_year'], to);
-  doc.setIn(['as_of'], null);
+  if (doc.has('as_of')) doc.setIn(['as_of'], null);
 
   for (const key of FREE_TEXT) {
     const pair = findPair(root, key);

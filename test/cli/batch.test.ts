@@ -47,6 +47,8 @@ describe('sheetgen build DIR -o OUTDIR with 2 worker threads', () => {
     const lines = r.stderr.split('\n').filter((l) => /^\[\d\/6\]/.test(l));
     expect(lines.length).toBe(6);
     expect(lines.filter((l) => l.includes('FAILED')).length).toBe(1);
+    expect(lines.some((l) => l.endsWith(`FAILED ${join(dir, 'bad.yaml')}`))).toBe(true);
+    expect(lines.some((l) => l.endsWith(`s0.yaml → ${join(out, '2020-01.pdf')}`))).toBe(true);
     expect(r.stderr).toMatch(/5 built, 1 failed, 0 warning\(s\) in [\d.]+ s \(2 job\(s\)\)/);
     expect(r.stderr).toContain(`wrote ${join(out, 'index.pdf')}`);
   });
@@ -146,4 +148,24 @@ describe('progress', () => {
     expect(none).toBe('');
     expect(clock(75)).toBe('1:15');
   });
+});
+
+describe('sheetgen rollover', () => {
+  it('writes next year\'s files and refuses its own input folder', () => {
+    const dir = tmp();
+    for (let i = 0; i < 2; i++) writeFileSync(join(dir, `m${i}-2020.yaml`), sheetText(i));
+    const r = run(['rollover', dir, '--to', '2021', '-o', join(dir, '..', `${dir.split('/').pop()}-2021`)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${join(dir, 'm0-2020.yaml')} → ${join(`${dir}-2021`, 'm0-2021.yaml')}`);
+    expect(r.stderr).toContain('2 file(s) rolled over to fiscal year 2021, 0 failed');
+    const v = run(['validate', join(`${dir}-2021`, 'm0-2021.yaml'), join(`${dir}-2021`, 'm1-2021.yaml')]);
+    expect(v.code).toBe(0);
+    const same = run(['rollover', dir, '--to', '2021', '-o', dir]);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain('never writes beside or over its input');
+    const again = run(['rollover', dir, '--to', '2021', '-o', `${dir}-2021`]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already exists');
+    expect(run(['rollover', dir, '--to', 'next', '-o', `${dir}-x`]).code).toBe(2);
+  }, 60_000);
 });
