@@ -66,7 +66,8 @@ async function single(file: string, opts: BuildCliOptions, g: GlobalOptions): Pr
 
 async function batch(inputs: string[], opts: BuildCliOptions, g: GlobalOptions): Promise<void> {
   const outDir = opts.output;
-  if (outDir === undefined) throw new SheetgenError(t(g.lang, 'batchNeedsOutDir'), { exitCode: EXIT.usage });
+  // `-o out.pdf` with several sheets is a slip, not a wish for a folder named out.pdf.
+  if (outDir === undefined || /\.pdf$/i.test(outDir)) throw new SheetgenError(t(g.lang, 'batchNeedsOutDir'), { exitCode: EXIT.usage });
   const outStat = await stat(outDir).catch(() => undefined);
   if (outStat && !outStat.isDirectory()) throw new SheetgenError(t(g.lang, 'outDirIsFile', { file: outDir }), { exitCode: EXIT.usage });
   const jobs = parseJobs(opts.jobs, g);
