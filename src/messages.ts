@@ -85,6 +85,7 @@ const en: Record<string, string> = {
   missingGlyphsHint: 'Replace these characters, or pass a font that has them with --font',
   internal: 'sheetgen hit an internal error. This is a bug in sheetgen, not in your file; please report it with the message below and the file if you can.',
   // output
+  tooManySheets: 'The inputs name {count} sheet files; one batch builds at most {max} (split the set, or name a narrower folder or glob)',
   ok: 'ok',
   problems: '{errors} error(s), {warnings} warning(s)',
   // batch build (issue 4)
@@ -223,6 +224,7 @@ const ja: Record<string, string> = {
   missingGlyphs: 'フォントに次の文字がありません: {chars}',
   missingGlyphsHint: 'この文字を置き換えるか、この文字を含むフォントを --font で指定してください',
   internal: 'sheetgen の内部エラーです。入力ファイルの誤りではなく sheetgen の不具合です。下のメッセージ（できればファイルも）を添えて報告してください。',
+  tooManySheets: '入力に {count} 件のシートがあります。1 回に作成できるのは {max} 件までです（分けて実行するか、フォルダや glob を絞ってください）',
   ok: 'OK',
   problems: 'エラー {errors} 件、警告 {warnings} 件',
   noSheetsFound: '{arg} にシートのファイル（*.yaml、*.yml）がありません',

@@ -169,7 +169,7 @@ export function register(program: Command): void {
     .option('--scheme <name|file>', 'grading scheme: asahi (default), five-level, or a scheme JSON file')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ sheetgen build examples/asahi-2020-09.yaml -o out/2020-09.pdf\n  wrote out/2020-09.pdf (2 pages)\n  $ sheetgen build sheets/2020 -o public/2020        # every sheet, index.pdf, grades.csv, grades.json\n  $ sheetgen build "sheets/**/*.yaml" -o out --jobs 2 --json > report.json',
+      '\nExamples:\n  $ sheetgen build examples/asahi-2020-09.yaml -o out/2020-09.pdf\n  wrote out/2020-09.pdf (137905 bytes)\n  $ sheetgen build sheets/2020 -o public/2020        # every sheet, index.pdf, grades.csv, grades.json\n  $ sheetgen build "sheets/**/*.yaml" -o out --jobs 2 --json > report.json',
     )
     .action(async (inputs: string[], opts: BuildCliOptions, cmd: Command) => {
       const g = globals(cmd);

@@ -79,6 +79,9 @@ function globBase(pattern: string): { base: string; rest: string } {
 
 const toPosix = (p: string): string => p.split(sep).join('/');
 
+/** Most sheets one batch takes: a city has tens of measures; thousands means the wrong folder was named. */
+export const MAX_BATCH_SHEETS = 2000;
+
 /**
  * Sheet files named by the arguments, in a stable order: each argument's files sorted by path,
  * arguments in the order given, the same file once. A directory contributes every *.yaml / *.yml
@@ -113,6 +116,10 @@ export async function expandInputs(args: readonly string[], lang: Lang): Promise
     if (found.length === 0) throw new SheetgenError(t(lang, 'noSheetsFound', { arg }), { exitCode: EXIT.usage });
     found.sort((a, b) => (toPosix(a) < toPosix(b) ? -1 : toPosix(a) > toPosix(b) ? 1 : 0));
     for (const f of found) add(f);
+    // Checked as files are added, so that a mistaken input (a whole disk) stops early.
+    if (files.length > MAX_BATCH_SHEETS) {
+      throw new SheetgenError(t(lang, 'tooManySheets', { count: `${files.length}+`, max: MAX_BATCH_SHEETS }), { exitCode: EXIT.usage });
+    }
   }
   return files;
 }

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandInputs, globMatch, isGlob } from '../../src/core/inputs.js';
+import { MAX_BATCH_SHEETS, expandInputs, globMatch, isGlob } from '../../src/core/inputs.js';
 import { jobCount } from '../../src/core/batch.js';
 import { SheetgenError } from '../../src/diagnostics.js';
 
@@ -69,5 +69,16 @@ describe('jobCount', () => {
     expect(jobCount(2, 300)).toBe(2);
     expect(jobCount(undefined, 1)).toBe(1);
     expect(jobCount(3, 0)).toBe(1);
+  });
+});
+
+describe('batch size limit', () => {
+  it('refuses more than MAX_BATCH_SHEETS sheets with a usage error naming the limit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sheetgen-many-'));
+    for (let i = 0; i <= MAX_BATCH_SHEETS; i++) writeFileSync(join(dir, `s${i}.yaml`), '');
+    const err = await expandInputs([dir], 'en').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SheetgenError);
+    expect((err as SheetgenError).exitCode).toBe(2);
+    expect((err as Error).message).toContain(`at most ${MAX_BATCH_SHEETS}`);
   });
 });
