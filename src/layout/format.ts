@@ -48,6 +48,14 @@ export function fiscalYearHeader(fy: number, withEra: boolean): string {
   return `${withEra ? e.era : ''}${e.year}年度`;
 }
 
+/**
+ * Headers of a row of fiscal-year columns: the era on the first column and again wherever it
+ * changes (平成30年度 | 令和1年度 | 2年度), so that no column reads as a year of the previous era.
+ */
+export function fiscalYearHeaders(years: readonly number[]): string[] {
+  return years.map((fy, i) => fiscalYearHeader(fy, i === 0 || fiscalEra(fy).era !== fiscalEra(years[i - 1]!).era));
+}
+
 /** Short fiscal year without era: 4年度 (used in headings like ④4年度施策の方針). */
 export function fiscalYearShort(fy: number): string {
   return `${fiscalEra(fy).year}年度`;

@@ -3,7 +3,7 @@
 
 import { PROGRESS_CHOICES, sheetYears, type GradedIndicator, type GradedSheet, type Measured, type YamlPath } from '../model/types.js';
 import { BODY_SIZE, fitText, naturalHeight, verticalText, type LayoutContext, type TextSpec } from './fit.js';
-import { asOfLine, circled, fiscalYearHeader, fiscalYearShort, formatMeasured, formatNumber, periodNote } from './format.js';
+import { asOfLine, circled, fiscalYearHeader, fiscalYearHeaders, fiscalYearShort, formatMeasured, formatNumber, periodNote } from './format.js';
 import { TableBuilder } from './table.js';
 import { A4_LANDSCAPE, type LayoutNode, type Page } from './types.js';
 
@@ -131,7 +131,7 @@ function indicatorTable(ctx: LayoutContext, g: GradedSheet, x0: number, top: num
   hc(W.lab + W.type + W.name, '数値目標・重要業績評価指標（ＫＰＩ）');
   hc(W.base, '基準値');
   hc(W.target, `目標値\n（${fiscalYearShort(s.planPeriod.to)}）`);
-  years.forEach((yr, i) => hc(yw, fiscalYearHeader(yr, i === 0)));
+  for (const h of fiscalYearHeaders(years)) hc(yw, h);
   hc(W.grade, '達成\n状況');
   let y = top + headH;
 

@@ -3,7 +3,7 @@
 
 import { sheetYears, type GradedSheet, type Project } from '../model/types.js';
 import { fitText, verticalText, type LayoutContext, type TextSpec } from './fit.js';
-import { fiscalYearHeader, formatMeasured, formatMoney, formatNumber } from './format.js';
+import { fiscalYearHeaders, formatMeasured, formatMoney, formatNumber } from './format.js';
 import { CONTENT_W, MARGIN, sectionHeading } from './page1.js';
 import { TableBuilder } from './table.js';
 import { A4_LANDSCAPE, type LayoutNode, type Page } from './types.js';
@@ -15,10 +15,9 @@ const SMALL = 7;
 const head = (text: string): TextSpec => ({ text, font: 'bold', size: SMALL, align: 'center', valign: 'middle', padX: 1, padY: 0.5, leading: 1.15 });
 const num = (text: string): TextSpec => ({ text, size: SMALL, align: 'right', valign: 'middle', padX: 2.5, padY: 0 });
 
-/** Header of a year column: 令和1年度 / （決算）参考 for reference years. */
-function yearHead(g: GradedSheet, year: number, first: boolean): string {
-  const ref = g.sheet.referenceYears.includes(year);
-  return `${fiscalYearHeader(year, first)}\n（決算）${ref ? '参考' : ''}`;
+/** Headers of the year columns: 令和1年度 / （決算）参考 for reference years (era where it starts or changes). */
+function yearHeads(g: GradedSheet, years: readonly number[]): string[] {
+  return fiscalYearHeaders(years).map((h, i) => `${h}\n（決算）${g.sheet.referenceYears.includes(years[i]!) ? '参考' : ''}`);
 }
 
 /** A slot of （４）: rows 事業費, 一般財源, then one 成果指標 row per outcome (at least one). */
@@ -46,6 +45,8 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
     y += hd.h;
     const t = new TableBuilder().row();
     const W = { label: 90, unit: 36, year: 78, total: 90 };
+    // Many year columns (several 参考 years, a long plan): narrow them so that 合計 stays on the page.
+    W.year = Math.min(W.year, (CONTENT_W - W.label - W.unit - W.total) / Math.max(1, years.length));
     const headH = 22;
     const rowH = 15;
     let x = x0;
@@ -56,7 +57,7 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
     };
     cell(W.label, headH, head(''), { head: true });
     cell(W.unit, headH, head('単位'), { head: true });
-    years.forEach((yr, i) => cell(W.year, headH, head(yearHead(g, yr, i === 0)), { head: true }));
+    for (const h of yearHeads(g, years)) cell(W.year, headH, head(h), { head: true });
     cell(W.total, headH, head('合計'), { head: true });
     y += headH;
     const rows: [string, ReadonlyMap<number, number>, number][] = [
@@ -132,7 +133,7 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
     cell(W.main, headH, head('主な\n事業'), { head: true });
     cell(W.name, headH, head('事務事業'), { head: true });
     cell(W.kind + W.unit, headH, head('区分・成果指標／単位'), { head: true });
-    years.forEach((yr, i) => cell(ywAdj, headH, head(yearHead(g, yr, i === 0)), { head: true }));
+    for (const h of yearHeads(g, years)) cell(ywAdj, headH, head(h), { head: true });
     cell(W.remarks, headH, head('備考欄'), { head: true });
     const bodyTop = y + headH;
     y = bodyTop;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asOfLine, circled, fiscalYearHeader, formatDate, formatMeasured, formatNumber, periodNote } from '../../src/layout/format.js';
+import { asOfLine, circled, fiscalYearHeader, fiscalYearHeaders, formatDate, formatMeasured, formatNumber, periodNote } from '../../src/layout/format.js';
 
 describe('和暦 and numbers', () => {
   it.each([
@@ -36,5 +36,13 @@ describe('和暦 and numbers', () => {
     expect(formatMeasured({ value: 114, calendar: false, path: [] }, '件', 2020)).toEqual({ value: '114件', note: '' });
     expect(formatMeasured({ value: 113, calendar: true, path: [] }, '人', 2019)).toEqual({ value: '113人', note: '（元年）' });
     expect(formatMeasured({ value: 42.5, calendar: false, note: '見込み', path: [] }, '%', 2020)).toEqual({ value: '42.5%', note: '（見込み）' });
+  });
+});
+
+describe('fiscalYearHeaders', () => {
+  it('names the era on the first column and again where it changes', () => {
+    expect(fiscalYearHeaders([2019, 2020, 2021])).toEqual(['令和1年度', '2年度', '3年度']);
+    expect(fiscalYearHeaders([2017, 2018, 2019, 2020])).toEqual(['平成29年度', '30年度', '令和1年度', '2年度']);
+    expect(fiscalYearHeaders([])).toEqual([]);
   });
 });
