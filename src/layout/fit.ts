@@ -3,7 +3,7 @@
 
 import type { Diagnostic, Lang } from '../diagnostics.js';
 import type { YamlPath } from '../model/types.js';
-import { breakLines, type BrokenLine } from './linebreak.js';
+import { breakLines, widestWord, type BrokenLine } from './linebreak.js';
 import { baselineIn, textWidth, type FontPair } from './metrics.js';
 import type { FontKey, TextRun } from './types.js';
 
@@ -103,9 +103,14 @@ export function fitText(ctx: LayoutContext, spec: TextSpec, box: Box): TextRun[]
   const innerH = box.h - 2 * r.padY;
   let size = r.size;
   let lines: BrokenLine[] = [];
+  // A word (a number such as 1,792,000) is split between characters only when even the floor size
+  // cannot hold it; until then the text shrinks, so that no cell reads "1,792,00" over "0人".
+  const widest = widestWord(text, 1000, m) / 1000;
+  const wordFitsAtFloor = widest * r.minSize <= innerW + 1e-6;
   for (;;) {
     lines = breakLines(text, innerW, size, m);
-    if (lines.length * size * r.leading <= innerH + 0.01 || size - STEP < r.minSize - 1e-9) break;
+    const wordsWhole = !wordFitsAtFloor || widest * size <= innerW + 1e-6;
+    if ((wordsWhole && lines.length * size * r.leading <= innerH + 0.01) || size - STEP < r.minSize - 1e-9) break;
     size = Math.round((size - STEP) * 10) / 10;
   }
   const lh = size * r.leading;

@@ -63,6 +63,22 @@ function unitsOf(text: string, from: number, to: number, maxWidth: number, size:
   return out;
 }
 
+/**
+ * Width at `size` of the widest unbreakable word (an ASCII or full-width run such as 1,792,000):
+ * a box narrower than this would have to split it between characters.
+ */
+export function widestWord(text: string, size: number, m: GlyphMetrics): number {
+  let widest = 0;
+  for (const match of text.matchAll(UNIT_RE)) {
+    const s = match[0];
+    if (s.length < 2 || s[0] === ' ' || s[0] === '\t') continue;
+    let w = 0;
+    for (const c of s) w += m.advance(c.codePointAt(0)!);
+    widest = Math.max(widest, w);
+  }
+  return (widest * size) / 1000;
+}
+
 /** Break `text` (paragraphs separated by \n) into lines no wider than `maxWidth` at `size`. */
 export function breakLines(text: string, maxWidth: number, size: number, m: GlyphMetrics): BrokenLine[] {
   const lines: BrokenLine[] = [];
