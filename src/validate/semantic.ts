@@ -23,6 +23,9 @@ export const MAX_LABEL_CHARS = 200;
  */
 export const MAX_ABS_NUMBER = 1e12;
 
+/** Longest plan period in fiscal years (the form has 5; each year is a column on both pages). */
+export const MAX_PLAN_YEARS = 21;
+
 /** Fields holding prose, by their key: every other string is a label. */
 const PROSE_KEYS = new Set(['reasons', 'situation', 'policy', 'text', 'opinion', 'response', 'remarks', 'reason']);
 
@@ -91,7 +94,10 @@ export function checkSemantics(data: unknown, lang: Lang): SemanticProblem[] {
     const from = own(plan, 'from') as number;
     const to = own(plan, 'to') as number;
     if (from > to) push(['plan_period'], 'semantic.plan-reversed', t(lang, 'planReversed', { from, to }));
-    else if (to - from <= 20) {
+    // Past this the year checks below would not run and the sheet would get one column per year:
+    // far more than any strategy has (often a typo such as 2204 for 2024), so it is an error, not a skip.
+    else if (to - from + 1 > MAX_PLAN_YEARS) push(['plan_period'], 'semantic.plan-too-long', t(lang, 'planTooLong', { from, to, years: to - from + 1, max: MAX_PLAN_YEARS }));
+    else {
       if (isInt(fy) && (fy < from || fy > to)) push(['fiscal_year'], 'semantic.fiscal-year', t(lang, 'fiscalYearOutsidePlan', { year: fy, from, to }));
       const refsRaw = own(data, 'reference_years');
       const refs = Array.isArray(refsRaw) ? refsRaw.filter(isInt) : [];
