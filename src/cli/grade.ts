@@ -56,7 +56,12 @@ export function sheetJson(file: string, graded: GradedSheet) {
 
 const num = (v: number | undefined, unit = ''): string => (v === undefined ? '-' : `${v}${unit}`);
 const targetText = (t: Target | undefined, unit: string): string => (t === undefined ? '-' : t.value !== undefined ? `${t.value}${unit}` : t.label ?? '-');
-const pct = (c: number | null): string => (c === null ? '-' : `${c >= 0 ? '+' : ''}${(Math.round(c * 1000) / 10).toFixed(1)}%`);
+// Truncated toward zero, not rounded: +9.97% (B) must not print as +10.0%, the A boundary.
+const pct = (c: number | null): string => {
+  if (c === null) return '-';
+  const t = Math.trunc(Math.round(c * 1e9) / 1e6) / 10; // the 1e9 step drops float noise (0.1 → 1.0000000000000002)
+  return `${c > 0 ? '+' : c < 0 && t !== 0 ? '-' : ''}${Math.abs(t).toFixed(1)}%`;
+};
 const measuredText = (m: Measured | null | undefined, unit: string): string => (m ? num(m.value, unit) : '-');
 
 function pad(s: string, w: number): string {

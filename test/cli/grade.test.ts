@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { gradeTable } from '../../src/cli/grade.js';
+import { gradeLoaded } from '../../src/core/grade.js';
+import { loadSheetText } from '../../src/core/load.js';
+
+const seed = readFileSync(new URL('../../examples/asahi-2020-09.yaml', import.meta.url), 'utf8');
+
+function tableFor(baseline: number, actual: number): string {
+  const text = seed.replace('baseline: { value: 91, year: 2018 }', `baseline: { value: ${baseline}, year: 2018 }`).replace('actuals: { 2019: 85, 2020: 114 }', `actuals: { 2019: 85, 2020: ${actual} }`);
+  const r = gradeLoaded(loadSheetText('s.yaml', text, 'en'), { lang: 'en' });
+  if (!r.graded) throw new Error(JSON.stringify(r.diagnostics));
+  return gradeTable(r.graded, 'en').split('\n').find((l) => l.startsWith('KPI16'))!;
+}
+
+describe('grade table: the change column never contradicts the grade', () => {
+  it.each([
+    [30, 32.99, '+9.9%', 'B'],
+    [30, 27.01, '-9.9%', 'C'],
+    [30, 33, '+10.0%', 'A'],
+    [30, 27, '-10.0%', 'D'],
+    [91, 114, '+25.2%', 'A'],
+    [30, 30, '0.0%', 'C'],
+  ])('%s → %s', (baseline, actual, change, grade) => {
+    const line = tableFor(baseline, actual);
+    expect(line).toMatch(new RegExp(`\\s${change.replace(/[+.]/g, '\\$&')}\\s+${grade}$`));
+  });
+});
