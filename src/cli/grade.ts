@@ -56,11 +56,14 @@ export function sheetJson(file: string, graded: GradedSheet) {
 
 const num = (v: number | undefined, unit = ''): string => (v === undefined ? '-' : `${v}${unit}`);
 const targetText = (t: Target | undefined, unit: string): string => (t === undefined ? '-' : t.value !== undefined ? `${t.value}${unit}` : t.label ?? '-');
-// Truncated toward zero, not rounded: +9.97% (B) must not print as +10.0%, the A boundary.
+// Rounded to 0.1%, except that a value short of a band boundary (0, ±10%, …) is never rounded onto it:
+// +9.97% (B) prints as +9.9%, not +10.0% beside B; +25.27% prints as +25.3%.
 const pct = (c: number | null): string => {
   if (c === null) return '-';
-  const t = Math.trunc(Math.round(c * 1e9) / 1e6) / 10; // the 1e9 step drops float noise (0.1 → 1.0000000000000002)
-  return `${c > 0 ? '+' : c < 0 && t !== 0 ? '-' : ''}${Math.abs(t).toFixed(1)}%`;
+  const a = Math.round(Math.abs(c) * 1e9) / 1e7; // percent, with float noise dropped (0.1 → 10, not 10.000000000000002)
+  let shown = Math.round(a * 10) / 10;
+  if (shown % 10 === 0 && a < shown) shown = Math.trunc(a * 10) / 10;
+  return `${c > 0 ? '+' : c < 0 && shown !== 0 ? '-' : ''}${shown.toFixed(1)}%`;
 };
 const measuredText = (m: Measured | null | undefined, unit: string): string => (m ? num(m.value, unit) : '-');
 

@@ -19,7 +19,7 @@ describe('grade table: the change column never contradicts the grade', () => {
     [30, 27.01, '-9.9%', 'C'],
     [30, 33, '+10.0%', 'A'],
     [30, 27, '-10.0%', 'D'],
-    [91, 114, '+25.2%', 'A'],
+    [91, 114, '+25.3%', 'A'],
     [30, 30, '0.0%', 'C'],
   ])('%s → %s', (baseline, actual, change, grade) => {
     const line = tableFor(baseline, actual);
