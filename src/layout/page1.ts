@@ -3,7 +3,7 @@
 
 import { PROGRESS_CHOICES, sheetYears, type GradedIndicator, type GradedSheet, type Measured, type YamlPath } from '../model/types.js';
 import { BODY_SIZE, fitText, naturalHeight, verticalText, type LayoutContext, type TextSpec } from './fit.js';
-import { asOfLine, circled, fiscalYearHeader, fiscalYearHeaders, fiscalYearShort, formatMeasured, formatNumber, periodNote } from './format.js';
+import { asOfLine, circled, fiscalEra, fiscalYearHeader, fiscalYearHeaders, fiscalYearShort, formatMeasured, formatNumber, periodNote } from './format.js';
 import { TableBuilder } from './table.js';
 import { A4_LANDSCAPE, type LayoutNode, type Page } from './types.js';
 
@@ -17,12 +17,14 @@ const SECTION_SIZE = 9;
 /** Field labels, as the sheet words them: used in warnings and on 別紙 headings. */
 export function fieldLabels(g: GradedSheet) {
   const fy = g.sheet.fiscalYear;
+  // The era is named only when the year is in another era than the sheet's (平成30年度 sheet → ④令和2年度).
+  const later = (y: number): string => fiscalYearHeader(y, fiscalEra(y).era !== fiscalEra(fy).era);
   return {
     reasons: '②（１）数値目標・ＫＰＩの実績値と（２）－①の状況の理由等',
     situation: '③現状と課題、方向性、数値目標・ＫＰＩ達成に向けた課題・問題点',
-    policy: `④${fiscalYearShort(fy + 2)}施策の方針`,
+    policy: `④${later(fy + 2)}施策の方針`,
     item5: g.sheet.item5 ? `⑤${g.sheet.item5.title}` : '⑤',
-    related: `⑥${fiscalYearShort(fy + 1)}施策の方針に関連する事務事業名`,
+    related: `⑥${later(fy + 1)}施策の方針に関連する事務事業名`,
   };
 }
 

@@ -97,3 +97,15 @@ describe('layoutSheet', () => {
     expect(missingGlyphs(seedSheet(), fonts)).toEqual([]);
   });
 });
+
+describe('headings ④ and ⑥ name the era when it changes', () => {
+  it('a 平成30年度 sheet says ④令和2年度 and ⑥令和1年度; a 令和2年度 sheet says ④4年度', async () => {
+    const { fieldLabels } = await import('../../src/layout/page1.js');
+    const g = seedSheet();
+    expect(fieldLabels(g).policy).toBe('④4年度施策の方針');
+    expect(fieldLabels(g).related).toBe('⑥3年度施策の方針に関連する事務事業名');
+    const old = seedSheet({ fiscalYear: 2018 });
+    expect(fieldLabels(old).policy).toBe('④令和2年度施策の方針');
+    expect(fieldLabels(old).related).toBe('⑥令和1年度施策の方針に関連する事務事業名');
+  });
+});
