@@ -2,10 +2,10 @@
 
 import type { Command } from 'commander';
 import { EXIT, hasErrors, type Diagnostic, type Lang } from '../diagnostics.js';
-import { gradeFile } from '../core/grade.js';
+import { gradeLoaded } from '../core/grade.js';
 import type { GradedIndicator, GradedSheet, Measured, Target } from '../model/types.js';
 import { displayWidth } from './report.js';
-import { exit, globals, out, printDiagnostics } from './io.js';
+import { exit, globals, loadForCommand, out, printDiagnostics } from './io.js';
 
 /** One indicator as the JSON report gives it: numbers as numbers, null where absent. */
 export function indicatorJson(g: GradedIndicator, fiscalYear: number) {
@@ -99,7 +99,7 @@ export function register(program: Command): void {
       const sheets: unknown[] = [];
       let failed = false;
       for (const file of files) {
-        const r = await gradeFile(file, { lang: g.lang, ...(opts.scheme ? { scheme: opts.scheme } : {}) });
+        const r = gradeLoaded(await loadForCommand(file, g.lang), { lang: g.lang, ...(opts.scheme ? { scheme: opts.scheme } : {}) });
         printDiagnostics(r.diagnostics, r.text, g);
         if (!r.graded || hasErrors(r.diagnostics)) {
           failed = true;

@@ -1,7 +1,8 @@
 //! What every command shares: the global options, the output streams, and printing diagnostics.
 
 import type { Command } from 'commander';
-import { langFromEnv, type Diagnostic, type Lang } from '../diagnostics.js';
+import { SheetgenError, langFromEnv, type Diagnostic, type Lang } from '../diagnostics.js';
+import { loadSheet, type LoadedSheet } from '../core/load.js';
 import { formatDiagnostic, formatSummary } from './report.js';
 
 export interface GlobalOptions {
@@ -37,3 +38,17 @@ export const exit = {
     if (code > this.code) this.code = code;
   },
 };
+
+/**
+ * Loads one of the files a command was given. A file that cannot be read at all (missing, a folder,
+ * no permission) becomes that file's error and raises the exit code to 2; the other files still run.
+ */
+export async function loadForCommand(file: string, lang: Lang): Promise<LoadedSheet> {
+  try {
+    return await loadSheet(file, lang);
+  } catch (e) {
+    if (!(e instanceof SheetgenError)) throw e;
+    exit.raise(e.exitCode);
+    return { file, diagnostics: [{ severity: 'error', code: 'file.unreadable', file, message: e.message }] };
+  }
+}

@@ -2,10 +2,9 @@
 
 import type { Command } from 'commander';
 import { EXIT, hasErrors } from '../diagnostics.js';
-import { loadSheet } from '../core/load.js';
 import { gradeLoaded } from '../core/grade.js';
 import { t } from '../messages.js';
-import { exit, globals, out, printDiagnostics } from './io.js';
+import { exit, globals, loadForCommand, out, printDiagnostics } from './io.js';
 
 export function register(program: Command): void {
   program
@@ -19,7 +18,7 @@ export function register(program: Command): void {
       let failed = false;
       for (const file of files) {
         // Grading is part of validation: an override grade must exist in the scheme.
-        const loaded = gradeLoaded(await loadSheet(file, g.lang), { lang: g.lang, ...(opts.scheme ? { scheme: opts.scheme } : {}) });
+        const loaded = gradeLoaded(await loadForCommand(file, g.lang), { lang: g.lang, ...(opts.scheme ? { scheme: opts.scheme } : {}) });
         printDiagnostics(loaded.diagnostics, loaded.text, g);
         if (hasErrors(loaded.diagnostics)) failed = true;
         else out(`${file}: ${t(g.lang, 'ok')}`);

@@ -58,11 +58,17 @@ describe('sheetgen validate', () => {
     expect(ja2.stdout).toContain(`${seed}: OK`);
   });
 
-  it('exits 2 for a missing file, without a stack trace', () => {
-    const r = run(['validate', 'no/such/file.yaml']);
+  it('exits 2 for a missing file, without a stack trace, and still checks the other files', () => {
+    const r = run(['validate', 'no/such/file.yaml', seed]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('No such file: no/such/file.yaml');
+    expect(r.stderr).toContain('no/such/file.yaml: error: No such file: no/such/file.yaml');
+    expect(r.stdout).toContain(`${seed}: ok`);
     noStack(r.stderr);
+    const j = run(['grade', '--json', 'no/such/file.yaml', seed]);
+    expect(j.code).toBe(2);
+    const doc = JSON.parse(j.stdout) as { sheets: { file: string; errors?: { code: string }[]; indicators?: unknown[] }[] };
+    expect(doc.sheets[0]).toMatchObject({ file: 'no/such/file.yaml', errors: [{ code: 'file.unreadable' }] });
+    expect(doc.sheets[1]!.indicators).toHaveLength(3);
   });
 });
 
