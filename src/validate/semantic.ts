@@ -23,8 +23,9 @@ export const MAX_LABEL_CHARS = 200;
  */
 export const MAX_ABS_NUMBER = 1e12;
 
-/** Longest plan period in fiscal years (the form has 5; each year is a column on both pages). */
-export const MAX_PLAN_YEARS = 21;
+/** Longest plan period in fiscal years: strategies run 5 years; each year is a column on both pages, and past
+ * about 10 the cells of page 1 become too narrow to read. */
+export const MAX_PLAN_YEARS = 10;
 
 /** Fields holding prose, by their key: every other string is a label. */
 const PROSE_KEYS = new Set(['reasons', 'situation', 'policy', 'text', 'opinion', 'response', 'remarks', 'reason']);
