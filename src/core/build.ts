@@ -56,7 +56,8 @@ export function pdfMeta(graded: GradedSheet, epoch?: number): PdfMeta {
   };
 }
 
-function envEpoch(): number | undefined {
+/** SOURCE_DATE_EPOCH (seconds since 1970) when set to a whole number: the date every PDF of this run carries. */
+export function envEpoch(): number | undefined {
   const v = process.env.SOURCE_DATE_EPOCH;
   if (v === undefined || v === '' || !/^\d+$/.test(v)) return undefined;
   return Number(v);

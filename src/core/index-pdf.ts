@@ -6,12 +6,8 @@ import { layoutIndex } from '../layout/index-sheet.js';
 import { fiscalYearHeader } from '../layout/format.js';
 import { loadFonts } from '../render/fonts.js';
 import { renderPdf } from '../render/pdf.js';
+import { envEpoch } from './build.js';
 import type { JobOptions } from './sheetjob.js';
-
-function envEpoch(): number | undefined {
-  const v = process.env.SOURCE_DATE_EPOCH;
-  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
-}
 
 export async function buildIndexPdf(rows: readonly GradeRow[], omitted: number, opts: Pick<JobOptions, 'font' | 'boldFont' | 'sourceDateEpoch'>): Promise<Uint8Array> {
   const fonts = loadFonts({ ...(opts.font ? { regular: opts.font } : {}), ...(opts.boldFont ? { bold: opts.boldFont } : {}) });

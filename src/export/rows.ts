@@ -1,7 +1,7 @@
 //! The open-data rows of a year's set: one plain row per indicator (数値目標 and every KPI) of every
 //! measure, shared by grades.csv, grades.json and the index sheet (一覧表).
 
-import { fiscalEra } from '../layout/format.js';
+import { fiscalEra } from '../model/wareki.js';
 import type { GradedIndicator, GradedSheet, Measured } from '../model/types.js';
 
 export interface GradeRow {
