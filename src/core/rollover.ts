@@ -79,6 +79,11 @@ export function rollText(text: string, to: number, lang: Lang): string {
   // fiscal_year advanced and as_of blank: the new sheet is not dated yet.
   doc.setIn(['fiscal_year'], to);
   if (doc.has('as_of')) doc.setIn(['as_of'], null);
+  // Their trailing comments spoke of the old values (# evaluated year: 令和2年度): they go too.
+  for (const key of ['fiscal_year', 'as_of']) {
+    const node = doc.get(key, true);
+    if (isScalar(node)) node.comment = null;
+  }
 
   for (const key of FREE_TEXT) {
     const pair = findPair(root, key);

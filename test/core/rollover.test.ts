@@ -129,3 +129,12 @@ describe('rollover never writes over its input', () => {
     expect(text).toContain('# Recorded for 2020 (for reference):');
   });
 });
+
+describe('rollover drops comments that describe last year', () => {
+  it('removes the trailing comments of fiscal_year and as_of, keeping the others', () => {
+    const out = rollText(readFileSync('examples/asahi-2020-09.yaml', 'utf8'), 2021, 'en');
+    expect(out).toMatch(/^fiscal_year: 2021$/m);
+    expect(out).toMatch(/^as_of: null$/m);
+    expect(out).toContain('# shown as 参考, not added into 合計');
+  });
+});
