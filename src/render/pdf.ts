@@ -2,8 +2,10 @@
 //! order, fonts embedded as subsets, deterministic (dates come from the caller).
 
 /// <reference types="pdfkit" />
+import { deflateSync } from 'node:zlib';
 import type { LayoutNode, Page, Shape, TextRun } from '../layout/types.js';
 import type { FontFace, FontSet, GlyphPosition, GlyphRun } from './fonts.js';
+import { encodeTrueTypeSubset, type SubsetInternals } from './ttfsubset.js';
 
 export interface PdfMeta {
   title: string;
@@ -65,12 +67,91 @@ export async function renderPdf(pages: Page[], fonts: FontSet, meta: PdfMeta): P
   const state: DrawState = { font: '', size: 0, fonts };
   for (const page of pages) {
     doc.addPage({ size: [page.width, page.height], margin: 0 });
+    deflateOnce(doc);
     for (const node of page.nodes) drawNode(doc, node, null, state);
   }
   doc.end();
   await done;
   const buf = Buffer.concat(chunks);
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+interface RefLike {
+  compress: boolean;
+  buffer: Uint8Array[];
+  finalize(): void;
+}
+
+/** Cached font programs → their deflated bytes (zlib defaults, as pdfkit): compressed once per process. */
+const deflated = new Map<Uint8Array, Uint8Array>();
+const PATCHED = Symbol('sheetgen.deflateOnce');
+
+/**
+ * pdfkit deflates each stream as its object is finalized; a cached font program's stream takes the
+ * bytes deflated the first time instead (one prototype patch, as fonts.ts does for fontkit glyphs).
+ */
+function deflateOnce(doc: Doc): void {
+  const sample = (doc as unknown as { page?: { content?: RefLike } }).page?.content;
+  const proto = sample ? (Object.getPrototypeOf(sample) as RefLike & { [PATCHED]?: true }) : undefined;
+  if (!proto || proto[PATCHED] || typeof proto.finalize !== 'function') return;
+  const finalize = proto.finalize;
+  proto.finalize = function (this: RefLike) {
+    if (this.compress && this.buffer.length === 1) {
+      const one = this.buffer[0]!;
+      let z = deflated.get(one);
+      if (z === undefined && cachedPrograms.has(one)) deflated.set(one, (z = deflateSync(one)));
+      if (z) {
+        this.buffer = [z];
+        this.compress = false;
+      }
+    }
+    return finalize.call(this);
+  };
+  proto[PATCHED] = true;
+}
+
+/**
+ * Embedded font programs by face and glyph list, in the order pdfkit numbered the glyphs (its
+ * subset's new glyph ids follow that order, so equal lists give equal bytes): sheets of a batch
+ * share most of their bold glyphs (headings). Bounded, least recently used first out.
+ */
+const SUBSET_CACHE_MAX = 16;
+const subsetCache = new Map<string, Uint8Array>();
+/**
+ * Glyph lists met once: a program is kept only when its list comes a second time, so the regular
+ * face's lists (different on every sheet) never fill the cache with bytes the GC must then move.
+ */
+const SEEN_MAX = 64;
+const seen = new Set<string>();
+const cachedPrograms = new Set<Uint8Array>();
+type SubsetLike = SubsetInternals & { [FAST]?: true };
+
+function cacheSubset(subset: SubsetLike, face: FontFace): void {
+  if (subset[FAST]) return;
+  const encode = subset.encode.bind(subset);
+  subset.encode = () => {
+    const key = `${face.path}\u0000${subset.glyphs.join(',')}`;
+    let bytes = subsetCache.get(key);
+    if (bytes) subsetCache.delete(key);
+    else {
+      bytes = encodeTrueTypeSubset(subset) ?? encode();
+      if (!seen.delete(key)) {
+        if (seen.size >= SEEN_MAX) seen.delete(seen.values().next().value!);
+        seen.add(key);
+        return bytes;
+      }
+      if (subsetCache.size >= SUBSET_CACHE_MAX) {
+        const old = subsetCache.keys().next().value!;
+        deflated.delete(subsetCache.get(old)!);
+        cachedPrograms.delete(subsetCache.get(old)!);
+        subsetCache.delete(old);
+      }
+      cachedPrograms.add(bytes);
+    }
+    subsetCache.set(key, bytes);
+    return bytes;
+  };
+  subset[FAST] = true;
 }
 
 interface DrawState {
@@ -169,6 +250,7 @@ function drawRuns(doc: Doc, runs: TextRun[], state: DrawState): void {
     if (state.font !== r.font) {
       doc.font(r.font);
       fastLayout(doc, state.fonts[r.font]);
+      cacheSubset((d._font as unknown as { subset: SubsetLike }).subset, state.fonts[r.font]);
       state.font = r.font;
     }
     const font = d._font;
