@@ -10,7 +10,7 @@ import { parseDocument } from 'yaml';
 const SEED = fileURLToPath(new URL('../examples/asahi-2020-09.yaml', import.meta.url));
 
 /** Small deterministic PRNG (mulberry32): the same count gives the same files. */
-function rng(seed) {
+export function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

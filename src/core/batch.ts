@@ -4,9 +4,9 @@
 
 import { readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { lstat, mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { EXIT, SheetgenError, hasErrors, type Diagnostic } from '../diagnostics.js';
+import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EXIT, SheetgenError, type Diagnostic } from '../diagnostics.js';
 import { gradesCsv } from '../export/csv.js';
 import { gradesJsonText } from '../export/json.js';
 import { sortRows, type GradeRow } from '../export/rows.js';
@@ -15,6 +15,7 @@ import { t } from '../messages.js';
 import { InProcess, ParticipantBug, ThreadParticipant, type Participant } from './pool.js';
 import type { JobOptions, SetFacts } from './sheetjob.js';
 import { checkYearSet } from './yearset.js';
+import { renameIntoPlace, startsWithPdf } from './write.js';
 
 export interface BatchOptions extends JobOptions {
   outDir: string;
@@ -240,17 +241,6 @@ async function promote(tmp: string, target: string, lang: BatchOptions['lang']):
   }
 }
 
-async function startsWithPdf(file: string): Promise<boolean> {
-  const fh = await open(file, 'r').catch(() => undefined);
-  if (!fh) return false;
-  try {
-    const buf = Buffer.alloc(5);
-    const { bytesRead } = await fh.read(buf, 0, 5, 0);
-    return bytesRead === 5 && buf.toString('latin1') === '%PDF-';
-  } finally {
-    await fh.close();
-  }
-}
 
 /**
  * Writes one of the set's own files (grades.csv, grades.json) through a temp file and a rename,
@@ -261,14 +251,7 @@ async function writeSetFile(target: string, bytes: Uint8Array, lang: BatchOption
   const existing = await lstat(target).catch(() => undefined);
   if (existing?.isSymbolicLink()) throw new SheetgenError(t(lang, 'outIsSymlink', { file: target }), { exitCode: EXIT.usage });
   if (existing && !existing.isFile()) throw new SheetgenError(t(lang, 'outIsDirectory', { file: target }), { exitCode: EXIT.usage });
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Math.floor(Math.random() * 1e9).toString(36)}.tmp`);
-  try {
-    await writeFile(tmp, bytes, { flag: 'wx' });
-    await rename(tmp, target);
-  } catch (e) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw new SheetgenError(t(lang, 'cannotWrite', { file: target, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message }), { exitCode: EXIT.invalid });
-  }
+  await renameIntoPlace(target, bytes, target, lang);
 }
 
 /** The index sheet and the open data of the sheets that were built. */

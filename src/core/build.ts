@@ -1,9 +1,9 @@
 //! Building one sheet: load, validate, grade, check the font, lay out, render, and write the PDF
 //! atomically (temp file then rename), never over the input and never leaving a partial file.
 
-import { lstat, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
-import { EXIT, SheetgenError, hasErrors, type Diagnostic, type Lang } from '../diagnostics.js';
+import { stat } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { hasErrors, type Diagnostic } from '../diagnostics.js';
 import { layoutSheet, missingGlyphs } from '../layout/index.js';
 import { fiscalYearHeader } from '../layout/format.js';
 import type { GradedSheet } from '../model/types.js';
@@ -14,6 +14,10 @@ import { locateWithin } from '../load/locate.js';
 import { place } from '../validate/index.js';
 import { gradeLoaded, type GradedOutcome, type GradeOptions } from './grade.js';
 import { loadSheet, type LoadedSheet } from './load.js';
+import { writeAtomic } from './write.js';
+
+// Kept importable from here: the build's write step is where users meet it.
+export { renameIntoPlace, writeAtomic } from './write.js';
 
 export interface BuildOptions extends GradeOptions {
   /** Output file, or a directory to write `<fiscal year>-<measure>.pdf` into; default: next to the input. */
@@ -68,89 +72,6 @@ export async function resolveOutput(input: string, graded: GradedSheet, out: str
   if (out === undefined) return join(dirname(input), `${basename(input, extname(input))}.pdf`);
   const isDir = /[\\/]$/.test(out) || (await stat(out).then((s) => s.isDirectory(), () => false));
   return isDir ? join(out, outputName(graded.sheet)) : out;
-}
-
-/** The errno of a failed write in words the user can act on. */
-function writeReason(e: unknown, lang: Lang): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOSPC':
-    case 'EDQUOT':
-      return t(lang, 'diskFull');
-    case 'EACCES':
-    case 'EPERM':
-      return t(lang, 'permissionDenied');
-    case 'EROFS':
-      return t(lang, 'readOnlyFs');
-    case 'ENOTDIR':
-    case 'EEXIST':
-      return t(lang, 'parentNotFolder');
-    default:
-      return code ?? (e as Error).message;
-  }
-}
-
-/** Same file on disk (the same inode), whatever the path or links used to name it. */
-async function sameFile(a: string, b: string): Promise<boolean> {
-  if (resolve(a) === resolve(b)) return true;
-  const [sa, sb] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
-  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
-}
-
-/**
- * Writes bytes to `target` through a temp file in the same folder and a rename, so that a reader
- * never sees a half-written PDF and a failed write leaves nothing behind. Refuses to write over
- * the input (by any path or link), a directory, a symbolic link, a read-only file or a file that
- * is not a PDF (a mistyped -o must not destroy a sheet or a document). A character device or a
- * pipe (/dev/null, /dev/full, a FIFO) is written in place: renaming over it would replace the
- * device node itself, which as root destroys it.
- */
-export async function writeAtomic(target: string, bytes: Uint8Array, protect: readonly string[], lang: Lang): Promise<void> {
-  const abs = resolve(target);
-  for (const p of protect) {
-    if (await sameFile(p, abs)) throw new SheetgenError(t(lang, 'outIsInput', { file: target }), { exitCode: EXIT.usage });
-  }
-  const existing = await lstat(abs).catch(() => undefined);
-  if (existing?.isSymbolicLink()) throw new SheetgenError(t(lang, 'outIsSymlink', { file: target }), { exitCode: EXIT.usage });
-  if (existing?.isDirectory()) throw new SheetgenError(t(lang, 'outIsDirectory', { file: target }), { exitCode: EXIT.usage });
-  if (existing && (existing.isCharacterDevice() || existing.isFIFO())) {
-    try {
-      await writeFile(abs, bytes);
-      return;
-    } catch (e) {
-      throw new SheetgenError(t(lang, 'cannotWrite', { file: target, reason: writeReason(e, lang) }), { exitCode: EXIT.invalid });
-    }
-  }
-  if (existing && !existing.isFile()) throw new SheetgenError(t(lang, 'outIsSpecial', { file: target }), { exitCode: EXIT.usage });
-  if (existing) {
-    // Mode bits, not access(): root may write anything, but a file marked read-only is kept.
-    if ((existing.mode & 0o222) === 0) throw new SheetgenError(t(lang, 'outIsReadOnly', { file: target }), { exitCode: EXIT.usage });
-    if (existing.size > 0 && !(await startsWithPdf(abs))) throw new SheetgenError(t(lang, 'outNotPdf', { file: target }), { exitCode: EXIT.usage });
-  }
-  await mkdir(dirname(abs), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-    throw new SheetgenError(t(lang, 'cannotWrite', { file: target, reason: writeReason(e, lang) }), { exitCode: EXIT.invalid });
-  });
-  const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}.${Math.floor(Math.random() * 1e9).toString(36)}.tmp`);
-  try {
-    await writeFile(tmp, bytes, { flag: 'wx' });
-    await rename(tmp, abs);
-  } catch (e) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw new SheetgenError(t(lang, 'cannotWrite', { file: target, reason: writeReason(e, lang) }), { exitCode: EXIT.invalid });
-  }
-}
-
-/** Whether a file begins with the PDF signature (an earlier build's output may be replaced). */
-async function startsWithPdf(file: string): Promise<boolean> {
-  const fh = await open(file, 'r').catch(() => undefined);
-  if (!fh) return false;
-  try {
-    const buf = new Uint8Array(5);
-    const { bytesRead } = await fh.read(buf, 0, 5, 0);
-    return bytesRead === 5 && new TextDecoder().decode(buf) === '%PDF-';
-  } finally {
-    await fh.close();
-  }
 }
 
 /** Lays out and renders a graded sheet; diagnostics carry file:line of the fields they name. */

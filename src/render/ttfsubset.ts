@@ -6,7 +6,6 @@
 //! own output and only loca, glyf and hmtx are written. Checked byte for byte against fontkit on
 //! 120 random subsets of both faces and on the 300 generated sheets (identical PDFs).
 
-import type * as Fontkit from 'fontkit';
 
 interface GlyphInternals {
   advanceWidth: number;

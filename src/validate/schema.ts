@@ -4,7 +4,7 @@
 
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import schema from '../../schemas/sheet.schema.json' with { type: 'json' };
-import type { Diagnostic, Lang } from '../diagnostics.js';
+import type { Lang } from '../diagnostics.js';
 import type { YamlPath } from '../model/types.js';
 import { t } from '../messages.js';
 import { numberHint } from './numbers.js';
@@ -88,7 +88,6 @@ function collapseCombinators(errors: ErrorObject[]): ErrorObject[] {
   for (const c of combos) {
     if (dropped.has(c)) continue;
     dropped.add(c);
-    const prefix = `${c.schemaPath}/`;
     const branches = (c.schema as unknown[]) ?? [];
     // A branch's own errors have the branch (or, through $ref, the definition it names) as their
     // parentSchema; ajv's schemaPath restarts inside a referenced definition, so it cannot tell.

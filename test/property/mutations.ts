@@ -4,18 +4,10 @@
 //! Shared by the property tests and scripts/fuzz.mjs (which bundles this file with esbuild).
 
 import { parse, stringify } from 'yaml';
+import { rng } from '../../scripts/gen-sheets.mjs';
 
-/** mulberry32: a small, fast, seedable generator (Math.random cannot be replayed). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, shared with the sheet generator: a seedable generator (Math.random cannot be replayed). */
+export { rng };
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
