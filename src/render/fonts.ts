@@ -231,6 +231,11 @@ export function loadFace(path: string): FontFace {
     const code = (e as NodeJS.ErrnoException).code;
     throw new SheetgenError(`font file cannot be read: ${path}${code ? ` (${code})` : ''}`, { exitCode: EXIT.usage });
   }
+  // Web fonts parse, but their glyph outlines came back empty in the bundle: text would vanish from the PDF.
+  const magic = bytes.subarray(0, 4).toString('latin1');
+  if (magic === 'wOFF' || magic === 'wOF2') {
+    throw new SheetgenError(`${path} is a web font (${magic === 'wOFF' ? 'WOFF' : 'WOFF2'}); give the TTF or OTF file of the font`, { exitCode: EXIT.usage });
+  }
   let parsed: Fontkit.Font | Fontkit.FontCollection;
   try {
     parsed = fontkit.create(bytes);

@@ -1,4 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as mupdf from 'mupdf';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -169,6 +171,15 @@ describe('fonts', () => {
 
   it('refuses a file that is not a font', () => {
     expect(() => loadFonts({ regular: fileURLToPath(import.meta.url) })).toThrow(SheetgenError);
+  });
+
+  it('refuses web fonts (WOFF, WOFF2) by their signature, naming the kind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sheetgen-woff-'));
+    for (const [name, magic] of [['a.woff', 'wOFF'], ['a.woff2', 'wOF2']] as const) {
+      const path = join(dir, name);
+      writeFileSync(path, Buffer.concat([Buffer.from(magic, 'latin1'), Buffer.alloc(60)]));
+      expect(() => loadFonts({ regular: path })).toThrow(magic === 'wOFF' ? /web font \(WOFF\)/ : /web font \(WOFF2\)/);
+    }
   });
 
   it('parses each font file once per process', () => {
