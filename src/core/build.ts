@@ -14,6 +14,7 @@ import { locateWithin } from '../load/locate.js';
 import { place } from '../validate/index.js';
 import { gradeLoaded, type GradedOutcome, type GradeOptions } from './grade.js';
 import { loadSheet, type LoadedSheet } from './load.js';
+import { outputName } from './build-name.js';
 import { writeAtomic } from './write.js';
 
 // Kept importable from here: the build's write step is where users meet it.
@@ -35,10 +36,7 @@ export interface BuildOutcome extends GradedOutcome {
   bytes?: number;
 }
 
-/** `2020-09.pdf`: the file name a sheet's PDF gets from its data (digits only: nothing can escape the folder). */
-export function outputName(sheet: { fiscalYear: number; measure: { number: number } }): string {
-  return `${sheet.fiscalYear}-${String(sheet.measure.number).padStart(2, '0')}.pdf`;
-}
+export { outputName } from './build-name.js';
 
 /** The date written into the PDF: fixed by the input so that the same input gives the same bytes. */
 export function pdfDate(graded: GradedSheet, epoch?: number): Date {

@@ -9,6 +9,7 @@ import { t } from '../messages.js';
 import { locate } from '../load/locate.js';
 import type { GradedSheet, YamlPath } from '../model/types.js';
 import type { FontSet } from '../render/fonts.js';
+import { outputName } from './build-name.js';
 import { gradeLoaded, type GradedOutcome } from './grade.js';
 import { loadSheet } from './load.js';
 
@@ -65,7 +66,7 @@ export function safeOutputName(sheet: { fiscalYear: unknown; measure: { number: 
   const n = sheet.measure.number;
   if (typeof fy !== 'number' || !Number.isInteger(fy) || fy < 1000 || fy > 9999) return undefined;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 9999) return undefined;
-  return `${fy}-${String(n).padStart(2, '0')}.pdf`;
+  return outputName({ fiscalYear: fy, measure: { number: n } });
 }
 
 /** Temp name of a PDF in the making: the pattern sweepTempFiles removes (this process, .tmp). */
