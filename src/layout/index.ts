@@ -3,6 +3,7 @@
 
 import type { Diagnostic, Lang } from '../diagnostics.js';
 import type { GradedSheet, YamlPath } from '../model/types.js';
+import { reasonParagraphs } from '../model/marks.js';
 import { layoutAnnex } from './annex.js';
 import { LayoutContext } from './fit.js';
 import type { FontPair } from './metrics.js';
@@ -41,7 +42,7 @@ export function sheetTexts(graded: GradedSheet): { text: string; path: YamlPath 
     { text: s.leadDivision, path: ['lead_division'] },
     { text: s.team ?? '', path: ['team'] },
     ...s.relatedDivisions.map((d, i) => ({ text: d, path: ['related_divisions', i] })),
-    { text: s.reasons, path: ['reasons'] },
+    ...reasonParagraphs(graded).map((p) => ({ text: p.mark + p.text, path: p.path })),
     { text: s.situation, path: ['situation'] },
     { text: s.policy, path: ['policy'] },
     ...s.relatedPolicyProjects.map((d, i) => ({ text: d, path: ['related_policy_projects', i] })),

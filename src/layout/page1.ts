@@ -4,6 +4,7 @@
 import { PROGRESS_CHOICES, sheetYears, type GradedIndicator, type GradedSheet, type Measured, type YamlPath } from '../model/types.js';
 import { BODY_SIZE, fitText, naturalHeight, verticalText, type LayoutContext, type TextSpec } from './fit.js';
 import { asOfLine, circled, fiscalEra, fiscalYearHeader, fiscalYearHeaders, fiscalYearShort, formatMeasured, formatNumber, periodNote } from './format.js';
+import { reasonParagraphs } from '../model/marks.js';
 import { TableBuilder } from './table.js';
 import { A4_LANDSCAPE, type LayoutNode, type Page } from './types.js';
 
@@ -294,7 +295,7 @@ function verification(ctx: LayoutContext, g: GradedSheet, x0: number, top: numbe
     const min = Math.max(naturalHeight(ctx, hs, W.head), minLines * BODY_SIZE * 1.3 + 4);
     rows.push({ heading: hs, body: [body], demand: Math.max(demand, min), min });
   };
-  addRow('② （１）数値目標・ＫＰＩの実績値と（２）－①の状況の理由等', bodySpec(s.reasons, ['reasons'], labels.reasons), 2);
+  addRow('② （１）数値目標・ＫＰＩの実績値と（２）－①の状況の理由等', bodySpec(reasonParagraphs(g).map((p) => p.mark + p.text).join('\n\n'), ['reasons'], labels.reasons), 2);
   addRow('③現状と課題、方向性、数値目標・ＫＰＩ達成に向けた課題・問題点', bodySpec(s.situation, ['situation'], labels.situation), 2);
   addRow(labels.policy, bodySpec(s.policy, ['policy'], labels.policy), 2);
   if (s.item5) addRow(labels.item5, bodySpec(s.item5.text, ['item5', 'text'], labels.item5), 1);

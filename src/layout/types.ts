@@ -13,6 +13,14 @@ export interface TextRun {
   vertical?: boolean;
 }
 
+/** A rectangle in points, top-left origin. */
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
 export type Shape =
   | { kind: 'line'; x1: number; y1: number; x2: number; y2: number; width: number }
   | { kind: 'rect'; x: number; y: number; w: number; h: number; stroke?: number; fill?: string };
@@ -23,7 +31,11 @@ export type TextTag = 'H1' | 'H2' | 'H3' | 'P' | 'TH' | 'TD' | 'Lbl' | 'LBody' |
 
 export type LayoutNode =
   | { type: 'group'; tag: GroupTag; children: LayoutNode[] }
-  | { type: 'text'; tag: TextTag; runs: TextRun[] }
+  /**
+   * `cell`: the rectangle the runs must stay inside (their table cell or text box), when the layout
+   * knows it; the no-loss invariants check every run against it.
+   */
+  | { type: 'text'; tag: TextTag; runs: TextRun[]; cell?: Rect }
   /** Rules and fills: decoration, drawn as artifacts (not read aloud, not extracted as text). */
   | { type: 'art'; shapes: Shape[] };
 

@@ -15,6 +15,11 @@ export interface Measured {
   calendar: boolean;
   /** Free note printed after the value, e.g. 見込み. */
   note?: string;
+  /**
+   * The number exactly as written in the file (e.g. "24.0", "-11", "0.0000001"), so the sheet prints
+   * decimals as written; absent when the value did not come from YAML text. Display only.
+   */
+  written?: string;
   path: YamlPath;
 }
 
@@ -27,6 +32,8 @@ export interface Criterion {
 export interface Target {
   /** A numeric target (200件). */
   value?: number;
+  /** The numeric target exactly as written in the file (e.g. "80.0"). Display only. */
+  valueWritten?: string;
   /** A target written as a word (増加, 減少, 維持). */
   label?: string;
   /** What meeting a word target means numerically; without it a word target never yields S. */
@@ -87,8 +94,19 @@ export interface CommitteeEntry {
   path: YamlPath;
 }
 
-export type Progress = '順調' | '概ね順調' | '停滞' | '実施困難';
-export const PROGRESS_CHOICES: readonly Progress[] = ['順調', '概ね順調', '停滞', '実施困難'];
+export type Progress = '順調' | '概ね順調' | '停滞' | '実施困難' | '完了';
+/** ① 施策の進捗状況: the form's five choices, in the form's order. */
+export const PROGRESS_CHOICES: readonly Progress[] = ['順調', '概ね順調', '停滞', '実施困難', '完了'];
+
+/**
+ * ② written per indicator: one paragraph for the 数値目標 (indicator 'goal') or a KPI (its number).
+ * sheetgen writes each paragraph's 【達成状況：X】 mark from the computed grade (see ./marks.ts).
+ */
+export interface ReasonParagraph {
+  indicator: 'goal' | number;
+  text: string;
+  path: YamlPath;
+}
 
 export interface Sheet {
   /** The file the sheet was read from, as the user named it. */
@@ -110,8 +128,11 @@ export interface Sheet {
   goal: Indicator;
   kpis: Indicator[];
   progress: Progress;
-  /** ② */
-  reasons: string;
+  /**
+   * ② as free text (format v1), or per indicator (ReasonParagraph[]). Use reasonParagraphs() in
+   * ./marks.ts to get the printed paragraphs of either form.
+   */
+  reasons: string | ReasonParagraph[];
   /** ③ */
   situation: string;
   /** ④ the policy for fiscalYear + 2 */

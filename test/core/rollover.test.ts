@@ -71,7 +71,7 @@ describe('rollover of the examples to 2021', () => {
       const a = sheetOf(name, oldText);
       const before = (field: string) => newText.slice(0, newText.indexOf(`\n${field}:`));
       expect(before('reasons')).toContain('# 2020年度の記載（参考）:');
-      for (const l of a.reasons.split('\n').filter(Boolean)) expect(before('reasons')).toContain(`# ${l}`);
+      for (const l of (a.reasons as string).split('\n').filter(Boolean)) expect(before('reasons')).toContain(`# ${l}`);
       for (const l of a.policy.split('\n').filter(Boolean)) expect(before('policy')).toContain(`# ${l}`);
       for (const c of a.committee) expect(before('committee')).toContain(`#   opinion: ${c.opinion}`);
     });

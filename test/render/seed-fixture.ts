@@ -21,7 +21,7 @@ const seed = load();
 
 /** The seed's free texts, as the sheet must show them. */
 export const SEED_TEXT = {
-  reasons: seed.sheet.reasons,
+  reasons: seed.sheet.reasons as string, // the seed writes ② as free text
   situation: seed.sheet.situation,
   policy: seed.sheet.policy,
   opinion: seed.sheet.committee[0]!.opinion,
