@@ -111,6 +111,7 @@ const en: Record<string, string> = {
   batchSkipped: '{count} sheet(s) not built: stopped',
   batchNothingBuilt: 'No sheet was built: index.pdf, grades.csv and grades.json were not written',
   wrote: 'wrote {file}',
+  exportOutOrTable: 'Give either -o OUTDIR (writes grades and projects) or --table grades|projects (prints one table), not both and not neither',
   // rollover (issue 4)
   rolloverIntoInput: 'The output folder {dir} is (or is inside) an input folder; rollover never writes beside or over its input',
   rolloverExists: '{file} already exists; rollover does not replace files (use --force to replace them)',
@@ -250,6 +251,7 @@ const ja: Record<string, string> = {
   batchSkipped: '中断したため {count} 件のシートは作成していません',
   batchNothingBuilt: '作成できたシートがないため、index.pdf、grades.csv、grades.json は書き出していません',
   wrote: '{file} を書き出しました',
+  exportOutOrTable: '-o 出力フォルダ（grades と projects を書き出す）か --table grades|projects（表を一つ画面に出す）のどちらか一方を指定してください',
   rolloverIntoInput: '出力先のフォルダ {dir} は入力のフォルダ（またはその中）です。入力の上や横には書き出しません',
   rolloverExists: '{file} はすでにあります。置き換えません（置き換えるには --force を指定してください）',
   rolloverBadYear: '--to には西暦 4 桁の年度を指定してください（「{value}」になっています）',

@@ -6,6 +6,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { EXIT, SheetgenError, langFromEnv, type Lang } from '../diagnostics.js';
 import { t } from '../messages.js';
 import { register as registerBuild } from './build.js';
+import { register as registerExport } from './export.js';
 import { register as registerGrade } from './grade.js';
 import { register as registerRollover } from './rollover.js';
 import { err, exit, printDiagnostics } from './io.js';
@@ -24,6 +25,7 @@ export function program(): Command {
   registerGrade(p);
   registerBuild(p);
   registerRollover(p);
+  registerExport(p);
   for (const c of p.commands) c.exitOverride().showHelpAfterError();
   return p;
 }

@@ -1,6 +1,7 @@
 //! grades.csv: the rows as a machine-readable table that also opens correctly in Excel on a
 //! Japanese Windows PC (UTF-8 with BOM, CRLF, RFC 4180 quoting, formula-injection guard).
 
+import { ITEM_LABELS, PROJECT_COLUMNS, type ProjectItem, type ProjectRow } from './projects.js';
 import { GRADE_COLUMNS, type GradeRow } from './rows.js';
 
 /** Excel reads a UTF-8 CSV as Shift_JIS unless the file starts with a BOM. */
@@ -30,7 +31,7 @@ export function quoteField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function cell(v: GradeRow[keyof GradeRow]): string {
+function cell(v: string | number | boolean | null | undefined): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return plainNumber(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
@@ -38,9 +39,28 @@ function cell(v: GradeRow[keyof GradeRow]): string {
   return quoteField(guardFormula(v.replace(/\r\n?/g, '\n')));
 }
 
-/** The whole file as text (BOM, header row, one line per row, CRLF after every record). */
-export function gradesCsv(rows: readonly GradeRow[]): string {
-  const lines = [GRADE_COLUMNS.map((c) => quoteField(c.label)).join(',')];
-  for (const r of rows) lines.push(GRADE_COLUMNS.map((c) => cell(r[c.key])).join(','));
+type Plain = string | number | boolean | null;
+
+/**
+ * A table as CSV text (BOM, header row of the columns' Japanese labels, one line per row, CRLF after
+ * every record). `show` may replace a value by what the CSV should say (a code by its Japanese word).
+ */
+export function tableCsv<R extends { [K in keyof R]: Plain }>(
+  columns: readonly { key: keyof R; label: string }[],
+  rows: readonly R[],
+  show: (key: keyof R, value: Plain) => Plain = (_k, v) => v,
+): string {
+  const lines = [columns.map((c) => quoteField(c.label)).join(',')];
+  for (const r of rows) lines.push(columns.map((c) => cell(show(c.key, r[c.key]))).join(','));
   return BOM + lines.map((l) => `${l}\r\n`).join('');
+}
+
+/** grades.csv as text. */
+export function gradesCsv(rows: readonly GradeRow[]): string {
+  return tableCsv(GRADE_COLUMNS, rows);
+}
+
+/** projects.csv as text: 区分 in Japanese (事業費, 一般財源, 成果指標, 事業費合計, 一般財源合計). */
+export function projectsCsv(rows: readonly ProjectRow[]): string {
+  return tableCsv(PROJECT_COLUMNS, rows, (k, v) => (k === 'item' ? ITEM_LABELS[v as ProjectItem] : v));
 }

@@ -9,31 +9,9 @@ import { gradeFile } from '../../src/core/grade.js';
 import { gradesCsv, guardFormula, plainNumber, quoteField } from '../../src/export/csv.js';
 import { gradesJson } from '../../src/export/json.js';
 import { GRADE_COLUMNS, gradeRows, type GradeRow } from '../../src/export/rows.js';
+import { parseCsv } from '../helpers/csv.js';
 
 const examples = ['examples/asahi-2020-03.yaml', 'examples/asahi-2020-05.yaml', 'examples/asahi-2020-09.yaml'];
-
-/** A strict RFC 4180 reader: records end with CRLF, quoted fields may hold commas, quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let i = 0;
-  let quoted = false;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
-      else if (c === '"') (quoted = false), i++;
-      else (field += c), i++;
-    } else if (c === '"' && field === '') (quoted = true), i++;
-    else if (c === ',') row.push(field), (field = ''), i++;
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), (i += 2);
-    else if (c === '\n' || c === '\r') throw new Error(`bare line break at ${i}`);
-    else (field += c), i++;
-  }
-  if (field !== '' || row.length > 0) throw new Error('last record without CRLF');
-  return rows;
-}
 
 describe('grades.csv and grades.json of the examples', () => {
   let csvBytes: Buffer;
