@@ -1,11 +1,14 @@
 // Bundles the CLI (and the batch worker) into dist/ with esbuild: one file each, so a cold
 // `sheetgen` start loads one module instead of hundreds (start-up time is a product target).
 import { build } from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { pdfkitPlugin } from './esbuild-pdfkit.mjs';
 import { generateValidator } from './gen-validator.mjs';
 
-const entries = { cli: 'src/cli/main.ts', worker: 'src/core/worker.ts' };
+// index: the API (import … from 'sheetgen'); cli: the command line; worker: a batch's worker thread.
+const entries = { index: 'src/index.ts', cli: 'src/cli/main.ts', worker: 'src/core/worker.ts' };
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, f]) => existsSync(f)));
 
 generateValidator();
@@ -26,3 +29,21 @@ await build({
   logLevel: 'warning',
   banner: { js: "import { createRequire as __sheetgenCreateRequire } from 'node:module'; const require = __sheetgenCreateRequire(import.meta.url);" },
 });
+
+// The API's declarations (dist/types) from tsc, when TypeScript is installed (a clone's `npm install`;
+// a packed tarball already carries them). fontkit has no types of its own: ours go along, referenced
+// from the declarations that use them, so a consumer type-checks without skipLibCheck.
+const require = createRequire(import.meta.url);
+let tsc;
+try {
+  tsc = require.resolve('typescript/bin/tsc');
+} catch {
+  tsc = undefined;
+}
+if (tsc && existsSync('tsconfig.build.json')) {
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  copyFileSync('src/render/fontkit.d.ts', 'dist/types/render/fontkit.d.ts');
+  for (const f of ['dist/types/render/fonts.d.ts', 'dist/types/render/ttfsubset.d.ts']) {
+    if (existsSync(f)) writeFileSync(f, `/// <reference path="./fontkit.d.ts" />\n${readFileSync(f, 'utf8')}`);
+  }
+}
