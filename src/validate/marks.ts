@@ -69,7 +69,7 @@ export function checkReasons(data: unknown, lang: Lang): ReasonsProblem[] {
   const paragraph = (v: unknown, path: YamlPath, mark: string): void => {
     if (typeof v !== 'string') return; // the schema reports a wrong type
     const written = leadingMark(v);
-    if (written) out.push({ path, atKey: false, code: 'reasons.mark-written', message: t(lang, 'reasonsMarkWritten', { mark: written }), hint: t(lang, 'reasonsMarkWrittenHint', { mark }) });
+    if (written) out.push({ path, atKey: false, code: 'reasons.mark-written', message: t(lang, 'reasonsMarkWritten', { mark: written }), hint: t(lang, 'reasonsMarkWrittenHint', { mark: written, indicator: mark }) });
   };
   const missing = (who: number | 'goal', path: YamlPath): void => {
     out.push({ severity: 'warning', path, atKey: true, code: 'reasons.missing-paragraph', message: t(lang, 'reasonsMissingParagraph', { indicator: indicatorName(lang, who) }), hint: t(lang, 'reasonsMissingParagraphHint', { key: who === 'goal' ? 'goal' : `kpis: { ${who}: … }` }) });
