@@ -8,12 +8,19 @@ import { computeTotals } from '../model/totals.js';
 import type { GradedSheet, Sheet } from '../model/types.js';
 import { t } from '../messages.js';
 import { place } from '../validate/index.js';
+import { checkReasonMarks } from '../validate/marks.js';
 import { loadSheet, type LoadedSheet } from './load.js';
 
 export interface GradeOptions {
   lang: Lang;
   /** A built-in scheme name or a scheme file: overrides the sheet's own choice. */
   scheme?: string;
+  /**
+   * How a free-text ② mark that disagrees with the computed grade is reported: an error (validate,
+   * build: the sheet would print a wrong grade) or a warning (`sheetgen grade`, which answers what the
+   * grades are, e.g. under another --scheme, and still shows them).
+   */
+  markMismatch?: 'error' | 'warning';
 }
 
 export interface GradedOutcome extends LoadedSheet {
@@ -77,7 +84,10 @@ export function gradeLoaded(loaded: LoadedSheet, opts: GradeOptions): GradedOutc
     }
     throw e;
   }
-  return { ...loaded, graded: { sheet, scheme: schemeInfo(scheme), goal: graded.goal, kpis: graded.kpis, totals: computeTotals(sheet) } };
+  const result: GradedSheet = { sheet, scheme: schemeInfo(scheme), goal: graded.goal, kpis: graded.kpis, totals: computeTotals(sheet) };
+  // ②'s free-text marks need the grades: checked here, where validate, grade and build all pass.
+  const marks = checkReasonMarks(parsed, result, opts.lang, opts.markMismatch ?? 'error');
+  return { ...loaded, diagnostics: marks.length > 0 ? [...loaded.diagnostics, ...marks] : loaded.diagnostics, graded: result };
 }
 
 /** Loads, validates and grades one sheet file. */

@@ -2,7 +2,7 @@
 //! Japanese Windows PC (UTF-8 with BOM, CRLF, RFC 4180 quoting, formula-injection guard).
 
 import { ITEM_LABELS, PROJECT_COLUMNS, type ProjectItem, type ProjectRow } from './projects.js';
-import { GRADE_COLUMNS, type GradeRow } from './rows.js';
+import { GRADE_COLUMNS, writtenOf, type GradeRow } from './rows.js';
 
 /** Excel reads a UTF-8 CSV as Shift_JIS unless the file starts with a BOM. */
 const BOM = '\uFEFF';
@@ -31,36 +31,38 @@ export function quoteField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function cell(v: string | number | boolean | null | undefined): string {
+/** One field; a number with its written digits (24.0 stays 24.0) when the row has them. */
+function cell(v: unknown, written?: string): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return plainNumber(v);
+  if (typeof v === 'number') return written ?? plainNumber(v);
+  if (typeof v === 'object') return ''; // the row's written digits: not a column
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   // Line breaks inside a cell are kept (quoted); CR LF inside text is normalised to LF first.
-  return quoteField(guardFormula(v.replace(/\r\n?/g, '\n')));
+  return quoteField(guardFormula(String(v).replace(/\r\n?/g, '\n')));
 }
-
-type Plain = string | number | boolean | null;
 
 /**
  * A table as CSV text (BOM, header row of the columns' Japanese labels, one line per row, CRLF after
- * every record). `show` may replace a value by what the CSV should say (a code by its Japanese word).
+ * every record). `show` may replace a value by what the CSV should say (a code by its Japanese word);
+ * `written` gives a number's digits as the sheet wrote them (24.0), where the row keeps them.
  */
-export function tableCsv<R extends { [K in keyof R]: Plain }>(
+export function tableCsv<R extends object>(
   columns: readonly { key: keyof R; label: string }[],
   rows: readonly R[],
-  show: (key: keyof R, value: Plain) => Plain = (_k, v) => v,
+  show: (key: keyof R, value: unknown) => unknown = (_k, v) => v,
+  written: (row: R, key: keyof R) => string | undefined = () => undefined,
 ): string {
   const lines = [columns.map((c) => quoteField(c.label)).join(',')];
-  for (const r of rows) lines.push(columns.map((c) => cell(show(c.key, r[c.key]))).join(','));
+  for (const r of rows) lines.push(columns.map((c) => cell(show(c.key, r[c.key]), written(r, c.key))).join(','));
   return BOM + lines.map((l) => `${l}\r\n`).join('');
 }
 
 /** grades.csv as text. */
 export function gradesCsv(rows: readonly GradeRow[]): string {
-  return tableCsv(GRADE_COLUMNS, rows);
+  return tableCsv(GRADE_COLUMNS, rows, undefined, writtenOf);
 }
 
 /** projects.csv as text: 区分 in Japanese (事業費, 一般財源, 成果指標, 事業費合計, 一般財源合計). */
 export function projectsCsv(rows: readonly ProjectRow[]): string {
-  return tableCsv(PROJECT_COLUMNS, rows, (k, v) => (k === 'item' ? ITEM_LABELS[v as ProjectItem] : v));
+  return tableCsv(PROJECT_COLUMNS, rows, (k, v) => (k === 'item' ? ITEM_LABELS[v as ProjectItem] : v), (r, k) => (k === 'value' ? r.written : undefined));
 }

@@ -49,6 +49,8 @@ export interface ProjectRow {
   value_note: string | null;
   /** The PDF of the sheet, relative to the output folder (2020-09.pdf). */
   sheet_pdf: string;
+  /** The value's digits as the sheet wrote them (24.0), when known: not a column, the CSV/JSON print it. */
+  written?: string;
 }
 
 /** Column order and the Japanese heading of each column (the CSV's header row). */
@@ -121,8 +123,11 @@ export function projectRows(g: GradedSheet, pdf: string): ProjectRow[] {
   return out;
 }
 
-function measuredCells(m: Measured): Pick<ProjectRow, 'value' | 'value_year' | 'value_period' | 'value_note'> {
-  return { value: m.value, value_year: m.year ?? null, value_period: m.year === undefined ? null : m.calendar ? '年' : '年度', value_note: m.note ?? null };
+function measuredCells(m: Measured): Pick<ProjectRow, 'value' | 'value_year' | 'value_period' | 'value_note' | 'written'> {
+  return {
+    value: m.value, value_year: m.year ?? null, value_period: m.year === undefined ? null : m.calendar ? '年' : '年度', value_note: m.note ?? null,
+    ...(m.written !== undefined && Number(m.written) === m.value ? { written: m.written } : {}),
+  };
 }
 
 /** Rows of a whole set in publication order: by 基本目標, then 重点施策 number, then fiscal year (stable within a sheet). */
