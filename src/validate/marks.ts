@@ -100,7 +100,7 @@ export function checkReasons(data: unknown, lang: Lang): ReasonsProblem[] {
   return out;
 }
 
-/** A span of the user's file: offset range of `needle` in the node's source, searched from `from`. */
+/** Where a piece of ②'s text stands in the user's file: start and end offsets. */
 interface Found {
   at: number;
   end: number;
@@ -109,9 +109,10 @@ interface Found {
 /**
  * The marks of ② written as free text, checked against the computed grades: each mark's grade must
  * be the grade of the indicator it names (the 数値目標 when it has no ＫＰＩn prefix); an indicator
- * whose grade the text never states and an empty ② are warnings; a doubled 】 (the seed's typo) is fine. Each diagnostic points
- * at the mark in the user's file (file:line:col), or at `reasons` when the text cannot be matched
- * to its source (escapes in a quoted string). `mismatch`: the severity of a wrong or unknown mark.
+ * whose grade the text never states and an empty ② are warnings; a doubled 】 (the seed's typo) is
+ * fine. Each diagnostic points at the mark in the user's file (file:line:col), or at `reasons` when
+ * the text cannot be matched to its source (escapes in a quoted string). `mismatch`: the severity
+ * of a wrong or unknown mark.
  */
 export function checkReasonMarks(parsed: ParsedSheet, graded: GradedSheet, lang: Lang, mismatch: Severity = 'error'): Diagnostic[] {
   const text = graded.sheet.reasons;
