@@ -7,6 +7,7 @@ import { EXIT, SheetgenError, langFromEnv, type Lang } from '../diagnostics.js';
 import { t } from '../messages.js';
 import { register as registerBuild } from './build.js';
 import { register as registerGrade } from './grade.js';
+import { register as registerPreview } from './preview.js';
 import { register as registerRollover } from './rollover.js';
 import { err, exit, printDiagnostics } from './io.js';
 import { register as registerValidate } from './validate.js';
@@ -24,6 +25,7 @@ export function program(): Command {
   registerGrade(p);
   registerBuild(p);
   registerRollover(p);
+  registerPreview(p);
   for (const c of p.commands) c.exitOverride().showHelpAfterError();
   return p;
 }
