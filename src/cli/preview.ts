@@ -6,7 +6,9 @@ import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT, SheetgenError } from '../diagnostics.js';
 import { t } from '../messages.js';
+import type { PreviewServer } from '../preview/server.js';
 import type { PreviewState } from '../preview/session.js';
+import type { FileWatcher } from '../preview/watch.js';
 import { err, exit, globals, out, printDiagnostics, type GlobalOptions } from './io.js';
 
 export interface PreviewCliOptions {
@@ -58,52 +60,63 @@ function report(s: PreviewState, g: GlobalOptions): void {
 
 async function preview(file: string, opts: PreviewCliOptions, g: GlobalOptions): Promise<void> {
   const port = parsePort(opts.port, g);
-  // Imported here so that validate and grade never load the server, the layout or the PDF code.
-  const [{ PreviewSession }, { startServer }, { watchPath }] = await Promise.all([
-    import('../preview/session.js'),
-    import('../preview/server.js'),
-    import('../preview/watch.js'),
-  ]);
-  const session = new PreviewSession(file, {
-    lang: g.lang,
-    ...(opts.font !== undefined ? { font: opts.font, boldFont: opts.boldFont ?? opts.font } : {}),
-    ...(opts.boldFont !== undefined ? { boldFont: opts.boldFont } : {}),
-    ...(opts.scheme !== undefined ? { scheme: opts.scheme } : {}),
-  });
-  session.onBug = (e) => {
-    err(t(g.lang, 'internal'));
-    err(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  // Signals are taken from the start (the first build can take a second): Ctrl-C always stops cleanly,
+  // a second one while stopping stops at once.
+  let signal: keyof typeof EXIT_SIGNAL | undefined;
+  let wake: (() => void) | undefined;
+  const onSignal = (sig: keyof typeof EXIT_SIGNAL) => () => {
+    if (signal) process.exit(EXIT_SIGNAL[sig]);
+    signal = sig;
+    wake?.();
   };
-  report(await session.start(), g);
-  session.onBuild((s) => report(s, g));
-  const server = await startServer(session, { port, lang: g.lang, pdfName: `${basename(file, extname(file))}.pdf` });
-  const watcher = watchPath(
-    file,
-    () => {
-      session.rebuild().catch((e: unknown) => session.onBug(e));
-    },
-    { onEvent: () => session.changed() },
-  );
-  out(t(g.lang, 'previewUrl', { file, url: server.url }));
-  if (opts.open) openBrowser(server.url, g);
-
-  const signal = await new Promise<keyof typeof EXIT_SIGNAL>((resolve) => {
-    const stop = (sig: keyof typeof EXIT_SIGNAL) => () => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      // A second Ctrl-C while stopping: stop at once.
-      process.once('SIGINT', () => process.exit(EXIT_SIGNAL.SIGINT));
-      resolve(sig);
+  const onInt = onSignal('SIGINT');
+  const onTerm = onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  let server: PreviewServer | undefined;
+  let watcher: FileWatcher | undefined;
+  try {
+    // Imported here so that validate and grade never load the server, the layout or the PDF code.
+    const [{ PreviewSession }, { startServer }, { watchPath }] = await Promise.all([
+      import('../preview/session.js'),
+      import('../preview/server.js'),
+      import('../preview/watch.js'),
+    ]);
+    const session = new PreviewSession(file, {
+      lang: g.lang,
+      ...(opts.font !== undefined ? { font: opts.font, boldFont: opts.boldFont ?? opts.font } : {}),
+      ...(opts.boldFont !== undefined ? { boldFont: opts.boldFont } : {}),
+      ...(opts.scheme !== undefined ? { scheme: opts.scheme } : {}),
+    });
+    session.onBug = (e) => {
+      err(t(g.lang, 'internal'));
+      err(e instanceof Error ? (e.stack ?? e.message) : String(e));
     };
-    const onInt = stop('SIGINT');
-    const onTerm = stop('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-  });
-  watcher.close();
-  await server.close();
+    report(await session.start(), g);
+    session.onBuild((s) => report(s, g));
+    if (!signal) server = await startServer(session, { port, lang: g.lang, pdfName: `${basename(file, extname(file))}.pdf` });
+    if (server && !signal) {
+      watcher = watchPath(
+        file,
+        () => {
+          session.rebuild().catch((e: unknown) => session.onBug(e));
+        },
+        { onEvent: () => session.changed() },
+      );
+      out(t(g.lang, 'previewUrl', { file, url: server.url }));
+      if (opts.open) openBrowser(server.url, g);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+    watcher?.close();
+    await server?.close();
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
   err(t(g.lang, 'previewStopped'));
-  exit.raise(EXIT_SIGNAL[signal]);
+  exit.raise(EXIT_SIGNAL[signal ?? 'SIGINT']);
 }
 
 export function register(program: Command): void {
