@@ -1,7 +1,7 @@
 //! Watching one file for saves: fs.watch on the file, re-armed when an editor replaces it (save by
 //! rename), debounced, with a slow stat poll as a safety net for file systems that send no events.
 
-import { watch, watchFile, unwatchFile, type FSWatcher, type Stats } from 'node:fs';
+import { statSync, watch, watchFile, unwatchFile, type FSWatcher, type Stats } from 'node:fs';
 
 export interface WatchOptions {
   /** Quiet time after the last event before `onChange` runs: editors write a save in several steps. */
@@ -25,7 +25,7 @@ export interface FileWatcher {
  * text really changed.
  */
 export function watchPath(path: string, onChange: () => void, opts: WatchOptions = {}): FileWatcher {
-  const debounceMs = opts.debounceMs ?? 20;
+  const debounceMs = opts.debounceMs ?? 10;
   const retryMs = opts.retryMs ?? 50;
   const pollMs = opts.pollMs ?? 1000;
   let watcher: FSWatcher | undefined;
@@ -33,8 +33,20 @@ export function watchPath(path: string, onChange: () => void, opts: WatchOptions
   let retry: NodeJS.Timeout | undefined;
   let closed = false;
 
+  /** What the file looked like at the last event: the poll reports only changes no event told of. */
+  let seen = signature();
+  function signature(): string {
+    try {
+      const st = statSync(path);
+      return `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      return 'missing';
+    }
+  }
+
   const fire = () => {
     if (closed) return;
+    seen = signature();
     opts.onEvent?.();
     if (debounce) clearTimeout(debounce);
     debounce = setTimeout(() => {
@@ -71,12 +83,12 @@ export function watchPath(path: string, onChange: () => void, opts: WatchOptions
   }
 
   if (!arm()) rearm(retryMs);
-  const poll = (cur: Stats, prev: Stats) => {
-    if (cur.mtimeMs !== prev.mtimeMs || cur.size !== prev.size || cur.ino !== prev.ino) {
-      fire();
-      // A replaced file the event missed: watch the new one.
-      if (cur.ino !== prev.ino) rearm(0);
-    }
+  const poll = (cur: Stats) => {
+    const now = cur.ino === 0 && cur.mtimeMs === 0 ? 'missing' : `${cur.ino}:${cur.size}:${cur.mtimeMs}`;
+    if (now === seen) return;
+    // A replaced file the events missed: watch the new one.
+    if (seen.split(':')[0] !== now.split(':')[0]) rearm(0);
+    fire();
   };
   watchFile(path, { interval: pollMs, persistent: false }, poll);
 
