@@ -103,6 +103,8 @@ async function preview(file: string, opts: PreviewCliOptions, g: GlobalOptions):
         },
         { onEvent: () => session.changed() },
       );
+      // A save between the first build and the watch: seen now (an unchanged file builds nothing).
+      session.rebuild().catch((e: unknown) => session.onBug(e));
       out(t(g.lang, 'previewUrl', { file, url: server.url }));
       if (opts.open) openBrowser(server.url, g);
       await new Promise<void>((resolve) => {

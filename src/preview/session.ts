@@ -84,8 +84,8 @@ export class PreviewSession {
    * there is nothing to preview. Later, the same problem is shown as the build's error until it is fixed.
    */
   async start(): Promise<PreviewState> {
-    const read = await readSheetFile(this.file, this.opts.lang);
-    await this.buildText('error' in read ? { error: read.error } : { text: read.text });
+    await readSheetFile(this.file, this.opts.lang);
+    await this.rebuild();
     return this.current;
   }
 
@@ -145,7 +145,7 @@ export class PreviewSession {
   }
 
   /** Builds the text and shows the result, unless `stale()` says the file changed meanwhile. */
-  private async buildText(input: { text: string } | { error: Diagnostic }, stale: () => boolean = () => false): Promise<void> {
+  private async buildText(input: { text: string } | { error: Diagnostic }, stale: () => boolean): Promise<void> {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     let result: { pdf?: Uint8Array; diagnostics: Diagnostic[]; text?: string };
@@ -167,6 +167,12 @@ export class PreviewSession {
           this.lastText = undefined;
         }
       }
+    }
+    // A read can catch an editor mid-write, and the write's own event may come only after this build:
+    // show the build only if the file still holds the text it was built from.
+    if (!stale() && 'text' in input) {
+      const now = await this.read();
+      if (!('text' in now) || now.text !== input.text) this.generation++;
     }
     if (stale()) {
       // Read before the last change: its result is not what the file says now. Build again.

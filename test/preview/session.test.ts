@@ -70,7 +70,7 @@ describe('preview session', () => {
             else expect(s.diagnostics[0]?.code).toBe('file.unreadable');
           }
         }),
-        { numRuns: 8 },
+        { numRuns: 10 },
       );
     } finally {
       watcher.close();
