@@ -8,6 +8,7 @@ import { t } from '../messages.js';
 import { register as registerBuild } from './build.js';
 import { register as registerExport } from './export.js';
 import { register as registerGrade } from './grade.js';
+import { register as registerPreview } from './preview.js';
 import { register as registerRollover } from './rollover.js';
 import { err, exit, printDiagnostics } from './io.js';
 import { register as registerValidate } from './validate.js';
@@ -26,6 +27,7 @@ export function program(): Command {
   registerBuild(p);
   registerRollover(p);
   registerExport(p);
+  registerPreview(p);
   for (const c of p.commands) c.exitOverride().showHelpAfterError();
   return p;
 }
