@@ -10,6 +10,7 @@ import { register as registerGrade } from './grade.js';
 import { register as registerRollover } from './rollover.js';
 import { err, exit, printDiagnostics } from './io.js';
 import { register as registerValidate } from './validate.js';
+import { register as registerXlsx } from './xlsx.js';
 
 export function program(): Command {
   const p = new Command('sheetgen')
@@ -24,6 +25,7 @@ export function program(): Command {
   registerGrade(p);
   registerBuild(p);
   registerRollover(p);
+  registerXlsx(p);
   for (const c of p.commands) c.exitOverride().showHelpAfterError();
   return p;
 }
