@@ -50,7 +50,9 @@ function styleNode(node: unknown, key: string | undefined, parentKey: string | u
 export function sheetYaml(data: Record<string, unknown>, header: readonly string[]): string {
   const doc = new Document(data, { version: '1.2' });
   styleNode(doc.contents, undefined, undefined);
-  const lines = (header.length > 0 ? header : DEFAULT_HEADER).map((l) => `#${l.startsWith(' ') || l === '' ? l : ` ${l}`}`);
+  // The schema modeline first (added when the source had none), then the source's own header comments.
+  const withModeline = header.some((l) => l.includes('yaml-language-server:')) ? header : [...DEFAULT_HEADER, ...header];
+  const lines = withModeline.map((l) => `#${l.startsWith(' ') || l === '' ? l : ` ${l}`}`);
   let body = doc.toString({ lineWidth: 0, flowCollectionPadding: true });
   // Section comments on the key's line, as the examples have them; flow lists without padding ([2019]).
   for (const [key, c] of Object.entries(COMMENTS)) body = body.replace(new RegExp(`^${key}:(.*)$`, 'm'), (_m, rest: string) => `${`${key}:${rest}`.padEnd(30)} #${c}`);
