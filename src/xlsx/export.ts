@@ -220,7 +220,7 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
       targetLabel: addr(row, C.label), op: addr(row, C.op), opValue: addr(row, C.opValue), better: addr(row, C.better),
     };
     const ovr = addr(row, overrideCol);
-    f.cell(row, gradeCol, 'computed', { formula: `IF(${ovr}<>"",${ovr},${gradeFormula(refs, scheme)})` } as ExcelJS.CellFormulaValue, { center: true, bold: true });
+    f.cell(row, gradeCol, 'computed', { formula: `IF(${ovr}<>"",${ovr},${gradeFormula(refs, scheme)})` } as ExcelJS.CellFormulaValue, { center: true, bold: true, name: n.ind(id, 'grade') });
     f.cell(row, overrideCol, 'list', ind.override?.grade ?? '', { name: n.ind(id, 'override'), list: grades, center: true });
     f.cell(row, reasonCol, 'text', ind.override?.reason ?? '', { name: n.ind(id, 'override_reason') });
     // The period row: under the baseline its period, under each year the actual's.
@@ -300,8 +300,9 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
   const planYears = years.filter((y) => y >= sheet.planPeriod.from && y <= sheet.planPeriod.to && !sheet.referenceYears.includes(y));
   for (const [row, label, offset] of [[costRow, '事業費', 0], [fundRow, 'うち一般財源', 1]] as const) {
     f.cell(row, 1, 'label', label, { span: FIRST_YEAR_COL - 1 });
-    for (const y of years) f.cell(row, yearCol(y), 'computed', { formula: sumFormula(projectRowOf.map((p) => addr(p + offset, yearCol(y)))) } as ExcelJS.CellFormulaValue, { fmt: MONEY_FORMAT });
-    f.cell(row, totalCol, 'computed', { formula: `SUM(${planYears.map((y) => addr(row, yearCol(y))).join(',') || '0'})` } as ExcelJS.CellFormulaValue, { fmt: MONEY_FORMAT });
+    const key = offset === 0 ? 'cost' : 'gf';
+    for (const y of years) f.cell(row, yearCol(y), 'computed', { formula: sumFormula(projectRowOf.map((p) => addr(p + offset, yearCol(y)))) } as ExcelJS.CellFormulaValue, { fmt: MONEY_FORMAT, name: `sg.total.${key}${y}` });
+    f.cell(row, totalCol, 'computed', { formula: `SUM(${planYears.map((y) => addr(row, yearCol(y))).join(',') || '0'})` } as ExcelJS.CellFormulaValue, { fmt: MONEY_FORMAT, name: `sg.total.${key}` });
   }
   r = fundRow + 2;
 

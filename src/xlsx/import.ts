@@ -356,11 +356,16 @@ export async function importWorkbook(book: string, bytes: Uint8Array, lang: Lang
     return fail('xlsx.corrupt', t(lang, 'xlsxCorrupt', { detail: (e as Error).message.slice(0, 200) }), t(lang, 'xlsxSaveAsHint'));
   }
   const ms = wb.getWorksheet(META_SHEET);
-  if (!ms || ms.getCell('A1').value !== META_MARK) return fail('xlsx.not-sheetgen', t(lang, 'xlsxNotSheetgen', { sheet: FORM_SHEET }), t(lang, 'xlsxNotSheetgenHint'));
-  if (ms.getCell('B1').value !== META_VERSION) return fail('xlsx.version', t(lang, 'xlsxVersion', { version: String(ms.getCell('B1').value) }), t(lang, 'xlsxNotSheetgenHint'));
+  // Another program may save the meta cells as rich text (LibreOffice does): read their plain text.
+  const metaText = (a: string): string => {
+    const c = ms ? contentOf(ms.getCell(a).value, lang) : { kind: 'empty' as const };
+    return c.kind === 'text' ? c.value : c.kind === 'number' ? String(c.value) : '';
+  };
+  if (!ms || metaText('A1') !== META_MARK) return fail('xlsx.not-sheetgen', t(lang, 'xlsxNotSheetgen', { sheet: FORM_SHEET }), t(lang, 'xlsxNotSheetgenHint'));
+  if (metaText('B1') !== String(META_VERSION)) return fail('xlsx.version', t(lang, 'xlsxVersion', { version: metaText('B1') }), t(lang, 'xlsxNotSheetgenHint'));
   let meta: BookMeta;
   try {
-    meta = JSON.parse(String(ms.getCell('B2').value)) as BookMeta;
+    meta = JSON.parse(metaText('B2')) as BookMeta;
     if (!Array.isArray(meta.years) || !Array.isArray(meta.projects) || typeof meta.kpis !== 'number' || typeof meta.committee !== 'number' || meta.kpis > 1000 || meta.committee > 1000 || meta.projects.length > 100 || meta.years.length > 100) throw new Error('shape');
   } catch {
     return fail('xlsx.not-sheetgen', t(lang, 'xlsxNotSheetgen', { sheet: FORM_SHEET }), t(lang, 'xlsxNotSheetgenHint'));
