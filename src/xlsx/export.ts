@@ -371,8 +371,29 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
   return wb;
 }
 
-/** The workbook as bytes. */
-export async function workbookBytes(wb: ExcelJS.Workbook): Promise<Uint8Array> {
+/** The workbook as bytes: the same sheet gives the same bytes (the zip's entry times are set from `date`). */
+export async function workbookBytes(wb: ExcelJS.Workbook, date: Date = wb.modified ?? new Date(0)): Promise<Uint8Array> {
   const buf = await wb.xlsx.writeBuffer();
-  return new Uint8Array(buf as ArrayBuffer);
+  return fixZipTimes(new Uint8Array(buf as ArrayBuffer), date);
+}
+
+/** Sets every entry's DOS modification time and date (local header and central directory) to `date`. */
+export function fixZipTimes(bytes: Uint8Array, date: Date): Uint8Array {
+  const y = Math.min(2107, Math.max(1980, date.getUTCFullYear()));
+  const dosDate = ((y - 1980) << 9) | ((date.getUTCMonth() + 1) << 5) | date.getUTCDate();
+  const dosTime = (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | Math.floor(date.getUTCSeconds() / 2);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i + 46 <= bytes.length; i++) {
+    const sig = view.getUint32(i, true);
+    if (sig === 0x04034b50) {
+      view.setUint16(i + 10, dosTime, true);
+      view.setUint16(i + 12, dosDate, true);
+      i += 29 + view.getUint16(i + 26, true) + view.getUint16(i + 28, true) + view.getUint32(i + 18, true);
+    } else if (sig === 0x02014b50) {
+      view.setUint16(i + 12, dosTime, true);
+      view.setUint16(i + 14, dosDate, true);
+      i += 45 + view.getUint16(i + 28, true) + view.getUint16(i + 30, true) + view.getUint16(i + 32, true);
+    }
+  }
+  return bytes;
 }
