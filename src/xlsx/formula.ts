@@ -9,7 +9,10 @@
 //! give r − min ≥ 10^−(d+k) / |baseline| (d decimals in the values, k in the bound), which is at
 //! least 10⁻¹² unless |baseline| is very large for its precision (e.g. 123456789.0001). Such a
 //! case, where r lies within 5·10⁻¹³ of a bound without being on it, is the one a formula cannot
-//! match; the grade cells say they are a preview and the YAML build remains the authority.
+//! match, and so is a value of more than 15 significant digits (0.1 + 0.2 = 0.30000000000000004,
+//! which a spreadsheet holds as 0.3). test/xlsx/libreoffice.test.ts computes these formulas in
+//! LibreOffice for every case of the grading test table. The grade cells say they are a preview
+//! and the YAML build remains the authority.
 
 import { bandsOf, type GradingScheme } from '../grade/scheme.js';
 import { toString as decimalString } from '../grade/decimal.js';

@@ -214,7 +214,9 @@ function readSheet(r: BookReader, meta: BookMeta): Record<string, unknown> {
   const drop = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
   const indicator = (id: string, path: YamlPath, title: string, kpi: boolean): Record<string, unknown> => {
-    const L = (s: string) => `${title} ${s}`;
+    // A KPI is named by its number as the clerk sees it (KPI16), when the number cell holds one.
+    const kpiNumber = kpi ? number(n.ind(id, 'number'), `${title} KPI番号`, [...path, 'number']) : undefined;
+    const L = (s: string) => `${typeof kpiNumber === 'number' ? `KPI${kpiNumber}` : title} ${s}`;
     const targetValue = number(n.ind(id, 'target'), L('目標値'), [...path, 'target', 'value']);
     const label = text(n.ind(id, 'target_label'), L('目標（言葉）'), [...path, 'target', 'label']);
     const op = word(n.ind(id, 'target_op'), L('達成の条件'), [...path, 'target', 'met_when'], OP_WORDS);
@@ -236,7 +238,7 @@ function readSheet(r: BookReader, meta: BookMeta): Record<string, unknown> {
     const oRef = r.cells.get(JSON.stringify([...path, 'grade_override', 'grade']));
     if (oRef) r.cells.set(JSON.stringify([...path, 'grade_override']), oRef);
     return drop({
-      number: kpi ? number(n.ind(id, 'number'), L('KPI番号'), [...path, 'number']) : undefined,
+      number: kpiNumber,
       name: text(n.ind(id, 'name'), L('指標名'), [...path, 'name']) ?? '',
       note: text(n.ind(id, 'note'), L('補足'), [...path, 'note']),
       unit: text(n.ind(id, 'unit'), L('単位'), [...path, 'unit']) ?? '',
@@ -300,7 +302,7 @@ function readSheet(r: BookReader, meta: BookMeta): Record<string, unknown> {
   const refYears = text(n.referenceYears, '参考年度', ['reference_years']);
   const grading = text(n.grading, '評価方式', ['grading']);
   const goal = indicator('g', ['goal'], '数値目標', false);
-  const kpis = Array.from({ length: meta.kpis }, (_, i) => indicator(`k${i}`, ['kpis', i], `KPI${i + 1}`, true));
+  const kpis = Array.from({ length: meta.kpis }, (_, i) => indicator(`k${i}`, ['kpis', i], `KPI（${i + 1}行目）`, true));
   return drop({
     version: meta.version ? 1 : undefined,
     municipality: text(n.municipality, '自治体名', ['municipality']) ?? '',

@@ -83,7 +83,7 @@ describe('xlsx import', () => {
     expect(r.code).toBe(1);
     expect(stackLines(r.stderr)).toEqual([]);
     expect(r.stderr).toContain(`04-防災.xlsx!様式!${cell}`);
-    expect(r.stderr).toMatch(/KPI2 実績値 2020年度/);
+    expect(r.stderr).toMatch(/KPI16 実績値 2020年度/);
     expect(r.stderr).toMatch(/ヒント: .*-74/);
     expect(existsSync(join(out, '04-防災.yaml'))).toBe(false);
   }, 60_000);
