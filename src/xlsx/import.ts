@@ -112,6 +112,11 @@ class BookReader {
     const at = this.locate(name, label, path);
     if (!at) return undefined;
     this.cells.set(JSON.stringify(path), at.ref);
+    // The first cell read of a group stands for the group (a missing field of committee[2] is shown there).
+    for (let k = 1; k < path.length; k++) {
+      const key = JSON.stringify(path.slice(0, k));
+      if (!this.cells.has(key)) this.cells.set(key, at.ref);
+    }
     let v: ExcelJS.CellValue = at.cell.value;
     if (v !== null && typeof v === 'object' && !(v instanceof Date) && ('formula' in v || 'sharedFormula' in v)) {
       const result = (v as ExcelJS.CellFormulaValue).result;

@@ -149,6 +149,7 @@ const CASES: Case[] = [
   },
   { name: 'an error value (#DIV/0!)', make: () => edited((ws, wb) => (ws.getCell(cellOf(wb, 'sg.k1.a2020')).value = { error: '#DIV/0!' } as ExcelJS.CellErrorValue)), code: 'xlsx.cell', cell: true, message: /error/ },
   { name: 'a word that is not a choice', make: () => edited((ws, wb) => (ws.getCell(cellOf(wb, 'sg.k1.better')).value = 'どちらでもない')), code: 'xlsx.choice', cell: true, message: /not one of the choices/ },
+  { name: 'an opinion typed in a spare row without its number', make: () => edited((ws, wb) => (ws.getCell(cellOf(wb, 'sg.c1.opinion')).value = '新しい意見')), code: 'schema.required', cell: true, message: /missing/ },
   { name: 'a progress that is not in the format', make: () => edited((ws, wb) => (ws.getCell(cellOf(wb, 'sg.progress')).value = 'まあまあ')), code: 'schema.enum', cell: true, message: /one of/ },
 ];
 
