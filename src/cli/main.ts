@@ -12,6 +12,7 @@ import { register as registerPreview } from './preview.js';
 import { register as registerRollover } from './rollover.js';
 import { err, exit, printDiagnostics } from './io.js';
 import { register as registerValidate } from './validate.js';
+import { register as registerXlsx } from './xlsx.js';
 
 export function program(): Command {
   const p = new Command('sheetgen')
@@ -28,6 +29,7 @@ export function program(): Command {
   registerRollover(p);
   registerExport(p);
   registerPreview(p);
+  registerXlsx(p);
   for (const c of p.commands) c.exitOverride().showHelpAfterError();
   return p;
 }
