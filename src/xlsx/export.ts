@@ -43,9 +43,9 @@ const colLetter = (c: number): string => {
 };
 const addr = (row: number, col: number): string => `${colLetter(col)}${row}`;
 
-/** Decimals of a number as written (String(x)); null when it needs an exponent. */
-function decimals(x: number): number | null {
-  const s = String(x);
+/** Decimals of a number as written in the sheet (24.0 has one), else as String(x) writes it; null when it needs an exponent. */
+function decimals(x: number, written?: string): number | null {
+  const s = written !== undefined && /^-?\d+(\.\d+)?$/.test(written) && Number(written) === x ? written : String(x);
   if (/e/i.test(s)) return null;
   const i = s.indexOf('.');
   return i < 0 ? 0 : s.length - i - 1;
@@ -192,10 +192,10 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
     const pr = r + 1;
     const values: Measured[] = [...(ind.baseline ? [ind.baseline] : []), ...ind.actuals.values()];
     const dec = values.reduce<number | null>((m, v) => {
-      const d = decimals(v.value);
+      const d = decimals(v.value, v.written);
       return m === null || d === null ? null : Math.max(m, d);
     }, 0);
-    const fmtOf = (v: number | undefined) => numberFormat(v === undefined ? dec : decimals(v));
+    const fmtOf = (v: number | undefined, written?: string) => numberFormat(v === undefined ? dec : decimals(v, written));
     f.cell(row, C.kind, 'label', label, { bold: true });
     if (ind.kind === 'kpi') f.cell(row, C.number, 'whole', ind.number, { name: n.ind(id, 'number') });
     else f.cell(row, C.number, 'label', '');
@@ -203,16 +203,16 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
     f.cell(row, C.note, 'text', ind.note ?? '', { name: n.ind(id, 'note') });
     f.cell(row, C.unit, 'text', ind.unit, { name: n.ind(id, 'unit') });
     f.cell(row, C.better, 'list', BETTER_LABEL[ind.better], { name: n.ind(id, 'better'), list: Object.values(BETTER_LABEL) });
-    f.cell(row, C.baseline, 'number', ind.baseline?.value ?? null, { name: n.ind(id, 'baseline'), fmt: fmtOf(ind.baseline?.value) });
+    f.cell(row, C.baseline, 'number', ind.baseline?.value ?? null, { name: n.ind(id, 'baseline'), fmt: fmtOf(ind.baseline?.value, ind.baseline?.written) });
     const t = ind.target;
-    f.cell(row, C.target, 'number', t?.value ?? null, { name: n.ind(id, 'target'), fmt: fmtOf(t?.value) });
+    f.cell(row, C.target, 'number', t?.value ?? null, { name: n.ind(id, 'target'), fmt: fmtOf(t?.value, t?.valueWritten) });
     f.cell(row, C.label, 'text', t?.label ?? '', { name: n.ind(id, 'target_label') });
     f.cell(row, C.op, 'list', t?.metWhen ? OP_LABEL[t.metWhen.op] : '', { name: n.ind(id, 'target_op'), list: Object.values(OP_LABEL) });
     f.cell(row, C.opValue, 'number', t?.metWhen?.value ?? null, { name: n.ind(id, 'target_op_value'), fmt: fmtOf(t?.metWhen?.value) });
     f.cell(row, C.targetYear, 'whole', t && t.year !== sheet.planPeriod.to ? t.year : null, { name: n.ind(id, 'target_year') });
     for (const y of years) {
       const m = ind.actuals.get(y);
-      f.cell(row, yearCol(y), 'number', m?.value ?? null, { name: n.actual(id, y), fmt: fmtOf(m?.value) });
+      f.cell(row, yearCol(y), 'number', m?.value ?? null, { name: n.actual(id, y), fmt: fmtOf(m?.value, m?.written) });
       f.cell(pr, yearCol(y), 'text', m ? periodText(m) : '', { name: n.actualPeriod(id, y) });
     }
     const refs = {
@@ -245,7 +245,11 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
     ws.getRow(r).height = textHeight(text, chars);
     r++;
   };
-  big('② 数値目標・KPIの実績値と進捗状況の理由等', sheet.reasons, n.reasons);
+  if (typeof sheet.reasons === 'string') big('② 数値目標・KPIの実績値と進捗状況の理由等', sheet.reasons, n.reasons);
+  else {
+    // ② per indicator: one cell per paragraph; sheetgen writes the 【達成状況】 marks when it builds.
+    for (const p of sheet.reasons) big(`② ${p.indicator === 'goal' ? '数値目標' : `ＫＰＩ${p.indicator}`} の理由等`, p.text, n.reasonFor(p.indicator));
+  }
   big('③ 現状と課題、方向性', sheet.situation, n.situation);
   big(`④ ${fiscalEra(sheet.fiscalYear + 2).year}年度施策の方針`, sheet.policy, n.policy);
   f.cell(r, 1, 'label', '⑤ 見出し（任意）', { span: 2 });
@@ -338,7 +342,7 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
     for (let j = 0; j < (outcomeCounts[i] ?? 0); j++) {
       const o = p?.outcomes[j];
       const orow = top + 2 + 2 * j;
-      const odec = o ? [...o.values.values()].reduce<number | null>((m, v) => (m === null || decimals(v.value) === null ? null : Math.max(m, decimals(v.value)!)), 0) : 0;
+      const odec = o ? [...o.values.values()].reduce<number | null>((m, v) => (m === null || decimals(v.value, v.written) === null ? null : Math.max(m, decimals(v.value, v.written)!)), 0) : 0;
       f.cell(orow, P.kind, 'label', '成果指標');
       f.cell(orow, P.kind + 1, 'text', o?.name ?? '', { name: n.outcome(i, j, 'name'), span: FIRST_YEAR_COL - P.kind - 3 });
       f.cell(orow, FIRST_YEAR_COL - 2, 'label', '単位');
@@ -346,7 +350,7 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
       f.cell(orow + 1, P.kind, 'label', '期間・注記', { span: FIRST_YEAR_COL - P.kind });
       for (const y of years) {
         const m = o?.values.get(y);
-        f.cell(orow, yearCol(y), 'number', m?.value ?? null, { name: n.outcomeValue(i, j, y), fmt: numberFormat(m ? decimals(m.value) : odec) });
+        f.cell(orow, yearCol(y), 'number', m?.value ?? null, { name: n.outcomeValue(i, j, y), fmt: numberFormat(m ? decimals(m.value, m.written) : odec) });
         f.cell(orow + 1, yearCol(y), 'text', m ? periodText(m) : '', { name: n.outcomePeriod(i, j, y) });
       }
     }
@@ -360,6 +364,7 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
   const meta: BookMeta = {
     years, kpis: sheet.kpis.length, committee: committeeRows, projects: outcomeCounts,
     header: input.header, scheme: scheme.id, version: input.version,
+    ...(typeof sheet.reasons === 'string' ? {} : { reasons: sheet.reasons.map((p) => p.indicator) }),
   };
   const ms = wb.addWorksheet(META_SHEET, { state: 'veryHidden' });
   ms.getCell('A1').value = META_MARK;

@@ -64,6 +64,8 @@ class BookReader {
   readonly diags: Diagnostic[] = [];
   /** YAML path (JSON) → the cell it came from. */
   readonly cells = new Map<string, CellRef>();
+  /** Decimals shown by a number cell's format (85.0 → 1), by the YAML path it was read for: the digits the clerk saw. */
+  readonly digits = new Map<string, number>();
   private readonly names = new Map<string, string[]>();
 
   constructor(
@@ -126,8 +128,20 @@ class BookReader {
       this.problem(at.ref, path, 'xlsx.formula', t(this.lang, 'xlsxFormulaUsed', { value: String(result) }), t(this.lang, 'xlsxFormulaHint'), 'warning');
       v = result as ExcelJS.CellValue;
     }
-    return { ref: at.ref, content: contentOf(v, this.lang) };
+    const content = contentOf(v, this.lang);
+    if (content.kind === 'number') {
+      const dec = formatDecimals(at.cell.numFmt);
+      if (dec > 0) this.digits.set(JSON.stringify(path), dec);
+    }
+    return { ref: at.ref, content };
   }
+}
+
+/** Decimals a number format shows in its first section (#,##0.0;"▲"#,##0.0 → 1); 0 for General or none. */
+function formatDecimals(fmt: string | undefined): number {
+  const first = (fmt ?? '').split(';')[0] ?? '';
+  const m = /\.(0+)/.exec(first.replace(/"[^"]*"/g, ''));
+  return m ? Math.min(m[1]!.length, 10) : 0;
 }
 
 function contentOf(v: ExcelJS.CellValue, lang: Lang): Content {
@@ -209,7 +223,12 @@ function readSheet(r: BookReader, meta: BookMeta): Record<string, unknown> {
       if (ptext !== undefined && pref) r.problem(pref, path, 'xlsx.period-alone', t(lang, 'xlsxPeriodAlone'), t(lang, 'xlsxPeriodAloneHint'), 'warning');
       return undefined;
     }
-    if (p.year === undefined && !p.calendar && p.note === undefined) return v;
+    if (p.year === undefined && !p.calendar && p.note === undefined) {
+      // A bare number stands where the mapping would: its digits go with it.
+      const d = r.digits.get(JSON.stringify([...path, 'value']));
+      if (d !== undefined) r.digits.set(JSON.stringify(path), d);
+      return v;
+    }
     return { value: v, ...(p.year !== undefined ? { year: p.year } : {}), ...(p.calendar ? { calendar: true } : {}), ...(p.note !== undefined ? { note: p.note } : {}) };
   };
   const yearMap = (entries: [number, unknown][]): Map<number, unknown> | undefined => {
@@ -233,7 +252,11 @@ function readSheet(r: BookReader, meta: BookMeta): Record<string, unknown> {
     const tRef = r.cells.get(JSON.stringify([...path, 'target', 'value']));
     if (tRef) r.cells.set(JSON.stringify([...path, 'target']), tRef);
     let target: unknown;
-    if (targetValue !== undefined && label === undefined && op === undefined && opValue === undefined && targetYear === undefined) target = targetValue;
+    if (targetValue !== undefined && label === undefined && op === undefined && opValue === undefined && targetYear === undefined) {
+      target = targetValue;
+      const d = r.digits.get(JSON.stringify([...path, 'target', 'value']));
+      if (d !== undefined) r.digits.set(JSON.stringify([...path, 'target']), d);
+    }
     else if (targetValue !== undefined || label !== undefined || op !== undefined || opValue !== undefined || targetYear !== undefined) {
       const metWhen = op !== undefined || opValue !== undefined ? { [typeof op === 'string' ? op : 'above']: opValue ?? null } : undefined;
       target = drop({ value: targetValue, year: targetYear, label, met_when: metWhen });
@@ -307,6 +330,20 @@ function readSheet(r: BookReader, meta: BookMeta): Record<string, unknown> {
   const refYears = text(n.referenceYears, '参考年度', ['reference_years']);
   const grading = text(n.grading, '評価方式', ['grading']);
   const goal = indicator('g', ['goal'], '数値目標', false);
+  // ② as the workbook was made: free text in one cell, or one cell per indicator (reasons: { goal, kpis }).
+  const reasonsOf = (): unknown => {
+    const list = Array.isArray(meta.reasons) ? meta.reasons.filter((x) => x === 'goal' || typeof x === 'number') : undefined;
+    if (!list) return text(n.reasons, '② 理由等', ['reasons'], { trim: false }) ?? '';
+    const out: { goal?: string; kpis?: Record<string, string> } = {};
+    for (const which of list) {
+      const path: YamlPath = which === 'goal' ? ['reasons', 'goal'] : ['reasons', 'kpis', String(which)];
+      const v = text(n.reasonFor(which), which === 'goal' ? '② 数値目標' : `② KPI${which}`, path, { trim: false });
+      if (v === undefined) continue;
+      if (which === 'goal') out.goal = v;
+      else (out.kpis ??= {})[String(which)] = v;
+    }
+    return out;
+  };
   const kpis = Array.from({ length: meta.kpis }, (_, i) => indicator(`k${i}`, ['kpis', i], `KPI（${i + 1}行目）`, true));
   return drop({
     version: meta.version ? 1 : undefined,
@@ -325,7 +362,7 @@ function readSheet(r: BookReader, meta: BookMeta): Record<string, unknown> {
     goal,
     kpis,
     progress: text(n.progress, '① 進捗状況', ['progress']) ?? '',
-    reasons: text(n.reasons, '② 理由等', ['reasons'], { trim: false }) ?? '',
+    reasons: reasonsOf(),
     situation: text(n.situation, '③ 現状と課題、方向性', ['situation'], { trim: false }) ?? '',
     policy: text(n.policy, '④ 施策の方針', ['policy'], { trim: false }) ?? '',
     item5: item5Title !== undefined || item5Text !== undefined ? { title: item5Title ?? '', text: item5Text ?? '' } : undefined,
@@ -380,7 +417,7 @@ export async function importWorkbook(book: string, bytes: Uint8Array, lang: Lang
   const reader = new BookReader(wb, shown, lang);
   const data = readSheet(reader, meta);
   if (hasErrors(reader.diags)) return { book, diagnostics: reader.diags };
-  const yaml = sheetYaml(data, Array.isArray(meta.header) ? meta.header.map(String) : []);
+  const yaml = sheetYaml(data, Array.isArray(meta.header) ? meta.header.map(String) : [], reader.digits);
   // The YAML is checked as any sheet: the loader and the grader are the authority.
   const yamlName = `${basename(book, extname(book))}.yaml`;
   const loaded = loadSheetText(yamlName, yaml, lang);

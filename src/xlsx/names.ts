@@ -55,6 +55,8 @@ export const n = {
   relatedDivisions: 'sg.related_divisions',
   progress: 'sg.progress',
   reasons: 'sg.reasons',
+  /** ② written per indicator: one cell per paragraph, 'goal' or a KPI number. */
+  reasonFor: (indicator: 'goal' | number) => `sg.reasons.${indicator === 'goal' ? 'goal' : `k${indicator}`}`,
   situation: 'sg.situation',
   policy: 'sg.policy',
   item5Title: 'sg.item5_title',
@@ -86,4 +88,6 @@ export interface BookMeta {
   scheme: string;
   /** The fields the source YAML wrote (so that import writes `version: 1` only when it was there). */
   version: boolean;
+  /** ② per indicator: the indicators with a paragraph cell, in order; absent when ② is free text. */
+  reasons?: ('goal' | number)[];
 }

@@ -47,9 +47,18 @@ function styleNode(node: unknown, key: string | undefined, parentKey: string | u
 }
 
 /** The YAML text of a sheet object whose keys are already in the format's order. */
-export function sheetYaml(data: Record<string, unknown>, header: readonly string[]): string {
+export function sheetYaml(data: Record<string, unknown>, header: readonly string[], digits: ReadonlyMap<string, number> = new Map()): string {
   const doc = new Document(data, { version: '1.2' });
   styleNode(doc.contents, undefined, undefined);
+  // Numbers keep the decimals their cell showed (85.0 stays 85.0, not 85): the sheet prints numbers as written.
+  for (const [key, dec] of digits) {
+    const path = (JSON.parse(key) as (string | number)[]).map((seg) => (typeof seg === 'string' && /^\d{4}$/.test(seg) ? Number(seg) : seg));
+    const node = doc.getIn(path, true);
+    if (isScalar(node) && typeof node.value === 'number' && Number.isFinite(node.value)) {
+      const shown = String(node.value);
+      if (!/e/i.test(shown)) node.minFractionDigits = dec;
+    }
+  }
   // The schema modeline first (added when the source had none), then the source's own header comments.
   const withModeline = header.some((l) => l.includes('yaml-language-server:')) ? header : [...DEFAULT_HEADER, ...header];
   const lines = withModeline.map((l) => `#${l.startsWith(' ') || l === '' ? l : ` ${l}`}`);
