@@ -115,9 +115,10 @@ function kindOf(st: Stats): string {
  * is not an ordinary file — a FIFO, a device, a socket, a file under /proc, /sys or /dev — also when
  * a symbolic link points there. The file is opened without blocking (O_NONBLOCK: a FIFO never hangs
  * the open) and checked on the open descriptor (fstat), so it cannot be swapped between check and read.
- * Returns the bytes read, at most max + 1 (the caller tells "too large" by the length).
+ * Returns the bytes read, at most max + 1 (the caller tells "too large" by the length); nothing is read
+ * of a file whose size is known to be over the limit (`size` says how large it is).
  */
-export function readRegularFileSync(file: string, max: number, lang: Lang): Uint8Array {
+export function readRegularFileSync(file: string, max: number, lang: Lang): Uint8Array & { size?: number } {
   let real: string;
   try {
     real = realpathSync(file);
@@ -140,6 +141,7 @@ export function readRegularFileSync(file: string, max: number, lang: Lang): Uint
       if (kind === 'fsIsDir') throw new SheetgenError(t(lang, 'isDirectory', { file }), { exitCode: EXIT.usage });
       throw new SheetgenError(t(lang, 'notRegularFile', { file, kind: t(lang, kind) }), { exitCode: EXIT.usage });
     }
+    if (st.size > max) return Object.assign(new Uint8Array(max + 1), { size: st.size });
     // Sized by stat, grown if the file is longer than it said (a file being written), never past max + 1.
     let buf = new Uint8Array(Math.min(max + 1, st.size + 1));
     let len = 0;
@@ -164,6 +166,6 @@ export function readRegularFileSync(file: string, max: number, lang: Lang): Uint
 }
 
 /** The same, for async callers (the sheet loader): the work is small and bounded, so it runs synchronously. */
-export async function readRegularFile(file: string, max: number, lang: Lang): Promise<Uint8Array> {
+export async function readRegularFile(file: string, max: number, lang: Lang): Promise<Uint8Array & { size?: number }> {
   return readRegularFileSync(file, max, lang);
 }

@@ -15,6 +15,7 @@ import type { GradedSheet } from '../model/types.js';
 import { t } from '../messages.js';
 import { InProcess, ParticipantBug, ThreadParticipant, type Participant } from './pool.js';
 import type { JobOptions, SetFacts } from './sheetjob.js';
+import { commandLineScheme } from './grade.js';
 import { checkYearSet } from './yearset.js';
 import { InputGuard, moveIntoPlace, renameIntoPlace, startsWithPdf, sweepStaleTemps, writeAtomic } from './write.js';
 
@@ -113,6 +114,21 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
   });
   // The inputs by real path and inode: no PDF, index or open-data file is ever written over one.
   const guard = await InputGuard.of([...files, ...[opts.scheme, opts.font, opts.boldFont].filter((f): f is string => f !== undefined && /[\\/]|\.(json|ttf|otf|ttc)$/i.test(f))]);
+  // The fonts and the scheme of the whole run are checked before any sheet starts: a damaged font
+  // or an unusable scheme is one usage error (exit 2), not the same error for every sheet.
+  for (const f of [opts.font, opts.boldFont]) {
+    if (f === undefined) continue;
+    const { openFontFile } = await import('../render/fontfile.js');
+    openFontFile(f, lang);
+  }
+  if (opts.scheme !== undefined) {
+    try {
+      commandLineScheme(opts.scheme, lang);
+    } catch (e) {
+      if (e instanceof SheetgenError) throw new SheetgenError(e.message, { exitCode: EXIT.usage });
+      throw e;
+    }
+  }
   // Temp files that a killed run (kill -9, power cut) left here go before this run adds its own.
   await sweepStaleTemps(outDir);
   const jobs = jobCount(opts.jobs, files.length);

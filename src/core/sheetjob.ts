@@ -137,7 +137,7 @@ export class SheetSession {
     const { renderGraded } = await import('./build.js');
     if (!this.fonts) {
       const { loadFonts } = await import('../render/fonts.js');
-      this.fonts = loadFonts({ ...(this.opts.font ? { regular: this.opts.font } : {}), ...(this.opts.boldFont ? { bold: this.opts.boldFont } : {}) });
+      this.fonts = loadFonts({ ...(this.opts.font ? { regular: this.opts.font } : {}), ...(this.opts.boldFont ? { bold: this.opts.boldFont } : {}), lang: this.opts.lang });
     }
     const rendered = await renderGraded({ ...outcome, graded }, this.fonts, this.opts);
     const diagnostics = [...outcome.diagnostics, ...rendered.diagnostics];

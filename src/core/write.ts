@@ -177,6 +177,8 @@ export async function writeAtomic(target: string, bytes: Uint8Array, protect: re
     if (existing.size > 0 && !(await startsWithPdf(abs))) throw new SheetgenError(t(lang, 'outNotPdf', { file: target }), { exitCode: EXIT.usage });
   }
   await mkdir(dirname(abs), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+    // mkdir -p meets a file where a folder should be: EEXIST or ENOTDIR.
+    if (e.code === 'EEXIST' || e.code === 'ENOTDIR') throw new SheetgenError(t(lang, 'cannotWrite', { file: target, reason: t(lang, 'parentNotFolder') }), { exitCode: EXIT.invalid });
     throw isFsError(e) ? writeFailure(target, e, lang) : e;
   });
   await sweepStaleTemps(dirname(abs));

@@ -74,6 +74,9 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
  */
 export async function readSheetFile(file: string, lang: Lang): Promise<{ text: string } | { error: Diagnostic }> {
   const bytes = await readRegularFile(file, MAX_FILE_BYTES, lang);
+  if (bytes.size !== undefined) {
+    return { error: { severity: 'error', code: 'file.too-large', file, message: t(lang, 'fileTooLarge', { size: bytes.size, max: MAX_FILE_BYTES }) } };
+  }
   if (bytes.length > MAX_FILE_BYTES) {
     return { error: { severity: 'error', code: 'file.too-large', file, message: t(lang, 'fileTooLargeStream', { max: MAX_FILE_BYTES }) } };
   }

@@ -72,23 +72,31 @@ describe('a folder with good and bad sheets', () => {
 });
 
 describe('output names', () => {
-  it('two sheets that would write the same PDF are both errors, each naming the other; nothing of that name is written', async () => {
+  it('two sheets that would write the same PDF: the first finished keeps it (placed at once), the other is an error naming it; both are told', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'one.yaml'), seed);
     writeFileSync(join(dir, 'two.yaml'), seed.replace('number: 15', 'number: 95').replace('number: 16', 'number: 96').replace('number: 35', 'number: 45'));
     writeFileSync(join(dir, 'three.yaml'), sheetText(0));
     const out = join(dir, 'out');
     const r = await buildBatch(await expandInputs([dir], 'en'), { lang: 'en', outDir: out, jobs: 1 });
-    for (const [name, other] of [['one.yaml', 'two.yaml'], ['two.yaml', 'one.yaml']] as const) {
-      const s = byFile(r, name);
-      expect(s.status).toBe('failed');
-      const d = s.diagnostics.find((x) => x.code === 'output.collision')!;
-      expect(d.message).toContain('2020-09.pdf');
-      expect(d.message).toContain(`${join(dir, other)}:13`);
-      expect([d.line, d.column]).toEqual([13, 20]);
-    }
+    const one = byFile(r, 'one.yaml');
+    const two = byFile(r, 'two.yaml');
+    expect(one.status).toBe('built');
+    expect(one.output).toBe(join(out, '2020-09.pdf'));
+    const kept = one.diagnostics.find((x) => x.code === 'output.collision')!;
+    expect(kept.severity).toBe('warning');
+    expect(kept.message).toContain(`${join(dir, 'two.yaml')}:13`);
+    expect(two.status).toBe('failed');
+    const d = two.diagnostics.find((x) => x.code === 'output.collision')!;
+    expect(d.severity).toBe('error');
+    expect(d.message).toContain('2020-09.pdf');
+    expect(d.message).toContain('already written');
+    expect(d.message).toContain(`${join(dir, 'one.yaml')}:13`);
+    expect([d.line, d.column]).toEqual([13, 20]);
     expect(byFile(r, 'three.yaml').status).toBe('built');
-    expect(existsSync(join(out, '2020-09.pdf'))).toBe(false);
+    // The PDF on disk is one.yaml's (its bytes as one.yaml alone builds them).
+    const alone = await buildBatch([join(dir, 'one.yaml')], { lang: 'en', outDir: join(dir, 'alone'), jobs: 1 });
+    expect(readFileSync(join(out, '2020-09.pdf'))).toEqual(readFileSync(alone.sheets[0]!.output!));
     expect(existsSync(join(out, '2020-01.pdf'))).toBe(true);
   }, 60_000);
 
