@@ -235,6 +235,7 @@ export async function rollover(inputs: readonly string[], opts: RolloverOptions)
   const outAbs = resolve(opts.outDir);
   // Each input file with the path it keeps under the new folder (a folder's layout is kept).
   const plan: { file: string; rel: string }[] = [];
+  const unusable: RolledFile[] = [];
   for (const arg of inputs) {
     const isDir = await stat(arg).then((s) => s.isDirectory(), () => false);
     const base = isDir ? arg : undefined;
@@ -245,7 +246,16 @@ export async function rollover(inputs: readonly string[], opts: RolloverOptions)
     const argReal = await realOf(resolve(isDir ? arg : dirname(arg)));
     const refused = isDir ? inside(outAbs, resolve(arg)) || inside(outReal, argReal) : outAbs === resolve(dirname(arg)) || outReal === argReal;
     if (refused) throw new SheetgenError(t(lang, 'rolloverIntoInput', { dir: opts.outDir }), { exitCode: EXIT.usage });
-    for (const file of await expandInputs([arg], lang)) plan.push({ file, rel: base ? relative(base, file) : basename(file) });
+    let files: string[];
+    try {
+      files = await expandInputs([arg], lang);
+    } catch (e) {
+      // An argument that names nothing usable (missing, a FIFO) is its own error: the others still roll over.
+      if (!(e instanceof SheetgenError)) throw e;
+      unusable.push({ file: arg, output: '', written: false, diagnostics: [{ severity: 'error', code: 'file.read', file: arg, message: e.message }] });
+      continue;
+    }
+    for (const file of files) plan.push({ file, rel: base ? relative(base, file) : basename(file) });
   }
   const inputSet = new Set(plan.map((p) => resolve(p.file)));
   const guard = await InputGuard.of(plan.map((p) => p.file));
@@ -341,5 +351,11 @@ export async function rollover(inputs: readonly string[], opts: RolloverOptions)
     }
     delete r.rolled;
   }
-  return results;
+  // In the order the arguments were given: unusable arguments first is simplest to read, and stable.
+  return [...unusable, ...results].sort((a, b) => order(a.file) - order(b.file));
+
+  function order(file: string): number {
+    const i = inputs.findIndex((arg) => file === arg || file.startsWith(arg.endsWith(sep) ? arg : arg + sep));
+    return i < 0 ? inputs.length : i;
+  }
 }
