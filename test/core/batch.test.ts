@@ -1,16 +1,25 @@
 // Building a set of sheets in this thread (--jobs 1): good and bad sheets side by side, output-name
 // collisions, names that try to leave the folder, set-level checks, and the index read back from its PDF.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as mupdf from 'mupdf';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBatch, sweepTempFiles, type BatchReport } from '../../src/core/batch.js';
 import { expandInputs } from '../../src/core/inputs.js';
 import { safeOutputName } from '../../src/core/sheetjob.js';
 import { sheetText } from '../../scripts/gen-sheets.mjs';
 
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'sheetgen-batch-'));
+/** Temp folders made here, removed after the file's tests. */
+const made: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'sheetgen-batch-'));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 const seed = readFileSync('examples/asahi-2020-09.yaml', 'utf8');
 const flat = (s: string): string => s.replace(/\s+/g, '');
 
