@@ -72,7 +72,8 @@ export function fsReason(e: unknown, lang: Lang): string {
 /** Replacing a file failed because another program holds it open (Windows locks a PDF its viewer shows). */
 export function isLocked(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'EBUSY' || (code === 'EPERM' && process.platform === 'win32') || code === 'ETXTBSY';
+  // Windows answers a rename over a file another program holds open with EPERM, EACCES or EBUSY.
+  return code === 'EBUSY' || code === 'ETXTBSY' || (process.platform === 'win32' && (code === 'EPERM' || code === 'EACCES'));
 }
 
 /** A file that could not be read (a sheet, scheme, font or folder): exit 2, the path and the reason. */

@@ -137,7 +137,9 @@ export async function moveIntoPlace(tmp: string, abs: string, shown: string, lan
     await rename(tmp, abs);
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined);
-    if (isFsError(e)) throw writeFailure(shown, e, lang, true);
+    // "Close the viewer" only when there was a file to replace.
+    const existed = await lstat(abs).then(() => true, () => false);
+    if (isFsError(e)) throw writeFailure(shown, e, lang, existed);
     throw e;
   }
 }
