@@ -1,4 +1,4 @@
-//! `npm run fuzz [-- --seconds N] [--start SEED]`: random mutations of the example sheets through the whole
+//! `npm run fuzz [-- --seconds N] [--start SEED] [--fonts N]`: random mutations of the example sheets through the whole
 //! build (load, validate, grade, layout, render, atomic write), for a bounded time. Any input that
 //! throws anything but a user-facing SheetgenError, or takes more than 10 s, is saved into fuzz-crashes/.
 //!
@@ -37,6 +37,8 @@ writeFileSync(
     `export { buildLoaded } from ${JSON.stringify(join(root, 'src/core/build.ts'))};`,
     `export { SheetgenError } from ${JSON.stringify(join(root, 'src/diagnostics.ts'))};`,
     `export { mutateSheet } from ${JSON.stringify(join(root, 'test/property/mutations.ts'))};`,
+    `export { fontProblem } from ${JSON.stringify(join(root, 'src/render/fontfile.ts'))};`,
+    `export { fontMutants } from ${JSON.stringify(join(root, 'test/hostile/font-mutants.ts'))};`,
   ].join('\n'),
 );
 await build({
@@ -50,7 +52,30 @@ await build({
   logLevel: 'warning',
   banner: { js: "import { createRequire as __fuzzCreateRequire } from 'node:module'; const require = __fuzzCreateRequire(import.meta.url);" },
 });
-const { loadSheetText, buildLoaded, SheetgenError, mutateSheet } = await import(pathToFileURL(join(work, 'core.mjs')).href);
+const { loadSheetText, buildLoaded, SheetgenError, mutateSheet, fontProblem, fontMutants } = await import(pathToFileURL(join(work, 'core.mjs')).href);
+
+// --fonts N: N seeded mutants of the bundled font through the font check (issue 9); a crash is any
+// throw from the check (a damaged font must come back as a reason, never as an exception).
+const fontCount = opt('--fonts', 0);
+if (fontCount > 0) {
+  const { createRequire } = await import('node:module');
+  const fontFile = createRequire(import.meta.url).resolve('@expo-google-fonts/biz-udpgothic/400Regular/BIZUDPGothic_400Regular.ttf');
+  const original = new Uint8Array(readFileSync(fontFile));
+  const t = { refused: 0, accepted: 0, crashes: 0 };
+  for (const m of fontMutants(original, fontCount, startSeed)) {
+    try {
+      const p = fontProblem(m.bytes);
+      if (p.font) t.accepted++;
+      else t.refused++;
+    } catch (e) {
+      t.crashes++;
+      console.log(`crash: ${m.what}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  console.log(`font fuzz: ${fontCount} mutants (seed ${startSeed}): ${t.refused} refused with a reason, ${t.accepted} accepted, ${t.crashes} crashes`);
+  rmSync(work, { recursive: true, force: true });
+  process.exit(t.crashes > 0 ? 1 : 0);
+}
 
 const examplesDir = join(root, 'examples');
 const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.yaml')).sort().map((f) => ({ file: join(examplesDir, f), text: readFileSync(join(examplesDir, f), 'utf8') }));

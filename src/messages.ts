@@ -222,6 +222,49 @@ const en: Record<string, string> = {
   xlsxSourceInvalid: '{file} has errors; fix them before handing out its workbook',
   xlsxWrote: '{from} → {to}',
   xlsxSummary: '{count} file(s) written, {failed} failed',
+  // trust under attack and accident (issue 9)
+  fsNoEntry: 'it does not exist',
+  fsDenied: 'permission denied (ask whoever manages the folder for access, or choose another place)',
+  fsNotPermitted: 'the system does not permit it (the file may be protected, or in use by another program)',
+  fsBusy: 'the file is in use by another program (close it and run again)',
+  fsIo: 'the disk reported a read or write error (check the disk, USB stick or network drive, then run again)',
+  fsNoDevice: 'nothing answers behind this path (a disconnected device, or a socket)',
+  fsInvalid: 'the file system refused the operation (a special file, or a name this drive does not allow)',
+  fsIsDir: 'it is a folder, not a file',
+  fsLoop: 'too many symbolic links (a link that points back to itself)',
+  fsNameTooLong: 'the path is too long (shorten the folder or file names)',
+  fsTooManyOpen: 'too many files are open at once (run again with a smaller --jobs)',
+  fsNetwork: 'the network drive does not answer (check the connection, then run again)',
+  fsExists: 'a file of that name appeared meanwhile (run again)',
+  fsOther: 'the system reported {code}',
+  cannotReadBecause: 'Cannot read {file}: {reason}',
+  cannotListFolder: 'Cannot read the folder {file}: {reason}',
+  outLocked: 'Cannot replace {file}: it may be open in a PDF viewer. Close it and run again (the old file is kept)',
+  notRegularFile: '{file} is {kind}, not an ordinary file; sheets, schemes and fonts are read only from ordinary files',
+  'kind.fifo': 'a named pipe (FIFO)',
+  'kind.device': 'a device',
+  'kind.socket': 'a socket',
+  'kind.system': 'a system file (/proc, /sys, /dev)',
+  'kind.other': 'a special file',
+  skippedEntry: 'skipped {file}: {reason}',
+  skippedDangling: 'a symbolic link to nothing',
+  skippedSpecial: 'not an ordinary file',
+  skippedSummary: '{count} entry(ies) of the input folders skipped (see above)',
+  outIsInputOf: 'The output {file} is the input file {input} (the same file on disk); sheetgen never writes over an input',
+  outThroughLink: 'The output folder {dir} is a symbolic link, or lies behind one; sheetgen does not write through links (give the real folder)',
+  outputTaken: 'This sheet would write {name}, which {others} has already written; this sheet is not written',
+  outputCollisionKept: '{others} also names {name}; the PDF of this sheet was written first and is kept, that one was not written',
+  fontTooLarge: 'The font {file} is {size} bytes; sheetgen reads font files of at most {max} bytes',
+  fontDamaged: 'The font {file} is damaged or not a TrueType/OpenType font ({detail}); give an intact .ttf or .otf file',
+  fontWeb: '{file} is a web font ({kind}); give the TTF or OTF file of the font',
+  schemeInvalidQuiet: 'grading scheme {file} is not valid ({count} problem(s)); to see them, run sheetgen validate with --scheme {file}',
+  schemeTooLarge: 'The grading scheme {file} is {size} bytes; scheme files are at most {max} bytes',
+  gradingOutside: 'grading names {file}, which lies outside the sheet\'s folder (through a link or ..); a scheme file must be in the sheet\'s folder',
+  rolloverAliasChanged: 'Rolling over would change the value at {path}, which is reused through a YAML alias (*name); write the value out in full and run again',
+  rolloverFailed: '{file} could not be rolled over: {detail}',
+  duplicateYearKey: 'The year {key} appears twice in the same mapping (once written "{key}", once {key})',
+  yearForm: '{field} must be written as plain digits ({value}), not "{text}"',
+  eraUnknown: 'The year {year} is before 明治 (1868); sheetgen writes Japanese era names from 明治 on',
 };
 
 const ja: Record<string, string> = {
@@ -433,12 +476,63 @@ const ja: Record<string, string> = {
   xlsxSourceInvalid: '{file} にエラーがあります。直してからブックを配布してください',
   xlsxWrote: '{from} → {to}',
   xlsxSummary: '{count} 件のファイルを書き出しました。失敗 {failed} 件',
+  fsNoEntry: '存在しません',
+  fsDenied: 'アクセス権がありません（フォルダの管理者に権限を確認するか、別の場所を指定してください）',
+  fsNotPermitted: 'システムが許可しませんでした（ファイルが保護されているか、他のプログラムで使用中の可能性があります）',
+  fsBusy: 'ファイルが他のプログラムで使用中です（閉じてからもう一度実行してください）',
+  fsIo: 'ディスクの読み書きでエラーが起きました（ディスク・USB メモリ・ネットワークドライブを確認してから、もう一度実行してください）',
+  fsNoDevice: 'このパスの先に応答するものがありません（接続されていない装置かソケットです）',
+  fsInvalid: 'ファイルシステムが操作を受け付けませんでした（特殊なファイルか、このドライブで使えない名前です）',
+  fsIsDir: 'ファイルではなくフォルダです',
+  fsLoop: 'シンボリックリンクが多すぎます（自分自身を指すリンクがあります）',
+  fsNameTooLong: 'パスが長すぎます（フォルダ名やファイル名を短くしてください）',
+  fsTooManyOpen: '同時に開いているファイルが多すぎます（--jobs を小さくしてもう一度実行してください）',
+  fsNetwork: 'ネットワークドライブが応答しません（接続を確認してから、もう一度実行してください）',
+  fsExists: '同じ名前のファイルが途中で作られました（もう一度実行してください）',
+  fsOther: 'システムが {code} を返しました',
+  cannotReadBecause: '{file} を読めません: {reason}',
+  cannotListFolder: 'フォルダ {file} を読めません: {reason}',
+  outLocked: '{file} を置き換えられません。PDF ビューアで開かれている可能性があります。閉じてからもう一度実行してください（元のファイルはそのままです）',
+  notRegularFile: '{file} は{kind}で、普通のファイルではありません。シート・評価方式・フォントは普通のファイルからだけ読みます',
+  'kind.fifo': '名前付きパイプ（FIFO）',
+  'kind.device': 'デバイス',
+  'kind.socket': 'ソケット',
+  'kind.system': 'システムのファイル（/proc、/sys、/dev）',
+  'kind.other': '特殊なファイル',
+  skippedEntry: '{file} を飛ばしました: {reason}',
+  skippedDangling: '存在しないものを指すシンボリックリンクです',
+  skippedSpecial: '普通のファイルではありません',
+  skippedSummary: '入力フォルダの {count} 件を飛ばしました（上を参照）',
+  outIsInputOf: '出力先 {file} は入力ファイル {input} と同じファイルです。入力ファイルは上書きしません',
+  outThroughLink: '出力先のフォルダ {dir} はシンボリックリンクか、その先にあります。リンクを通しては書き込みません（実際のフォルダを指定してください）',
+  outputTaken: 'このシートの出力 {name} は、{others} がすでに書き出しています。このシートは書き出しません',
+  outputCollisionKept: '{others} も同じ {name} を出力しようとしました。先にできたこのシートの PDF を残し、そちらは書き出していません',
+  fontTooLarge: 'フォント {file} は {size} バイトあります。フォントのファイルは {max} バイトまでです',
+  fontDamaged: 'フォント {file} は壊れているか、TrueType/OpenType のフォントではありません（{detail}）。壊れていない .ttf か .otf のファイルを指定してください',
+  fontWeb: '{file} は Web フォント（{kind}）です。フォントの TTF か OTF のファイルを指定してください',
+  schemeInvalidQuiet: '評価方式のファイル {file} は正しくありません（問題 {count} 件）。内容は --scheme {file} を付けて sheetgen validate を実行すると表示されます',
+  schemeTooLarge: '評価方式のファイル {file} は {size} バイトあります。{max} バイトまでです',
+  gradingOutside: 'grading に指定された {file} は、（リンクや .. を通して）シートのフォルダの外にあります。評価方式のファイルはシートと同じフォルダに置いてください',
+  rolloverAliasChanged: '繰り越すと {path} の値が変わってしまいます（YAML のエイリアス *名前 で使い回されています）。値をそのまま書き出してから、もう一度実行してください',
+  rolloverFailed: '{file} を繰り越せませんでした: {detail}',
+  duplicateYearKey: '年 {key} が同じ階層に 2 回あります（"{key}" と {key}）',
+  yearForm: '{field} は数字だけで書いてください（{value}）。「{text}」ではありません',
+  eraUnknown: '{year} 年は明治（1868 年）より前です。和暦は明治以降だけ書けます',
 };
 
 const tables: Record<Lang, Record<string, string>> = { en, ja };
 
+/**
+ * A value put into a message as the terminal will show it: control characters (newlines, ESC, DEL,
+ * C1), bidi overrides and other invisible format characters written as \u{…}, so that a file name or
+ * a value can neither forge a line of output nor reorder or recolour what follows.
+ */
+export function visible(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}}`);
+}
+
 /** The message `key` in `lang`, with {placeholders} filled in. */
 export function t(lang: Lang, key: string, params: Params = {}): string {
   const template = tables[lang][key] ?? en[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? visible(String(params[name])) : m));
 }

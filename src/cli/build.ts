@@ -6,8 +6,8 @@ import type { Command } from 'commander';
 import { EXIT, SheetgenError, hasErrors, type Diagnostic } from '../diagnostics.js';
 import type { BatchReport } from '../core/batch.js';
 import type { BuildOptions, BuildOutcome } from '../core/build.js';
-import { expandInputs, isGlob } from '../core/inputs.js';
-import { t } from '../messages.js';
+import { expandInputs, isGlob, type SkippedEntry } from '../core/inputs.js';
+import { t, visible } from '../messages.js';
 import { diagJson, sheetJson } from './grade.js';
 import { err, exit, globals, out, printDiagnostics, type GlobalOptions } from './io.js';
 import { Progress, progressMode } from './progress.js';
@@ -61,7 +61,7 @@ async function single(file: string, opts: BuildCliOptions, g: GlobalOptions): Pr
     exit.raise(EXIT.invalid);
     return;
   }
-  if (!opts.quiet && !opts.json) out(g.lang === 'ja' ? `${r.output} を書き出しました（${r.bytes} バイト）` : `wrote ${r.output} (${r.bytes} bytes)`);
+  if (!opts.quiet && !opts.json) out(g.lang === 'ja' ? `${visible(r.output ?? '')} を書き出しました（${r.bytes} バイト）` : `wrote ${visible(r.output ?? '')} (${r.bytes} bytes)`);
 }
 
 async function batch(inputs: string[], opts: BuildCliOptions, g: GlobalOptions): Promise<void> {
@@ -71,7 +71,10 @@ async function batch(inputs: string[], opts: BuildCliOptions, g: GlobalOptions):
   const outStat = await stat(outDir).catch(() => undefined);
   if (outStat && !outStat.isDirectory()) throw new SheetgenError(t(g.lang, 'outDirIsFile', { file: outDir }), { exitCode: EXIT.usage });
   const jobs = parseJobs(opts.jobs, g);
-  const files = await expandInputs(inputs, g.lang);
+  const skipped: SkippedEntry[] = [];
+  const files = await expandInputs(inputs, g.lang, skipped);
+  // Entries of the input folders that look like sheets but cannot be read are said, never dropped silently.
+  for (const s of skipped) err(`${t(g.lang, 'skippedEntry', { file: s.file, reason: s.reason })}`);
   const { buildBatch, sweepTempFilesSync } = await import('../core/batch.js');
   const progress = new Progress(progressMode(opts.quiet === true), files.length, g.lang);
 

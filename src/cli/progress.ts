@@ -3,7 +3,7 @@
 
 import type { Lang } from '../diagnostics.js';
 import type { ProgressEvent } from '../core/batch.js';
-import { t } from '../messages.js';
+import { t, visible } from '../messages.js';
 
 export type ProgressMode = 'bar' | 'lines' | 'off';
 
@@ -40,7 +40,7 @@ export class Progress {
     if (this.mode === 'lines') {
       const width = String(e.total).length;
       const r = e.report;
-      const what = r.status === 'built' ? `${t(this.lang, 'progressBuilt')} ${r.file} → ${r.output ?? ''}` : `${t(this.lang, 'progressFailed')} ${r.file}`;
+      const what = r.status === 'built' ? `${t(this.lang, 'progressBuilt')} ${visible(r.file)} → ${visible(r.output ?? '')}` : `${t(this.lang, 'progressFailed')} ${visible(r.file)}`;
       this.write(`[${String(e.done).padStart(width)}/${e.total}] ${what}\n`);
     } else if (this.mode === 'bar') {
       // At most ~12 redraws a second: a terminal is slower than a fast batch.

@@ -2,7 +2,7 @@
 //! user's own lines with a caret under the spot, and the hint.
 
 import { formatPath, type Diagnostic, type Lang } from '../diagnostics.js';
-import { t } from '../messages.js';
+import { t, visible } from '../messages.js';
 
 export interface ReportStyle {
   color: boolean;
@@ -29,10 +29,14 @@ export function displayWidth(s: string): number {
   return w;
 }
 
-/** Removes control characters so a hostile file cannot drive the terminal. */
+/**
+ * Escapes control characters (but tab and newline), bidi overrides and invisible format characters so
+ * a hostile file cannot drive the terminal or reorder what it shows. File names go through visible(),
+ * which escapes newlines too: a name cannot forge a line of output.
+ */
 function printable(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function codeFrame(text: string, d: Diagnostic, color: boolean): string[] {
@@ -63,9 +67,9 @@ function codeFrame(text: string, d: Diagnostic, color: boolean): string[] {
 
 /** One diagnostic as text; `text` is the file's content for the code frame. */
 export function formatDiagnostic(d: Diagnostic, text: string | undefined, style: ReportStyle): string {
-  const where = [d.file ?? '', d.line !== undefined ? `:${d.line}` : '', d.line !== undefined && d.column !== undefined ? `:${d.column}` : ''].join('');
+  const where = [visible(d.file ?? ''), d.line !== undefined ? `:${d.line}` : '', d.line !== undefined && d.column !== undefined ? `:${d.column}` : ''].join('');
   const sev = d.severity === 'error' ? paint(style.color, '31;1', style.lang === 'ja' ? 'エラー' : 'error') : paint(style.color, '33;1', style.lang === 'ja' ? '警告' : 'warning');
-  const field = d.path && d.path.length > 0 ? ` [${formatPath(d.path)}]` : '';
+  const field = d.path && d.path.length > 0 ? ` [${visible(formatPath(d.path))}]` : '';
   const head = `${where ? `${paint(style.color, '1', where)}: ` : ''}${sev}: ${printable(d.message)}${field}`;
   const lines = [head];
   if (text !== undefined) lines.push(...codeFrame(text, d, style.color));

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { EXIT, hasErrors } from '../diagnostics.js';
 import { gradeLoaded } from '../core/grade.js';
-import { t } from '../messages.js';
+import { t, visible } from '../messages.js';
 import { exit, globals, loadForCommand, out, printDiagnostics } from './io.js';
 
 export function register(program: Command): void {
@@ -21,7 +21,7 @@ export function register(program: Command): void {
         const loaded = gradeLoaded(await loadForCommand(file, g.lang), { lang: g.lang, ...(opts.scheme ? { scheme: opts.scheme } : {}) });
         printDiagnostics(loaded.diagnostics, loaded.text, g);
         if (hasErrors(loaded.diagnostics)) failed = true;
-        else out(`${file}: ${t(g.lang, 'ok')}`);
+        else out(`${visible(file)}: ${t(g.lang, 'ok')}`);
       }
       exit.raise(failed ? EXIT.invalid : EXIT.ok);
     });

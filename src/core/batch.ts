@@ -4,8 +4,9 @@
 
 import { readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isFsError, writeFailure } from '../fs-errors.js';
 import { EXIT, SheetgenError, type Diagnostic } from '../diagnostics.js';
 import { gradesCsv } from '../export/csv.js';
 import { gradesJsonText } from '../export/json.js';
@@ -14,8 +15,9 @@ import type { GradedSheet } from '../model/types.js';
 import { t } from '../messages.js';
 import { InProcess, ParticipantBug, ThreadParticipant, type Participant } from './pool.js';
 import type { JobOptions, SetFacts } from './sheetjob.js';
+import { commandLineScheme } from './grade.js';
 import { checkYearSet } from './yearset.js';
-import { renameIntoPlace, startsWithPdf } from './write.js';
+import { InputGuard, moveIntoPlace, renameIntoPlace, startsWithPdf, sweepStaleTemps, writeAtomic } from './write.js';
 
 export interface BatchOptions extends JobOptions {
   outDir: string;
@@ -69,9 +71,13 @@ export const INDEX_NAME = 'index.pdf';
 export const CSV_NAME = 'grades.csv';
 export const JSON_NAME = 'grades.json';
 
-/** How many participants a batch of `count` sheets gets. */
-export function jobCount(requested: number | undefined, count: number): number {
-  const want = requested ?? availableParallelism();
+/**
+ * How many participants a batch of `count` sheets gets: what was asked (default: the machine's
+ * parallelism), but never more than the sheets, nor more than twice the CPUs — a worker beyond that
+ * only costs memory (each holds its own fonts, about 30 MB), it builds nothing faster.
+ */
+export function jobCount(requested: number | undefined, count: number, cpus = availableParallelism()): number {
+  const want = Math.min(requested ?? cpus, Math.max(1, cpus * 2));
   return Math.max(1, Math.min(want, count));
 }
 
@@ -102,8 +108,29 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
   const started = performance.now();
   const { lang, outDir } = opts;
   await mkdir(outDir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-    throw new SheetgenError(t(lang, 'cannotWrite', { file: outDir, reason: e.code ?? e.message }), { exitCode: EXIT.usage });
+    if (!isFsError(e)) throw e;
+    const f = writeFailure(outDir, e, lang);
+    throw new SheetgenError(f.message, { exitCode: EXIT.usage });
   });
+  // The inputs by real path and inode: no PDF, index or open-data file is ever written over one.
+  const guard = await InputGuard.of([...files, ...[opts.scheme, opts.font, opts.boldFont].filter((f): f is string => f !== undefined && /[\\/]|\.(json|ttf|otf|ttc)$/i.test(f))]);
+  // The fonts and the scheme of the whole run are checked before any sheet starts: a damaged font
+  // or an unusable scheme is one usage error (exit 2), not the same error for every sheet.
+  for (const f of [opts.font, opts.boldFont]) {
+    if (f === undefined) continue;
+    const { openFontFile } = await import('../render/fontfile.js');
+    openFontFile(f, lang);
+  }
+  if (opts.scheme !== undefined) {
+    try {
+      commandLineScheme(opts.scheme, lang);
+    } catch (e) {
+      if (e instanceof SheetgenError) throw new SheetgenError(e.message, { exitCode: EXIT.usage });
+      throw e;
+    }
+  }
+  // Temp files that a killed run (kill -9, power cut) left here go before this run adds its own.
+  await sweepStaleTemps(outDir);
   const jobs = jobCount(opts.jobs, files.length);
   const jobOpts: JobOptions = {
     lang,
@@ -116,9 +143,8 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
   const participants: Participant[] = jobs === 1 ? [new InProcess(jobOpts)] : Array.from({ length: jobs }, () => new ThreadParticipant(jobOpts));
   const reports: SheetReport[] = files.map((file) => ({ file, status: 'skipped', diagnostics: [] }));
   const facts: (SetFacts | undefined)[] = [];
-  const temps: (string | undefined)[] = [];
-  /** Sheets by the PDF name they would write, to catch two sheets naming the same file as early as possible. */
-  const byName = new Map<string, number[]>();
+  /** The sheet that wrote each PDF name: a later sheet naming the same PDF is refused, the PDF written stays. */
+  const claimed = new Map<string, number>();
   let done = 0;
   const stopped = () => opts.signal?.aborted === true;
   const finish = (id: number) => {
@@ -131,19 +157,37 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
     r.bug = e instanceof ParticipantBug ? e.detail : e instanceof Error ? (e.stack ?? e.message) : String(e);
     r.diagnostics.push({ severity: 'error', code: 'internal', file: r.file, message: t(lang, 'internal') });
   };
-  const collide = (ids: number[], name: string) => {
-    for (const id of ids) {
-      const r = reports[id]!;
-      if (r.diagnostics.some((d) => d.code === 'output.collision')) r.diagnostics = r.diagnostics.filter((d) => d.code !== 'output.collision');
-      const others = ids.filter((o) => o !== id).map((o) => `${reports[o]!.file}${facts[o]?.measure.line !== undefined ? `:${facts[o]!.measure.line}` : ''}`).join(', ');
+  const where = (id: number) => `${reports[id]!.file}${facts[id]?.measure.line !== undefined ? `:${facts[id]!.measure.line}` : ''}`;
+  /** A finished PDF goes to its name at once, so that "ok → X" means X is there and a stop never loses it. */
+  const place = async (id: number, tmp: string): Promise<void> => {
+    const r = reports[id]!;
+    const name = r.name!;
+    const owner = claimed.get(name);
+    if (owner !== undefined) {
+      await rm(tmp, { force: true }).catch(() => undefined);
       const f = facts[id];
+      r.status = 'failed';
       r.diagnostics.push({
         severity: 'error', code: 'output.collision', file: r.file, path: ['measure', 'number'],
         ...(f?.measure.line !== undefined ? { line: f.measure.line, column: f.measure.column } : {}),
-        message: t(lang, 'outputCollision', { name, others }), hint: t(lang, 'outputCollisionHint'),
+        message: t(lang, 'outputTaken', { name, others: where(owner) }), hint: t(lang, 'outputCollisionHint'),
       });
+      const o = reports[owner]!;
+      o.diagnostics.push({ severity: 'warning', code: 'output.collision', file: o.file, path: ['measure', 'number'], ...(facts[owner]?.measure.line !== undefined ? { line: facts[owner]!.measure.line, column: facts[owner]!.measure.column } : {}), message: t(lang, 'outputCollisionKept', { name, others: where(id) }), hint: t(lang, 'outputCollisionHint') });
+      return;
+    }
+    claimed.set(name, id);
+    const target = join(outDir, name);
+    try {
+      await guard.check(target, lang);
+      await promote(tmp, target, lang);
+      r.output = target;
+      r.status = 'built';
+    } catch (e) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      if (!(e instanceof SheetgenError)) throw e;
       r.status = 'failed';
-      delete r.output;
+      r.diagnostics.push({ severity: 'error', code: 'output.write', file: r.file, message: e.message });
     }
   };
 
@@ -165,16 +209,11 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
               r.name = s.name;
               facts[id] = s.facts;
             }
-            temps[id] = s.tmp;
-            r.status = s.ok && s.tmp ? 'built' : 'failed';
-            // Where the PDF will be once named (progress shows it); taken back if the name collides or the rename fails.
-            if (r.status === 'built') r.output = join(outDir, s.name!);
+            r.status = 'failed';
             if (s.bytes !== undefined) r.bytes = s.bytes;
-            if (s.name && s.facts) {
-              const same = [...(byName.get(s.name) ?? []), id];
-              byName.set(s.name, same);
-              if (same.length > 1) collide(same, s.name);
-            }
+            if (s.scheme) await guard.add([s.scheme]);
+            if (s.ok && s.tmp && s.name) await place(id, s.tmp);
+            else if (s.tmp) await rm(s.tmp, { force: true }).catch(() => undefined);
           } catch (e) {
             fail(id, e);
           }
@@ -189,31 +228,10 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
     // Every worker thread died (a crash, not bad input): what is left was never built.
     if (!stopped()) reports.forEach((r, id) => r.status === 'skipped' && (fail(id, new Error('no worker thread left to build this sheet')), finish(id)));
 
-    // Each finished PDF gets its name; a name two sheets would write goes to neither.
-    for (const [id, tmp] of temps.entries()) {
-      if (!tmp) continue;
-      const r = reports[id]!;
-      if (r.status !== 'built') {
-        delete r.output;
-        await rm(tmp, { force: true }).catch(() => undefined);
-        continue;
-      }
-      const target = join(outDir, r.name!);
-      try {
-        await promote(tmp, target, lang);
-        r.output = target;
-      } catch (e) {
-        if (!(e instanceof SheetgenError)) throw e;
-        r.status = 'failed';
-        delete r.output;
-        r.diagnostics.push({ severity: 'error', code: 'output.write', file: r.file, message: e.message });
-      }
-    }
-
     const members = reports.flatMap((r, id) => (facts[id] ? [{ file: r.file, facts: facts[id]! }] : []));
     const setDiagnostics = checkYearSet(members, lang);
     const report: BatchReport = { sheets: reports, setDiagnostics, aborted: stopped(), jobs, ms: 0 };
-    if (!report.aborted) await writeSetFiles(report, opts);
+    if (!report.aborted) await writeSetFiles(report, opts, guard);
     report.ms = performance.now() - started;
     return report;
   } finally {
@@ -233,12 +251,10 @@ async function promote(tmp: string, target: string, lang: BatchOptions['lang']):
   };
   if (existing?.isSymbolicLink()) refuse('outIsSymlink');
   if (existing?.isDirectory()) refuse('outIsDirectory');
-  if (existing && !(await startsWithPdf(target))) refuse('outNotPdf');
-  try {
-    await rename(tmp, target);
-  } catch (e) {
-    throw new SheetgenError(t(lang, 'cannotWrite', { file: target, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message }), { exitCode: EXIT.invalid });
-  }
+  if (existing && !existing.isFile()) refuse('outIsSpecial');
+  if (existing && (existing.mode & 0o222) === 0) refuse('outIsReadOnly');
+  if (existing && existing.size > 0 && !(await startsWithPdf(target))) refuse('outNotPdf');
+  await moveIntoPlace(tmp, target, target, lang);
 }
 
 
@@ -247,7 +263,8 @@ async function promote(tmp: string, target: string, lang: BatchOptions['lang']):
  * like writeAtomic, which only replaces PDFs. These names belong to the output folder: an earlier
  * run's file is replaced, but never a link or a folder of that name.
  */
-async function writeSetFile(target: string, bytes: Uint8Array, lang: BatchOptions['lang']): Promise<void> {
+async function writeSetFile(target: string, bytes: Uint8Array, lang: BatchOptions['lang'], guard: InputGuard): Promise<void> {
+  await guard.check(target, lang);
   const existing = await lstat(target).catch(() => undefined);
   if (existing?.isSymbolicLink()) throw new SheetgenError(t(lang, 'outIsSymlink', { file: target }), { exitCode: EXIT.usage });
   if (existing && !existing.isFile()) throw new SheetgenError(t(lang, 'outIsDirectory', { file: target }), { exitCode: EXIT.usage });
@@ -255,21 +272,20 @@ async function writeSetFile(target: string, bytes: Uint8Array, lang: BatchOption
 }
 
 /** The index sheet and the open data of the sheets that were built. */
-async function writeSetFiles(report: BatchReport, opts: BatchOptions): Promise<void> {
+async function writeSetFiles(report: BatchReport, opts: BatchOptions, guard: InputGuard): Promise<void> {
   const built = report.sheets.filter((r) => r.status === 'built');
   if (built.length === 0) return;
   const rows = sortRows(built.flatMap((r) => r.rows ?? []));
   const utf8 = (s: string) => new TextEncoder().encode(s);
   const csv = join(opts.outDir, CSV_NAME);
-  await writeSetFile(csv, utf8(gradesCsv(rows)), opts.lang);
+  await writeSetFile(csv, utf8(gradesCsv(rows)), opts.lang, guard);
   report.csv = csv;
   const json = join(opts.outDir, JSON_NAME);
-  await writeSetFile(json, utf8(gradesJsonText(rows)), opts.lang);
+  await writeSetFile(json, utf8(gradesJsonText(rows)), opts.lang, guard);
   report.json = json;
-  const { writeAtomic } = await import('./build.js');
   const { buildIndexPdf } = await import('./index-pdf.js');
   const index = join(opts.outDir, INDEX_NAME);
   const omitted = report.sheets.length - built.length;
-  await writeAtomic(index, await buildIndexPdf(rows, omitted, opts), report.sheets.map((r) => r.file), opts.lang);
+  await writeAtomic(index, await buildIndexPdf(rows, omitted, opts), guard, opts.lang);
   report.index = index;
 }

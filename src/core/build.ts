@@ -2,7 +2,7 @@
 //! atomically (temp file then rename), never over the input and never leaving a partial file.
 
 import { stat } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join } from 'node:path';
 import { hasErrors, type Diagnostic } from '../diagnostics.js';
 import { layoutSheet, missingGlyphs } from '../layout/index.js';
 import { fiscalYearHeader } from '../layout/format.js';
@@ -15,7 +15,7 @@ import { place } from '../validate/index.js';
 import { gradeLoaded, type GradedOutcome, type GradeOptions } from './grade.js';
 import { loadSheet, type LoadedSheet } from './load.js';
 import { outputName } from './build-name.js';
-import { writeAtomic } from './write.js';
+import { InputGuard, writeAtomic } from './write.js';
 
 // Kept importable from here: the build's write step is where users meet it.
 export { renameIntoPlace, writeAtomic } from './write.js';
@@ -111,12 +111,16 @@ export async function buildLoaded(loaded: LoadedSheet, opts: BuildOptions): Prom
   const outcome = gradeLoaded(loaded, opts);
   if (!outcome.graded || hasErrors(outcome.diagnostics)) return outcome;
   const graded = outcome.graded;
-  const fonts = loadFonts({ ...(opts.font ? { regular: opts.font } : {}), ...(opts.boldFont ? { bold: opts.boldFont } : {}) });
+  const fonts = loadFonts({ ...(opts.font ? { regular: opts.font } : {}), ...(opts.boldFont ? { bold: opts.boldFont } : {}), lang: opts.lang });
   const rendered = await renderGraded({ ...outcome, graded }, fonts, opts);
   const diagnostics = [...outcome.diagnostics, ...rendered.diagnostics];
   if (!rendered.pdf || hasErrors(diagnostics)) return { ...outcome, diagnostics };
   const output = await resolveOutput(loaded.file, graded, opts.out);
-  await writeAtomic(output, rendered.pdf, [loaded.file], opts.lang);
+  // Every input of this build — the sheet, the scheme file, the fonts — by real path and inode.
+  const grading = graded.sheet.grading;
+  const inputs = [loaded.file, opts.font, opts.boldFont, opts.scheme && /[\\/]|\.json$/i.test(opts.scheme) ? opts.scheme : undefined];
+  if (opts.scheme === undefined && grading !== undefined && /[\\/]|\.json$/i.test(grading)) inputs.push(isAbsolute(grading) ? grading : join(dirname(loaded.file), grading));
+  await writeAtomic(output, rendered.pdf, await InputGuard.of(inputs.filter((f): f is string => f !== undefined)), opts.lang);
   return { ...outcome, diagnostics, output, bytes: rendered.pdf.length };
 }
 

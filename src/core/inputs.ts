@@ -1,9 +1,11 @@
 //! Expanding the build's inputs (files, directories, `*`/`**` globs) into a sorted, de-duplicated
 //! list of sheet files. Node 20 has no fs.glob, so the small glob dialect is matched here.
 
+import type { Dirent, Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { EXIT, SheetgenError, type Lang } from '../diagnostics.js';
+import { fsReason, isFsError, readFailure } from '../fs-errors.js';
 import { t } from '../messages.js';
 
 const SHEET_EXT = /\.ya?ml$/i;
@@ -51,20 +53,40 @@ export function globMatch(pattern: string, path: string): boolean {
   return go(0, 0);
 }
 
-/** Every file under `dir` (recursively), skipping dot-directories and node_modules, not following directory links (no cycles). */
-async function walk(dir: string, out: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+/** An entry of an input folder that looked like a sheet but could not be taken, and why. */
+export interface SkippedEntry {
+  file: string;
+  reason: string;
+}
+
+/**
+ * Every file under `dir` (recursively), skipping dot-directories and node_modules, not following
+ * directory links (no cycles). What is left out that a user would miss — a sheet-named FIFO, device
+ * or dangling link, a sub-folder that cannot be read — goes to `skipped`, never silently.
+ */
+async function walk(dir: string, out: string[], skipped: SkippedEntry[], lang: Lang, top = true): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    if (!isFsError(e)) throw e;
+    if (top) throw readFailure(dir, e, lang, true);
+    skipped.push({ file: dir, reason: fsReason(e, lang) });
+    return;
+  }
   for (const e of entries) {
     const p = join(dir, e.name);
     if (e.isDirectory()) {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-      await walk(p, out);
+      await walk(p, out, skipped, lang, false);
     } else if (e.isFile()) out.push(p);
     else if (e.isSymbolicLink()) {
       // A link to a file counts; a link to a directory is not followed.
       const s = await stat(p).catch(() => undefined);
       if (s?.isFile()) out.push(p);
-    }
+      else if (!s && SHEET_EXT.test(e.name)) skipped.push({ file: p, reason: t(lang, 'skippedDangling') });
+      else if (s && !s.isDirectory() && SHEET_EXT.test(e.name)) skipped.push({ file: p, reason: t(lang, 'skippedSpecial') });
+    } else if (SHEET_EXT.test(e.name)) skipped.push({ file: p, reason: t(lang, 'skippedSpecial') });
   }
 }
 
@@ -87,7 +109,7 @@ export const MAX_BATCH_SHEETS = 2000;
  * arguments in the order given, the same file once. A directory contributes every *.yaml / *.yml
  * inside it; a glob every file it matches. Nothing found for an argument is a usage error.
  */
-export async function expandInputs(args: readonly string[], lang: Lang): Promise<string[]> {
+export async function expandInputs(args: readonly string[], lang: Lang, skipped: SkippedEntry[] = []): Promise<string[]> {
   const seen = new Set<string>();
   const files: string[] = [];
   const add = (f: string) => {
@@ -97,18 +119,26 @@ export async function expandInputs(args: readonly string[], lang: Lang): Promise
     files.push(f);
   };
   for (const arg of args) {
-    const st = await stat(arg).catch(() => undefined);
+    let st: Stats | undefined;
+    try {
+      st = await stat(arg);
+    } catch (e) {
+      // Missing is said below (it may be a glob); anything else (no permission on the way, a loop) is said now.
+      if (isFsError(e) && e.code !== 'ENOENT' && e.code !== 'ENOTDIR') throw readFailure(arg, e, lang);
+    }
     let found: string[];
     if (st?.isDirectory()) {
       const all: string[] = [];
-      await walk(arg, all);
+      await walk(arg, all, skipped, lang);
       found = all.filter((f) => SHEET_EXT.test(f));
     } else if (st?.isFile()) {
       found = [arg];
+    } else if (st) {
+      throw new SheetgenError(t(lang, 'notRegularFile', { file: arg, kind: t(lang, st.isFIFO() ? 'kind.fifo' : st.isSocket() ? 'kind.socket' : 'kind.device') }), { exitCode: EXIT.usage });
     } else if (isGlob(arg)) {
       const { base, rest } = globBase(arg);
       const all: string[] = [];
-      if (await stat(base).then((s) => s.isDirectory(), () => false)) await walk(base, all);
+      if (await stat(base).then((s) => s.isDirectory(), () => false)) await walk(base, all, skipped, lang);
       found = all.filter((f) => SHEET_EXT.test(f) && globMatch(rest, toPosix(relative(base, f))));
     } else {
       throw new SheetgenError(t(lang, 'noSuchFile', { file: arg }), { exitCode: EXIT.usage });

@@ -20,8 +20,18 @@ export interface LoadedSheet {
   diagnostics: Diagnostic[];
 }
 
-/** Parses and validates sheet text that is already in memory. */
-export function loadSheetText(file: string, text: string, lang: Lang): LoadedSheet {
+/**
+ * Text in Unicode NFC, so that decomposed kana (カ + U+3099 from a Mac or a PDF copy) print and
+ * compare as the one character ガ. CJK compatibility ideographs (U+F900–FAFF, U+2F800–2FA1F: 神, 﨑
+ * variants chosen on purpose in names) are kept as written: NFC would replace them by the unified form.
+ */
+export function normalizeText(text: string): string {
+  return text.replace(/[^\uf900-\ufaff\u{2f800}-\u{2fa1f}]+/gu, (run) => run.normalize('NFC'));
+}
+
+/** Parses and validates sheet text that is already in memory (normalized to NFC first). */
+export function loadSheetText(file: string, input: string, lang: Lang): LoadedSheet {
+  const text = normalizeText(input);
   const parsed = parseSheetText(file, text, lang);
   const diagnostics = [...parsed.diagnostics, ...validateParsed(parsed, lang)];
   const loaded: LoadedSheet = { file, text, parsed, diagnostics };

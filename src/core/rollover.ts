@@ -2,13 +2,16 @@
 //! actuals and projects carried over; the year's own words cleared but kept as comments; the
 //! result validated before it is written, and never written over an input.
 
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { isMap, isPair, isScalar, isSeq, parseDocument, Scalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import { EXIT, SheetgenError, hasErrors, type Diagnostic, type Lang } from '../diagnostics.js';
+import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, Scalar, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { EXIT, SheetgenError, formatPath, hasErrors, type Diagnostic, type Lang } from '../diagnostics.js';
+import { isFsError, writeFailure } from '../fs-errors.js';
+import { locate } from '../load/locate.js';
 import { t } from '../messages.js';
 import { expandInputs } from './inputs.js';
 import { loadSheet, loadSheetText } from './load.js';
+import { InputGuard, renameIntoPlace, sweepStaleTemps } from './write.js';
 
 export interface RolloverOptions {
   lang: Lang;
@@ -152,12 +155,96 @@ export function rollText(text: string, to: number, lang: Lang): string {
   return doc.toString({ lineWidth: 0 });
 }
 
+/** What the rolled file must hold: the input's data with exactly the changes rollover makes, nothing else. */
+function expectedRolled(data: Record<string, unknown>, to: number): Record<string, unknown> {
+  const out = structuredClone(data);
+  out.fiscal_year = to;
+  if ('as_of' in out) out.as_of = null;
+  for (const key of FREE_TEXT) if (typeof out[key] === 'string') out[key] = '';
+  const item5 = out.item5;
+  if (item5 && typeof item5 === 'object' && typeof (item5 as Record<string, unknown>).text === 'string') (item5 as Record<string, unknown>).text = '';
+  if (Array.isArray(out.committee)) out.committee = [];
+  for (const ind of [out.goal, ...(Array.isArray(out.kpis) ? out.kpis : [])]) {
+    if (ind && typeof ind === 'object') delete (ind as Record<string, unknown>).grade_override;
+  }
+  return out;
+}
+
+/** The first path where two plain values differ (undefined when they are the same). */
+function firstDifference(a: unknown, b: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
+  if (Object.is(a, b)) return undefined;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      const d = firstDifference(a[i], b[i], [...path, i]);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const k of keys) {
+      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], [...path, k]);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  return path;
+}
+
 /** `asahi-2020-09.yaml` → `asahi-2021-09.yaml`: a year in the name follows the data; other names stay. */
 export function rolledName(name: string, from: number, to: number): string {
   return name.replace(new RegExp(`(?<!\\d)${from}(?!\\d)`, 'g'), String(to));
 }
 
+/** The real path of `p`, or of its nearest existing ancestor joined with the rest (a folder still to be made). */
+async function realOf(p: string): Promise<string> {
+  const abs = resolve(p);
+  const real = await realpath(abs).catch(() => undefined);
+  if (real !== undefined) return real;
+  const parent = dirname(abs);
+  return parent === abs ? abs : join(await realOf(parent), basename(abs));
+}
+
+/**
+ * Makes the folders from `root` down to `dir`, refusing any that is a symbolic link: a link planted in
+ * the output folder (sub → /elsewhere, or → the input folder) must not carry the new files out of it.
+ */
+async function makeFolders(root: string, dir: string, lang: Lang): Promise<void> {
+  const rootAbs = resolve(root);
+  const rel = relative(rootAbs, resolve(dir));
+  let cur = rootAbs;
+  for (const seg of ['', ...rel.split(sep).filter((x) => x !== '')]) {
+    cur = seg === '' ? cur : join(cur, seg);
+    const st = await lstat(cur).catch(() => undefined);
+    if (st?.isSymbolicLink() && seg !== '') throw new SheetgenError(t(lang, 'outThroughLink', { dir: cur }), { exitCode: EXIT.usage });
+    if (st && !st.isDirectory() && !st.isSymbolicLink()) throw new SheetgenError(t(lang, 'cannotWrite', { file: cur, reason: t(lang, 'parentNotFolder') }), { exitCode: EXIT.invalid });
+    if (!st) {
+      await mkdir(cur, { recursive: seg === '' }).catch((e: unknown) => {
+        if (isFsError(e) && e.code === 'EEXIST') return;
+        throw isFsError(e) ? writeFailure(cur, e, lang) : e;
+      });
+    }
+  }
+}
+
 const inside = (child: string, parent: string): boolean => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+
+/** Where the file's first anchor (&name) stands, for a refusal that cannot name a changed value. */
+function firstAnchor(loaded: { parsed?: { doc: Document.Parsed | null; lineCounter: { linePos(o: number): { line: number; col: number } } } }): { line?: number; column?: number; path?: string } {
+  let found: { line: number; column: number } | undefined;
+  const doc = loaded.parsed?.doc;
+  if (doc) {
+    visit(doc, (_key, node) => {
+      if (isNode(node) && (node as { anchor?: string }).anchor && node.range) {
+        const p = loaded.parsed!.lineCounter.linePos(node.range[0]);
+        found = { line: p.line, column: p.col };
+        return visit.BREAK;
+      }
+      return undefined;
+    });
+  }
+  return found ? { ...found, path: `${found.line}:${found.column}` } : {};
+}
 
 /** Rolls every sheet named by `inputs` (files, folders, globs) over to `opts.to` into `opts.outDir`. */
 export async function rollover(inputs: readonly string[], opts: RolloverOptions): Promise<RolledFile[]> {
@@ -165,23 +252,45 @@ export async function rollover(inputs: readonly string[], opts: RolloverOptions)
   const outAbs = resolve(opts.outDir);
   // Each input file with the path it keeps under the new folder (a folder's layout is kept).
   const plan: { file: string; rel: string }[] = [];
+  const unusable: RolledFile[] = [];
   for (const arg of inputs) {
     const isDir = await stat(arg).then((s) => s.isDirectory(), () => false);
     const base = isDir ? arg : undefined;
     // A folder's new files may not go into it (or below: the next build of the folder would take both years);
     // a file's may not go beside it.
-    const refused = isDir ? inside(outAbs, resolve(arg)) : outAbs === resolve(dirname(arg));
+    // Compared by real path: a link to the input folder, or one inside the output path, is the input folder.
+    const outReal = await realOf(outAbs);
+    const argReal = await realOf(resolve(isDir ? arg : dirname(arg)));
+    const refused = isDir ? inside(outAbs, resolve(arg)) || inside(outReal, argReal) : outAbs === resolve(dirname(arg)) || outReal === argReal;
     if (refused) throw new SheetgenError(t(lang, 'rolloverIntoInput', { dir: opts.outDir }), { exitCode: EXIT.usage });
-    for (const file of await expandInputs([arg], lang)) plan.push({ file, rel: base ? relative(base, file) : basename(file) });
+    let files: string[];
+    try {
+      files = await expandInputs([arg], lang);
+    } catch (e) {
+      // An argument that names nothing usable (missing, a FIFO) is its own error: the others still roll over.
+      if (!(e instanceof SheetgenError)) throw e;
+      unusable.push({ file: arg, output: '', written: false, diagnostics: [{ severity: 'error', code: 'file.read', file: arg, message: e.message }] });
+      continue;
+    }
+    for (const file of files) plan.push({ file, rel: base ? relative(base, file) : basename(file) });
   }
   const inputSet = new Set(plan.map((p) => resolve(p.file)));
+  const guard = await InputGuard.of(plan.map((p) => p.file));
 
   const results: RolledFile[] = [];
   const outputs = new Map<string, string>();
   for (const { file, rel } of plan) {
-    const loaded = await loadSheet(file, lang);
     const result: RolledFile = { file, output: '', written: false, diagnostics: [] };
     results.push(result);
+    let loaded: Awaited<ReturnType<typeof loadSheet>>;
+    try {
+      loaded = await loadSheet(file, lang);
+    } catch (e) {
+      // A file that cannot be read is that file's error: the others are still rolled over.
+      if (!(e instanceof SheetgenError)) throw e;
+      result.diagnostics = [{ severity: 'error', code: 'file.read', file, message: e.message }];
+      continue;
+    }
     if (!loaded.sheet || hasErrors(loaded.diagnostics) || loaded.text === undefined) {
       result.diagnostics = [{ severity: 'error', code: 'rollover.source', file, message: t(lang, 'rolloverSourceInvalid', { file }) }, ...loaded.diagnostics.filter((d) => d.severity === 'error')];
       if (loaded.text !== undefined) result.text = loaded.text;
@@ -194,16 +303,40 @@ export async function rollover(inputs: readonly string[], opts: RolloverOptions)
       continue;
     }
     const abs = resolve(result.output);
-    if (inputSet.has(abs)) throw new SheetgenError(t(lang, 'outIsInput', { file: result.output }), { exitCode: EXIT.usage });
+    const input = inputSet.has(abs) ? file : await guard.inputAt(abs);
+    if (input !== undefined) {
+      result.diagnostics = [{ severity: 'error', code: 'output.input', file, message: t(lang, 'outIsInputOf', { file: result.output, input }) }];
+      continue;
+    }
     const twin = outputs.get(abs);
     if (twin) {
       result.diagnostics = [{ severity: 'error', code: 'output.collision', file, message: t(lang, 'outputCollision', { name: result.output, others: twin }) }];
       continue;
     }
     outputs.set(abs, file);
-    const text = rollText(loaded.text, opts.to, lang);
-    // The new file must validate as it will be written; if not, it is not written.
+    // Anchors and aliases (&name, *name) let one value stand in several places: clearing or advancing
+    // one of them could change, or break, a value rollover carries. The rolled data is compared with
+    // what it must be; any other change refuses the file (located), never writes a different sheet.
+    let text: string;
+    try {
+      text = rollText(loaded.text, opts.to, lang);
+    } catch (e) {
+      const a = firstAnchor(loaded);
+      result.diagnostics = [{ severity: 'error', code: 'rollover.alias', file, ...(a.line !== undefined ? { line: a.line, column: a.column! } : {}), message: t(lang, 'rolloverFailed', { file, detail: t(lang, 'rolloverAliasChanged', { path: a.path ?? '?' }) }) }];
+      void e;
+      result.text = loaded.text;
+      continue;
+    }
     const check = loadSheetText(result.output, text, lang);
+    const wanted = expectedRolled(loaded.parsed!.data as Record<string, unknown>, opts.to);
+    const diff = check.parsed?.data !== undefined ? firstDifference(wanted, check.parsed.data) : undefined;
+    if (diff) {
+      const span = loaded.parsed ? locate(loaded.parsed, diff) : undefined;
+      result.diagnostics = [{ severity: 'error', code: 'rollover.alias', file, path: diff, ...(span ? { line: span.line, column: span.column } : {}), message: t(lang, 'rolloverAliasChanged', { path: formatPath(diff) }) }];
+      result.text = loaded.text;
+      continue;
+    }
+    // The new file must validate as it will be written; if not, it is not written.
     if (hasErrors(check.diagnostics)) {
       result.diagnostics = [{ severity: 'error', code: 'rollover.invalid', file, message: t(lang, 'rolloverInvalid', { file }) }, ...check.diagnostics];
       result.text = text;
@@ -220,17 +353,26 @@ export async function rollover(inputs: readonly string[], opts: RolloverOptions)
   }
   for (const r of results as (RolledFile & { rolled?: string })[]) {
     if (r.rolled === undefined) continue;
-    await mkdir(dirname(r.output), { recursive: true });
-    const tmp = join(dirname(r.output), `.${basename(r.output)}.${process.pid}.tmp`);
     try {
-      await writeFile(tmp, r.rolled, { flag: 'wx' });
-      await rename(tmp, r.output);
+      await makeFolders(opts.outDir, dirname(r.output), lang);
+      await sweepStaleTemps(dirname(r.output));
+      await guard.check(r.output, lang);
+      const existing = await lstat(r.output).catch(() => undefined);
+      if (existing?.isSymbolicLink()) throw new SheetgenError(t(lang, 'outIsSymlink', { file: r.output }), { exitCode: EXIT.usage });
+      if (existing && !existing.isFile()) throw new SheetgenError(t(lang, 'outIsSpecial', { file: r.output }), { exitCode: EXIT.usage });
+      await renameIntoPlace(resolve(r.output), r.rolled, r.output, lang);
       r.written = true;
     } catch (e) {
-      await rm(tmp, { force: true }).catch(() => undefined);
-      r.diagnostics.push({ severity: 'error', code: 'output.write', file: r.file, message: t(lang, 'cannotWrite', { file: r.output, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message }) });
+      if (!(e instanceof SheetgenError)) throw e;
+      r.diagnostics.push({ severity: 'error', code: 'output.write', file: r.file, message: e.message });
     }
     delete r.rolled;
   }
-  return results;
+  // In the order the arguments were given: unusable arguments first is simplest to read, and stable.
+  return [...unusable, ...results].sort((a, b) => order(a.file) - order(b.file));
+
+  function order(file: string): number {
+    const i = inputs.findIndex((arg) => file === arg || file.startsWith(arg.endsWith(sep) ? arg : arg + sep));
+    return i < 0 ? inputs.length : i;
+  }
 }

@@ -2,9 +2,10 @@
 //! validate, grade, name the output, collect the set-level facts, and render the PDF to a temp file.
 
 import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { SheetgenError, hasErrors, type Diagnostic, type Lang } from '../diagnostics.js';
 import { gradeRows, type GradeRow } from '../export/rows.js';
+import { isFsError, writeFailure } from '../fs-errors.js';
 import { t } from '../messages.js';
 import { locate } from '../load/locate.js';
 import type { GradedSheet, YamlPath } from '../model/types.js';
@@ -51,6 +52,8 @@ export interface ScanResult {
   rows?: GradeRow[];
   facts?: SetFacts;
   graded?: GradedSheet;
+  /** The scheme file the sheet names (`grading: x.json`), an input the batch must never write over. */
+  scheme?: string;
 }
 
 /** A scanned sheet that was also rendered: its PDF waits in a temp file until the whole set is known. */
@@ -95,6 +98,16 @@ export class SheetSession {
    * nothing is held in memory between the two steps.
    */
   async build(file: string, outDir: string): Promise<BuildResult> {
+    try {
+      return await this.buildOrThrow(file, outDir);
+    } catch (e) {
+      // A user-caused problem met while rendering (a font that cannot be used, a file that vanished) is this sheet's error.
+      if (e instanceof SheetgenError) return { file, ok: false, diagnostics: [{ severity: 'error', code: 'build.failed', file, message: e.message }] };
+      throw e;
+    }
+  }
+
+  private async buildOrThrow(file: string, outDir: string): Promise<BuildResult> {
     const outcome = await this.grade(file);
     const withText = <R extends ScanResult>(r: R): R => (r.diagnostics.length > 0 && outcome.text !== undefined ? { ...r, text: outcome.text } : r);
     const graded = outcome.graded;
@@ -116,13 +129,15 @@ export class SheetSession {
       kpis: s.kpis.map((k) => ({ value: k.number ?? 0, ...at([...k.path, 'number']) })),
       committee: s.committee.map((c) => ({ value: c.number, ...at([...c.path, 'number']) })),
     };
-    const scanned: ScanResult = { file, ok: true, diagnostics: outcome.diagnostics, name, rows: gradeRows(graded, name), facts, ...(this.opts.keepGraded ? { graded } : {}) };
+    const grading = s.grading;
+    const scheme = this.opts.scheme === undefined && grading !== undefined && /[\\/]|\.json$/i.test(grading) ? (isAbsolute(grading) ? grading : join(dirname(file), grading)) : undefined;
+    const scanned: ScanResult = { file, ok: true, diagnostics: outcome.diagnostics, name, rows: gradeRows(graded, name), facts, ...(this.opts.keepGraded ? { graded } : {}), ...(scheme ? { scheme } : {}) };
 
     // Imported on first render so that a batch of broken sheets never loads the layout and PDF code.
     const { renderGraded } = await import('./build.js');
     if (!this.fonts) {
       const { loadFonts } = await import('../render/fonts.js');
-      this.fonts = loadFonts({ ...(this.opts.font ? { regular: this.opts.font } : {}), ...(this.opts.boldFont ? { bold: this.opts.boldFont } : {}) });
+      this.fonts = loadFonts({ ...(this.opts.font ? { regular: this.opts.font } : {}), ...(this.opts.boldFont ? { bold: this.opts.boldFont } : {}), lang: this.opts.lang });
     }
     const rendered = await renderGraded({ ...outcome, graded }, this.fonts, this.opts);
     const diagnostics = [...outcome.diagnostics, ...rendered.diagnostics];
@@ -132,8 +147,8 @@ export class SheetSession {
       await writeFile(tmp, rendered.pdf, { flag: 'wx' });
     } catch (e) {
       await rm(tmp, { force: true }).catch(() => undefined);
-      const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-      return withText({ ...scanned, ok: false, diagnostics: [...diagnostics, { severity: 'error', code: 'output.write', file, message: t(this.opts.lang, 'cannotWrite', { file: join(outDir, name), reason }) }] });
+      if (!isFsError(e)) throw e;
+      return withText({ ...scanned, ok: false, diagnostics: [...diagnostics, { severity: 'error', code: 'output.write', file, message: writeFailure(join(outDir, name), e, this.opts.lang).message }] });
     }
     return withText({ ...scanned, diagnostics, tmp, bytes: rendered.pdf.length });
   }

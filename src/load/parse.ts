@@ -58,7 +58,20 @@ export function parseSheetText(file: string, text: string, lang: Lang): ParsedSh
     return out;
   };
 
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
+  // Keys are the same when they read the same as text: "2020" and 2020 name one year of a map (the
+  // data would keep only the last), so the two spellings are a duplicate like any other.
+  const mixed = new Set<string>();
+  const sameKey = (a: unknown, b: unknown): boolean => {
+    if (a === b) return true;
+    if (!isScalar(a) || !isScalar(b)) return false;
+    if (a.value === b.value) return true;
+    if (a.value !== null && b.value !== null && typeof a.value !== 'object' && typeof b.value !== 'object' && String(a.value) === String(b.value)) {
+      mixed.add(String(a.value));
+      return true;
+    }
+    return false;
+  };
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: sameKey, strict: true, version: '1.2' });
   // parseAllDocuments returns an EmptyStream (an array with no documents) for an empty file.
   const list = Array.isArray(docs) ? docs : [docs];
   const doc = list[0] ?? null;
@@ -90,7 +103,9 @@ export function parseSheetText(file: string, text: string, lang: Lang): ParsedSh
       continue;
     }
     const source = e.code === 'DUPLICATE_KEY' ? (/^[^:\n]*/.exec(text.slice(start))?.[0] ?? '') : text.slice(start, end);
-    diagnostics.push({ severity: 'error', code: `yaml.${e.code.toLowerCase()}`, file, ...at(start, end), message: yamlMessage(lang, e.code, e.message, source) });
+    const unquoted = source.trim().replace(/^(["'])(.*)\1$/, '$2');
+    const message = e.code === 'DUPLICATE_KEY' && mixed.has(unquoted) ? t(lang, 'duplicateYearKey', { key: unquoted }) : yamlMessage(lang, e.code, e.message, source);
+    diagnostics.push({ severity: 'error', code: `yaml.${e.code.toLowerCase()}`, file, ...at(start, end), message });
   }
   for (const w of doc.warnings) {
     const [start, end] = w.pos;
@@ -121,6 +136,10 @@ export function parseSheetText(file: string, text: string, lang: Lang): ParsedSh
     diagnostics.push({ severity: 'error', code: aliases.problem === 'cycle' ? 'yaml.alias-cycle' : 'yaml.alias-limit', file, ...at(aliases.node.range?.[0] ?? 0), message: t(lang, key, { max }) });
     return { file, text, doc, lineCounter, data: undefined, diagnostics };
   }
+  diagnostics.push(...yearSpellings(root, text).map((n): Diagnostic => ({
+    severity: 'error', code: 'number.year-form', file, ...at(n.start, n.end),
+    message: t(lang, 'yearForm', { field: n.field, value: n.value, text: n.source }),
+  })));
   diagnostics.push(...inexactNumbers(root, text).map((n): Diagnostic => ({
     severity: 'error', code: 'number.inexact', file, ...at(n.start, n.end),
     message: t(lang, 'numberInexact', { text: n.source, value: n.value }), hint: t(lang, 'numberInexactHint'),
@@ -188,6 +207,43 @@ function checkAliases(root: Node): AliasProblem | null {
     if (p) return p;
     throw e;
   }
+}
+
+/** Fields whose value is a year (or the format version): written only as plain digits. */
+const YEAR_FIELDS = new Set(['fiscal_year', 'version', 'from', 'to', 'year', 'reference_years']);
+
+/**
+ * Years (map keys that are numbers, fiscal_year, version, plan_period.from/to, year, reference_years)
+ * written in any other spelling than plain digits: 0x7E4, 2020.0, +2020, 02020, 2_020 and 2.02e3 all
+ * read as 2020 in YAML 1.2, but a clerk reading the file sees something else than the sheet prints.
+ */
+function yearSpellings(root: Node, text: string): { start: number; end: number; source: string; value: string; field: string }[] {
+  const out: { start: number; end: number; source: string; value: string; field: string }[] = [];
+  const plain = (source: string) => /^(0|[1-9]\d*)$/.test(source);
+  const check = (node: unknown, field: string) => {
+    if (!isScalar(node) || typeof node.value !== 'number' || !node.range) return;
+    const source = text.slice(node.range[0], node.range[1]).trim();
+    if (!plain(source)) out.push({ start: node.range[0], end: node.range[1], source, value: String(node.value), field });
+  };
+  const stack: { node: unknown; field?: string }[] = [{ node: root }];
+  while (stack.length > 0) {
+    const { node, field } = stack.pop()!;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : '';
+        // A number used as a key is a year (the only numeric keys of the format).
+        check(pair.key, key);
+        if (YEAR_FIELDS.has(key)) check(pair.value, key);
+        stack.push({ node: pair.value, field: key });
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) {
+        if (field === 'reference_years') check(item, field);
+        stack.push({ node: item });
+      }
+    }
+  }
+  return out;
 }
 
 /** A decimal as sign-free digits and a power of ten, trailing zeros removed; "" for zero. */

@@ -1,8 +1,8 @@
 //! Reads a sheet file as text: size limit, encoding (UTF-8, BOM stripped; UTF-16 and invalid bytes
 //! refused with a clear message) and line endings. YAML parsing is ./parse.ts.
 
-import { open, stat } from 'node:fs/promises';
-import { SheetgenError, type Diagnostic, type Lang, EXIT } from '../diagnostics.js';
+import type { Diagnostic, Lang } from '../diagnostics.js';
+import { readRegularFile } from '../fs-errors.js';
 import { t } from '../messages.js';
 
 /** Largest sheet file accepted; a real sheet is 5–20 KB. */
@@ -68,44 +68,14 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 }
 
 /**
- * Reads at most `max` + 1 bytes: enough to tell that a file is too large without reading it all,
- * and bounded even for a file whose size stat cannot tell (a pipe, /dev/zero, a growing file).
+ * Reads a sheet file: only an ordinary file (a FIFO, a device or a /proc file is refused before it
+ * can hang or flood the reader, also behind a link), at most MAX_FILE_BYTES + 1 bytes of it. A missing
+ * or unreadable file is a usage error (exit 2) saying why in plain words.
  */
-async function readBounded(file: string, max: number): Promise<Uint8Array> {
-  const fh = await open(file, 'r');
-  try {
-    const buf = new Uint8Array(max + 1);
-    let len = 0;
-    while (len < buf.length) {
-      const { bytesRead } = await fh.read(buf, len, buf.length - len, null);
-      if (bytesRead === 0) break;
-      len += bytesRead;
-    }
-    return buf.subarray(0, len);
-  } finally {
-    await fh.close();
-  }
-}
-
-/** Reads a sheet file. A missing or unreadable file is a usage error (exit 2). */
 export async function readSheetFile(file: string, lang: Lang): Promise<{ text: string } | { error: Diagnostic }> {
-  let bytes: Uint8Array;
-  try {
-    const st = await stat(file);
-    if (st.isDirectory()) {
-      throw new SheetgenError(t(lang, 'isDirectory', { file }), { exitCode: EXIT.usage });
-    }
-    if (st.size > MAX_FILE_BYTES) {
-      return { error: { severity: 'error', code: 'file.too-large', file, message: t(lang, 'fileTooLarge', { size: st.size, max: MAX_FILE_BYTES }) } };
-    }
-    bytes = await readBounded(file, MAX_FILE_BYTES);
-  } catch (e) {
-    if (e instanceof SheetgenError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new SheetgenError(t(lang, 'noSuchFile', { file }), { exitCode: EXIT.usage });
-    if (code === 'EACCES' || code === 'EPERM') throw new SheetgenError(t(lang, 'cannotRead', { file }), { exitCode: EXIT.usage });
-    if (code === 'EISDIR') throw new SheetgenError(t(lang, 'isDirectory', { file }), { exitCode: EXIT.usage });
-    throw e;
+  const bytes = await readRegularFile(file, MAX_FILE_BYTES, lang);
+  if (bytes.size !== undefined) {
+    return { error: { severity: 'error', code: 'file.too-large', file, message: t(lang, 'fileTooLarge', { size: bytes.size, max: MAX_FILE_BYTES }) } };
   }
   if (bytes.length > MAX_FILE_BYTES) {
     return { error: { severity: 'error', code: 'file.too-large', file, message: t(lang, 'fileTooLargeStream', { max: MAX_FILE_BYTES }) } };

@@ -3,7 +3,7 @@
 /* eslint-disable */
 
 /**
- * 年（西暦4桁）: 西暦の年または年度（4桁の整数）。
+ * 年（西暦4桁）: 西暦の年または年度（4桁の整数）。和暦で印刷できる明治（1868年）以降。
  *
  * This interface was referenced by `SheetFile`'s JSON-Schema
  * via the `definition` "year".

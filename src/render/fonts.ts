@@ -1,11 +1,10 @@
 //! Font loading: BIZ UDPGothic (regular/bold) from its pinned npm package, or the user's TTF/OTF;
 //! each file is read and parsed once per process, then shared by layout (metrics) and renderer.
 
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import * as fontkit from 'fontkit';
 import type * as Fontkit from 'fontkit';
-import { EXIT, SheetgenError } from '../diagnostics.js';
+import { langFromEnv, type Lang } from '../diagnostics.js';
+import { openFontFile } from './fontfile.js';
 import type { GlyphMetrics } from '../layout/metrics.js';
 
 const require = createRequire(import.meta.url);
@@ -49,8 +48,13 @@ export interface FontSet {
 
 const cache = new Map<string, FontFace>();
 
+/** The bundled fonts' paths: trusted, not probed (see ./fontfile.ts). */
+const BUNDLED = new Set<string>();
+
 function defaultPath(weight: '400Regular/BIZUDPGothic_400Regular.ttf' | '700Bold/BIZUDPGothic_700Bold.ttf'): string {
-  return require.resolve(`@expo-google-fonts/biz-udpgothic/${weight}`);
+  const p = require.resolve(`@expo-google-fonts/biz-udpgothic/${weight}`);
+  BUNDLED.add(p);
+  return p;
 }
 
 interface Cached {
@@ -220,33 +224,11 @@ class Face implements FontFace {
   }
 }
 
-/** Reads and parses a font file, once per path in this process. */
-export function loadFace(path: string): FontFace {
+/** Reads, checks (./fontfile.ts) and parses a font file, once per path in this process. */
+export function loadFace(path: string, lang: Lang = langFromEnv()): FontFace {
   const hit = cache.get(path);
   if (hit) return hit;
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new SheetgenError(`font file cannot be read: ${path}${code ? ` (${code})` : ''}`, { exitCode: EXIT.usage });
-  }
-  // Web fonts parse, but their glyph outlines came back empty in the bundle: text would vanish from the PDF.
-  const magic = bytes.subarray(0, 4).toString('latin1');
-  if (magic === 'wOFF' || magic === 'wOF2') {
-    throw new SheetgenError(`${path} is a web font (${magic === 'wOFF' ? 'WOFF' : 'WOFF2'}); give the TTF or OTF file of the font`, { exitCode: EXIT.usage });
-  }
-  let parsed: Fontkit.Font | Fontkit.FontCollection;
-  try {
-    parsed = fontkit.create(bytes);
-  } catch {
-    throw new SheetgenError(`not a TrueType/OpenType font: ${path}`, { exitCode: EXIT.usage });
-  }
-  // A collection (.ttc) contributes its first face.
-  const font = 'fonts' in parsed ? parsed.fonts[0] : parsed;
-  if (!font || typeof font.glyphForCodePoint !== 'function') {
-    throw new SheetgenError(`not a usable font: ${path}`, { exitCode: EXIT.usage });
-  }
+  const font = openFontFile(path, lang, BUNDLED.has(path));
   memoizeDecode(font);
   const face = new Face(path, font);
   cache.set(path, face);
@@ -254,8 +236,8 @@ export function loadFace(path: string): FontFace {
 }
 
 /** BIZ UDPGothic 400/700 by default; a user's regular file alone is also used for bold. */
-export function loadFonts(opts: { regular?: string; bold?: string } = {}): FontSet {
+export function loadFonts(opts: { regular?: string; bold?: string; lang?: Lang } = {}): FontSet {
   const regularPath = opts.regular ?? defaultPath('400Regular/BIZUDPGothic_400Regular.ttf');
   const boldPath = opts.bold ?? (opts.regular ?? defaultPath('700Bold/BIZUDPGothic_700Bold.ttf'));
-  return { regular: loadFace(regularPath), bold: loadFace(boldPath) };
+  return { regular: loadFace(regularPath, opts.lang), bold: loadFace(boldPath, opts.lang) };
 }

@@ -1,12 +1,22 @@
 // Expanding build inputs: directories (recursive, sorted, *.yaml/*.yml only), quoted globs with * ? **,
 // files in the order given, each file once; nothing found is a usage error.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_BATCH_SHEETS, expandInputs, globMatch, isGlob } from '../../src/core/inputs.js';
 import { jobCount } from '../../src/core/batch.js';
 import { SheetgenError } from '../../src/diagnostics.js';
+
+/** Temp folders made here, removed after the file's tests. */
+const made: string[] = [];
+const track = (d: string): string => {
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 describe('globMatch', () => {
   it.each([
@@ -34,7 +44,7 @@ describe('globMatch', () => {
 });
 
 describe('expandInputs', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sheetgen-inputs-'));
+  const dir = track(mkdtempSync(join(tmpdir(), 'sheetgen-inputs-')));
   mkdirSync(join(dir, 'b', 'c'), { recursive: true });
   mkdirSync(join(dir, '.git'));
   mkdirSync(join(dir, 'node_modules'));
@@ -57,7 +67,7 @@ describe('expandInputs', () => {
   it('a missing path or a glob that finds nothing is a usage error (exit 2)', async () => {
     await expect(expandInputs([join(dir, 'nope.yaml')], 'en')).rejects.toMatchObject({ exitCode: 2 });
     await expect(expandInputs([`${dir}/**/*.yml.bak`], 'en')).rejects.toThrow(SheetgenError);
-    const empty = mkdtempSync(join(tmpdir(), 'sheetgen-inputs-empty-'));
+    const empty = track(mkdtempSync(join(tmpdir(), 'sheetgen-inputs-empty-')));
     await expect(expandInputs([empty], 'ja')).rejects.toThrow('シートのファイル');
   });
 });
@@ -74,7 +84,7 @@ describe('jobCount', () => {
 
 describe('batch size limit', () => {
   it('refuses more than MAX_BATCH_SHEETS sheets with a usage error naming the limit', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sheetgen-many-'));
+    const dir = track(mkdtempSync(join(tmpdir(), 'sheetgen-many-')));
     for (let i = 0; i <= MAX_BATCH_SHEETS; i++) writeFileSync(join(dir, `s${i}.yaml`), '');
     const err = await expandInputs([dir], 'en').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SheetgenError);

@@ -1,16 +1,25 @@
 // Building a set of sheets in this thread (--jobs 1): good and bad sheets side by side, output-name
 // collisions, names that try to leave the folder, set-level checks, and the index read back from its PDF.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as mupdf from 'mupdf';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBatch, sweepTempFiles, type BatchReport } from '../../src/core/batch.js';
 import { expandInputs } from '../../src/core/inputs.js';
 import { safeOutputName } from '../../src/core/sheetjob.js';
 import { sheetText } from '../../scripts/gen-sheets.mjs';
 
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'sheetgen-batch-'));
+/** Temp folders made here, removed after the file's tests. */
+const made: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'sheetgen-batch-'));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 const seed = readFileSync('examples/asahi-2020-09.yaml', 'utf8');
 const flat = (s: string): string => s.replace(/\s+/g, '');
 
@@ -72,7 +81,7 @@ describe('a folder with good and bad sheets', () => {
 });
 
 describe('output names', () => {
-  it('two sheets that would write the same PDF are both errors, each naming the other; nothing of that name is written', async () => {
+  it('two sheets that would write the same PDF: the first finished keeps it (placed at once), the other is an error naming it; both are told', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'one.yaml'), seed);
     // KPIs renumbered, with the marks of ② that name them.
@@ -80,16 +89,24 @@ describe('output names', () => {
     writeFileSync(join(dir, 'three.yaml'), sheetText(0));
     const out = join(dir, 'out');
     const r = await buildBatch(await expandInputs([dir], 'en'), { lang: 'en', outDir: out, jobs: 1 });
-    for (const [name, other] of [['one.yaml', 'two.yaml'], ['two.yaml', 'one.yaml']] as const) {
-      const s = byFile(r, name);
-      expect(s.status).toBe('failed');
-      const d = s.diagnostics.find((x) => x.code === 'output.collision')!;
-      expect(d.message).toContain('2020-09.pdf');
-      expect(d.message).toContain(`${join(dir, other)}:13`);
-      expect([d.line, d.column]).toEqual([13, 20]);
-    }
+    const one = byFile(r, 'one.yaml');
+    const two = byFile(r, 'two.yaml');
+    expect(one.status).toBe('built');
+    expect(one.output).toBe(join(out, '2020-09.pdf'));
+    const kept = one.diagnostics.find((x) => x.code === 'output.collision')!;
+    expect(kept.severity).toBe('warning');
+    expect(kept.message).toContain(`${join(dir, 'two.yaml')}:13`);
+    expect(two.status).toBe('failed');
+    const d = two.diagnostics.find((x) => x.code === 'output.collision')!;
+    expect(d.severity).toBe('error');
+    expect(d.message).toContain('2020-09.pdf');
+    expect(d.message).toContain('already written');
+    expect(d.message).toContain(`${join(dir, 'one.yaml')}:13`);
+    expect([d.line, d.column]).toEqual([13, 20]);
     expect(byFile(r, 'three.yaml').status).toBe('built');
-    expect(existsSync(join(out, '2020-09.pdf'))).toBe(false);
+    // The PDF on disk is one.yaml's (its bytes as one.yaml alone builds them).
+    const alone = await buildBatch([join(dir, 'one.yaml')], { lang: 'en', outDir: join(dir, 'alone'), jobs: 1 });
+    expect(readFileSync(join(out, '2020-09.pdf'))).toEqual(readFileSync(alone.sheets[0]!.output!));
     expect(existsSync(join(out, '2020-01.pdf'))).toBe(true);
   }, 60_000);
 

@@ -1,17 +1,26 @@
 // Building from the YAML examples end to end (load → validate → grade → layout → render → write):
 // what the PDF says, that the same input gives the same bytes, and that failures leave nothing behind.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as mupdf from 'mupdf';
 import { parse } from 'yaml';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFile, outputName } from '../../src/core/build.js';
 import { SheetgenError } from '../../src/diagnostics.js';
 
 const seedFile = 'examples/asahi-2020-09.yaml';
 const flat = (s: string): string => s.replace(/\s+/g, '');
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'sheetgen-build-'));
+/** Temp folders made here, removed after the file's tests. */
+const made: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'sheetgen-build-'));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 function pdfText(bytes: Uint8Array): { pages: string[]; doc: mupdf.Document } {
   const doc = mupdf.Document.openDocument(bytes, 'application/pdf');

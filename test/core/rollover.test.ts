@@ -1,15 +1,24 @@
 // Rolling a year's sheets over to the next: the rolled files validate, every carried figure equals
 // the original, the year's words are cleared but kept as comments, and no input is ever written over.
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSheetText } from '../../src/core/load.js';
 import { rolledName, rollover, rollText, type RolledFile } from '../../src/core/rollover.js';
 import { SheetgenError } from '../../src/diagnostics.js';
 import type { Indicator, Sheet } from '../../src/model/types.js';
 
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'sheetgen-rollover-'));
+/** Temp folders made here, removed after the file's tests. */
+const made: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'sheetgen-rollover-'));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 const examples = ['asahi-2020-03.yaml', 'asahi-2020-05.yaml', 'asahi-2020-09.yaml'];
 
 const sheetOf = (file: string, text: string): Sheet => {

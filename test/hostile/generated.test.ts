@@ -50,11 +50,11 @@ describe.concurrent('generated hostile inputs (real CLI)', () => {
     expect(ja.stderr).toContain(`${MAX_FILE_BYTES} バイトまで`);
   });
 
-  it('/dev/zero as a sheet: the read is bounded, not endless', async () => {
+  it('/dev/zero as a sheet: refused up front as a device (issue 9), never read', async () => {
     const r = await runCli(['validate', '/dev/zero'], { timeoutMs: 20_000 });
     expect(r.timedOut).toBe(false);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('larger than');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not an ordinary file');
   });
 
   it('one alias to a huge list, repeated: refused fast within a 96 MB heap', async () => {
