@@ -173,34 +173,36 @@ function breakInSource(prev: string, next: string, sources: readonly string[]): 
 }
 
 /**
- * In a node that shows one of the sheet's numbers with its unit (114件, ▲1,234人, 80.0%), no line
- * break may fall inside that number-and-unit, nor inside a bracketed note after it (（30年度）, （概数）).
+ * A value cell — a node whose text begins with one of the sheet's numbers with its unit (114件,
+ * ▲1,234人（30年度）, 80.0%) — may not break a line inside that number-and-unit, nor inside a
+ * bracketed note after it (（30年度）, （概数）). `done`: breaks (by run index) already reported.
  */
-function checkValueBreaks(runs: readonly TextRun[], numbers: readonly string[], pageNo: number, fonts: FontPair, out: Violation[]): void {
+function checkValueBreaks(runs: readonly TextRun[], numbers: ReadonlySet<string>, done: ReadonlySet<number>, pageNo: number, fonts: FontPair, out: Violation[]): void {
   const joined = runs.map((r) => r.text).join('');
-  const breaks: number[] = [];
+  const lead = joined.length - joined.trimStart().length;
+  const ends: number[] = [];
   let at = 0;
-  for (const r of runs.slice(0, -1)) breaks.push((at += r.text.length));
-  const runAt = (b: number): TextRun => runs[breaks.indexOf(b)]!;
-  const around = (b: number): string => `${short(joined.slice(0, b).trim().slice(-20), 20)} | ${short(joined.slice(b).trim(), 20)}`;
-  let hasValue = false;
-  for (const n of new Set(numbers)) {
-    for (let i = joined.indexOf(n); i >= 0; i = joined.indexOf(n, i + 1)) {
-      // Only a whole number: not the tail of a longer one (1,234 inside 11,234).
-      if ((i > 0 && /[\d,.▲]/u.test(joined[i - 1]!)) || /^[\d,.]/u.test(joined.slice(i + n.length, i + n.length + 1))) continue;
-      hasValue = true;
-      const b = breaks.find((x) => x > i && x < i + n.length);
-      if (b !== undefined) out.push({ level: 'layout', kind: 'split-number', page: pageNo, text: around(b), at: runBox(runAt(b), fonts), detail: `"${n}" is split across lines` });
+  for (const r of runs.slice(0, -1)) ends.push((at += r.text.length));
+  const wholeAt = (n: string, i: number): boolean => joined.startsWith(n, i) && !/^[\d,.]/u.test(joined.slice(i + n.length, i + n.length + 1));
+  let value: string | undefined;
+  for (const n of numbers) if (wholeAt(n, lead) && (value === undefined || n.length > value.length)) value = n;
+  if (value === undefined) return;
+  const around = (k: number): string => `${short(joined.slice(0, ends[k]).trim().slice(-20), 20)} | ${short(joined.slice(ends[k]).trim(), 20)}`;
+  const seen = new Set(done);
+  ends.forEach((b, k) => {
+    if (seen.has(k)) return;
+    if (b > lead && b < lead + value.length) {
+      seen.add(k);
+      out.push({ level: 'layout', kind: 'split-number', page: pageNo, text: around(k), at: runBox(runs[k]!, fonts), detail: `"${value}" is split from its unit or across lines` });
     }
-  }
-  if (!hasValue) return;
+  });
   let depth = 0;
   let k = 0;
-  for (let i = 0; i < joined.length; i++) {
+  for (let i = 0; i < joined.length && k < ends.length; i++) {
     const ch = joined[i]!;
     depth += ch === '（' || ch === '(' ? 1 : ch === '）' || ch === ')' ? -1 : 0;
-    if (breaks[k] === i + 1) {
-      if (depth > 0) out.push({ level: 'layout', kind: 'split-note', page: pageNo, text: around(i + 1), at: runBox(runAt(i + 1), fonts), detail: 'a bracketed note of a value is split across lines' });
+    if (ends[k] === i + 1) {
+      if (depth > 0 && !seen.has(k)) out.push({ level: 'layout', kind: 'split-note', page: pageNo, text: around(k), at: runBox(runs[k]!, fonts), detail: 'a bracketed note of a value is split across lines' });
       k++;
     }
   }
@@ -211,6 +213,7 @@ export function checkLayout(pages: readonly Page[], fonts: FontPair, opts: Layou
   const floor = opts.floor ?? FLOOR_PT;
   const tol = opts.tolerance ?? TOLERANCE_PT;
   const out: Violation[] = [];
+  const numbers = opts.numbers ? new Set(opts.numbers) : undefined;
   pages.forEach((page, pi) => {
     const pageNo = pi + 1;
     const placed: PlacedRun[] = [];
@@ -225,14 +228,16 @@ export function checkLayout(pages: readonly Page[], fonts: FontPair, opts: Layou
         if (!inside(box, pageRect, tol)) out.push({ level: 'layout', kind: 'outside-page', page: pageNo, text: run.text, at: box, detail: `outside the page ${round(page.width)}×${round(page.height)}` });
         else if (node.cell && !inside(box, node.cell, tol)) out.push({ level: 'layout', kind: 'outside-cell', page: pageNo, text: run.text, at: box, detail: `outside its cell ${boxStr(node.cell)}` });
       }
+      const reported = new Set<number>();
       for (let i = 0; i + 1 < runs.length; i++) {
         const prev = runs[i]!.text;
         const next = runs[i + 1]!.text;
         if (splitsNumber(prev, next) && !(opts.sources && breakInSource(prev, next, opts.sources))) {
+          reported.add(i);
           out.push({ level: 'layout', kind: 'split-number', page: pageNo, text: `${short(prev.trim(), 20)} | ${short(next.trim(), 20)}`, at: runBox(runs[i]!, fonts), detail: 'a number continues on the next line' });
         }
       }
-      if (opts.numbers && runs.length > 1) checkValueBreaks(runs, opts.numbers, pageNo, fonts, out);
+      if (numbers && runs.length > 1) checkValueBreaks(runs, numbers, reported, pageNo, fonts, out);
     }
     for (const [a, b, o] of overlappingPairs(placed, tol)) {
       out.push({ level: 'layout', kind: 'overlap', page: pageNo, text: `${short(a.run.text, 20)} × ${short(b.run.text, 20)}`, at: a.box, detail: `overlaps "${short(b.run.text, 20)}" at ${boxStr(b.box)} by ${round(o.dx)}×${round(o.dy)} pt` });
@@ -342,6 +347,8 @@ export function orderedTexts(graded: GradedSheet): ExpectedText[][] {
 export interface TextBox {
   text: string;
   page: number;
+  /** Index of the extracted line it belongs to (document-wide): violations are reported once per line. */
+  line: number;
   /** Font size in points as drawn (mupdf applies the text matrix). */
   size: number;
   /** The quad as a box (mupdf: advance wide, the em box high), top-left origin. */
@@ -380,6 +387,7 @@ export function readPdf(pdf: Uint8Array | mupdf.Document, opts: ReadOptions = {}
   const boxes: TextBox[] = [];
   const flatParts: string[] = [];
   const pageNos: number[] = [];
+  let line = 0;
   const addText = (text: string, page: number): void => {
     const f = text.replace(/\s+/gu, '');
     if (f === '') return;
@@ -392,25 +400,28 @@ export function readPdf(pdf: Uint8Array | mupdf.Document, opts: ReadOptions = {}
     pages.push({ width: x1 - x0, height: y1 - y0 });
     // mediabox-clip=no: glyphs drawn wholly off the page are read too (mupdf drops them by default),
     // so that they are reported as outside the page rather than only as missing text.
-    const st = page.toStructuredText('preserve-whitespace,mediabox-clip=no');
+    const st = page.toStructuredText('preserve-whitespace,clip=no');
     if (opts.glyphs) {
       st.walk({
+        beginLine() {
+          line++;
+        },
         onChar(c, _origin, _font, size, quad) {
           const xs = [quad[0], quad[2], quad[4], quad[6]];
           const ys = [quad[1], quad[3], quad[5], quad[7]];
           const bx = Math.min(...xs) - x0;
           const by = Math.min(...ys) - y0;
-          boxes.push({ text: c, page: i + 1, size, box: { x: bx, y: by, w: Math.max(...xs) - x0 - bx, h: Math.max(...ys) - y0 - by } });
+          boxes.push({ text: c, page: i + 1, line, size, box: { x: bx, y: by, w: Math.max(...xs) - x0 - bx, h: Math.max(...ys) - y0 - by } });
           addText(c, i + 1);
         },
       });
     } else {
       const json = JSON.parse(st.asJSON()) as StextJson;
       for (const block of json.blocks) {
-        for (const line of block.lines ?? []) {
-          const { x, y, w, h } = line.bbox;
-          boxes.push({ text: line.text, page: i + 1, size: line.font.size, box: { x: x - x0, y: y - y0, w, h } });
-          addText(line.text, i + 1);
+        for (const l of block.lines ?? []) {
+          const { x, y, w, h } = l.bbox;
+          boxes.push({ text: l.text, page: i + 1, line: ++line, size: l.font.size, box: { x: x - x0, y: y - y0, w, h } });
+          addText(l.text, i + 1);
         }
       }
     }
@@ -499,21 +510,49 @@ export function checkPdf(pdf: Uint8Array | PdfText, expected: readonly ExpectedT
   const tol = opts.tolerance ?? TOLERANCE_PT;
   const doc = pdf instanceof Uint8Array ? readPdf(pdf, opts) : pdf;
   const out: Violation[] = [];
+  // Reported once per line of text (glyphs below the floor, off the page) and per pair of lines (overlaps).
+  const perLine = new Map<string, { kind: ViolationKind; page: number; text: string; box: Rect; detail: string }>();
+  const note = (key: string, kind: ViolationKind, g: TextBox, detail: string): void => {
+    const v = perLine.get(key);
+    if (!v) perLine.set(key, { kind, page: g.page, text: g.text, box: { ...g.box }, detail });
+    else {
+      if (v.text.length < 60) v.text += g.text;
+      const x1 = Math.max(v.box.x + v.box.w, g.box.x + g.box.w);
+      const y1 = Math.max(v.box.y + v.box.h, g.box.y + g.box.h);
+      v.box.x = Math.min(v.box.x, g.box.x);
+      v.box.y = Math.min(v.box.y, g.box.y);
+      v.box.w = x1 - v.box.x;
+      v.box.h = y1 - v.box.y;
+    }
+  };
   const byPage = new Map<number, TextBox[]>();
   for (const g of doc.boxes) {
     if (g.text.trim() === '') continue;
     const page = doc.pages[g.page - 1]!;
-    if (g.size < floor - 1e-6) out.push({ level: 'pdf', kind: 'too-small', page: g.page, text: g.text, at: g.box, detail: `${round(g.size)} pt, below the ${floor} pt floor` });
-    if (!inside(g.box, { x: 0, y: 0, w: page.width, h: page.height }, tol)) out.push({ level: 'pdf', kind: 'outside-page', page: g.page, text: g.text, at: g.box, detail: `outside the page ${round(page.width)}×${round(page.height)}` });
+    if (g.size < floor - 1e-6) note(`small:${g.line}`, 'too-small', g, `${round(g.size)} pt, below the ${floor} pt floor`);
+    if (!inside(g.box, { x: 0, y: 0, w: page.width, h: page.height }, tol)) note(`off:${g.line}`, 'outside-page', g, `outside the page ${round(page.width)}×${round(page.height)}`);
     let list = byPage.get(g.page);
     if (!list) byPage.set(g.page, (list = []));
     list.push(g);
   }
-  for (const [page, list] of byPage) {
-    for (const [a, b, o] of overlappingPairs(list, tol)) {
-      out.push({ level: 'pdf', kind: 'overlap', page, text: `${short(a.text, 20)} × ${short(b.text, 20)}`, at: a.box, detail: `overlaps "${short(b.text, 20)}" at ${boxStr(b.box)} by ${round(o.dx)}×${round(o.dy)} pt` });
+  const overlaps = new Map<string, { a: TextBox; b: TextBox; textA: string; textB: string; most: { dx: number; dy: number } }>();
+  for (const list of byPage.values()) {
+    for (const [x, y, o] of overlappingPairs(list, tol)) {
+      const [a, b] = x.line <= y.line ? [x, y] : [y, x];
+      const key = `${a.line}:${b.line}`;
+      const v = overlaps.get(key);
+      if (!v) overlaps.set(key, { a, b, textA: a.text, textB: b.text, most: o });
+      else {
+        if (!v.textA.endsWith(a.text) && v.textA.length < 30) v.textA += a.text;
+        if (!v.textB.endsWith(b.text) && v.textB.length < 30) v.textB += b.text;
+        if (o.dx * o.dy > v.most.dx * v.most.dy) v.most = o;
+      }
     }
   }
+  for (const v of overlaps.values()) {
+    out.push({ level: 'pdf', kind: 'overlap', page: v.a.page, text: `${short(v.textA, 20)} × ${short(v.textB, 20)}`, at: v.a.box, detail: `overlaps text at ${boxStr(v.b.box)} by up to ${round(v.most.dx)}×${round(v.most.dy)} pt` });
+  }
+  for (const v of perLine.values()) out.push({ level: 'pdf', kind: v.kind, page: v.page, text: v.text, at: v.box, detail: v.detail });
   for (const e of expected) {
     const needle = flatten(e.text);
     const f = findInOrder(doc, needle);
@@ -532,7 +571,7 @@ export function checkPdf(pdf: Uint8Array | PdfText, expected: readonly ExpectedT
         if (findInOrder(doc, needle).matched === needle.length) out.push({ level: 'pdf', kind: 'out-of-order', page: 0, text: short(e.text), detail: 'found only before the entry that precedes it', path: e.path });
         break;
       }
-      pos = f.end;
+      pos = f.start + 1;
     }
   }
   return out;
