@@ -30,7 +30,10 @@ export interface SheetShape {
   numbers?: 'plain' | 'mixed' | 'extreme';
   relatedDivisions?: number;
   relatedPolicyProjects?: number;
+  /** ② per indicator (one paragraph per indicator) where the format has it (REASONS_BY_INDICATOR); else free text. */
+  reasonsByIndicator?: boolean;
 }
+export const REASONS_BY_INDICATOR: boolean;
 export const LIMITS: { prose: number; label: number; planYears: number; projects: number; outcomes: number; maxAbs: number };
 export function prose(r: () => number, n: number, opts?: { lines?: boolean }): string;
 export function numberText(r: () => number, mode?: 'plain' | 'mixed' | 'extreme', opts?: { integer?: boolean }): string;

@@ -72,6 +72,13 @@ export function genSheets(count, dir) {
 // Sheets of any shape (the no-loss invariants of issue 8)
 // ---------------------------------------------------------------------------------------------
 
+// What the format of this checkout allows: ② per indicator and the progress choices come from the schema,
+// so that the generator follows the format as it grows (sheets of an older format stay valid).
+const SCHEMA = JSON.parse(readFileSync(fileURLToPath(new URL('../schemas/sheet.schema.json', import.meta.url)), 'utf8'));
+/** Whether the format takes ② per indicator (reasons: { goal, kpis: { N: … } }). */
+export const REASONS_BY_INDICATOR = Boolean(SCHEMA.definitions?.reasonsByIndicator);
+const PROGRESS = SCHEMA.definitions?.progress?.enum ?? ['順調', '概ね順調', '停滞', '実施困難'];
+
 /** Longest prose and label the validator accepts (src/validate/semantic.ts MAX_PROSE_CHARS, MAX_LABEL_CHARS). */
 export const LIMITS = { prose: 10_000, label: 200, planYears: 10, projects: 15, outcomes: 5, maxAbs: 1e12 };
 
@@ -223,8 +230,17 @@ export function sheetFromShape(shape = {}) {
   const kpis = shape.kpis ?? 2;
   out(kpis === 0 ? 'kpis: []' : 'kpis:');
   for (let i = 0; i < kpis; i++) indicator(4, i + 1);
-  out(`progress: ${pick1(r, ['順調', '概ね順調', '停滞', '実施困難'])}`);
-  out(`reasons: ${q(prose(r, p.reasons ?? 200))}`);
+  out(`progress: ${pick1(r, PROGRESS)}`);
+  if (shape.reasonsByIndicator && REASONS_BY_INDICATOR) {
+    // One paragraph per indicator (some left out: a warning, not an error), sharing ②'s length.
+    const n = p.reasons ?? 200;
+    const each = Math.max(1, Math.floor(n / (kpis + 1)));
+    out('reasons:');
+    if (n > 0 && r() < 0.9) out(`  goal: ${q(prose(r, each))}`);
+    const paras = Array.from({ length: kpis }, (_, i) => i + 1).filter(() => n > 0 && r() < 0.8);
+    out(paras.length === 0 ? '  kpis: {}' : '  kpis:');
+    for (const k of paras) out(`    ${k}: ${q(prose(r, each))}`);
+  } else out(`reasons: ${q(prose(r, p.reasons ?? 200))}`);
   out(`situation: ${q(prose(r, p.situation ?? 200))}`);
   out(`policy: ${q(prose(r, p.policy ?? 150))}`);
   if ((p.item5 ?? -1) >= 0) out(`item5: { title: ${q(label(r, 1 + Math.floor(r() * 12)))}, text: ${q(prose(r, p.item5) || '-')} }`);

@@ -164,6 +164,11 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Whether `b` starts a new line after `a` (lower on the page, or back to the left on the same line). */
+function newLine(a: TextRun, b: TextRun): boolean {
+  return b.y - a.y > 0.3 * Math.min(a.size, b.size) || (Math.abs(b.y - a.y) <= 0.3 * Math.min(a.size, b.size) && b.x < a.x);
+}
+
 /** Whether some source text has whitespace between the end of `prev` and the start of `next`. */
 function breakInSource(prev: string, next: string, sources: readonly string[]): boolean {
   const tail = [...prev.replace(/\s+$/u, '')].slice(-12).join('');
@@ -190,7 +195,7 @@ function checkValueBreaks(runs: readonly TextRun[], numbers: ReadonlySet<string>
   const around = (k: number): string => `${short(joined.slice(0, ends[k]).trim().slice(-20), 20)} | ${short(joined.slice(ends[k]).trim(), 20)}`;
   const seen = new Set(done);
   ends.forEach((b, k) => {
-    if (seen.has(k)) return;
+    if (seen.has(k) || !newLine(runs[k]!, runs[k + 1]!)) return;
     if (b > lead && b < lead + value.length) {
       seen.add(k);
       out.push({ level: 'layout', kind: 'split-number', page: pageNo, text: around(k), at: runBox(runs[k]!, fonts), detail: `"${value}" is split from its unit or across lines` });
@@ -202,7 +207,7 @@ function checkValueBreaks(runs: readonly TextRun[], numbers: ReadonlySet<string>
     const ch = joined[i]!;
     depth += ch === '（' || ch === '(' ? 1 : ch === '）' || ch === ')' ? -1 : 0;
     if (ends[k] === i + 1) {
-      if (depth > 0 && !seen.has(k)) out.push({ level: 'layout', kind: 'split-note', page: pageNo, text: around(k), at: runBox(runs[k]!, fonts), detail: 'a bracketed note of a value is split across lines' });
+      if (depth > 0 && !seen.has(k) && newLine(runs[k]!, runs[k + 1]!)) out.push({ level: 'layout', kind: 'split-note', page: pageNo, text: around(k), at: runBox(runs[k]!, fonts), detail: 'a bracketed note of a value is split across lines' });
       k++;
     }
   }
@@ -232,6 +237,8 @@ export function checkLayout(pages: readonly Page[], fonts: FontPair, opts: Layou
       for (let i = 0; i + 1 < runs.length; i++) {
         const prev = runs[i]!.text;
         const next = runs[i + 1]!.text;
+        // Only where the next run starts a new line: runs side by side on one baseline read as one.
+        if (!newLine(runs[i]!, runs[i + 1]!)) continue;
         if (splitsNumber(prev, next) && !(opts.sources && breakInSource(prev, next, opts.sources))) {
           reported.add(i);
           out.push({ level: 'layout', kind: 'split-number', page: pageNo, text: `${short(prev.trim(), 20)} | ${short(next.trim(), 20)}`, at: runBox(runs[i]!, fonts), detail: 'a number continues on the next line' });

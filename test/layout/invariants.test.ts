@@ -91,6 +91,11 @@ describe('checkLayout', () => {
     expect(kinds(checkLayout([page(node([run('合計▲', 40, 60), run('74人', 40, 70)]))], fonts))).toEqual(['split-number']);
   });
 
+  it('does not count runs side by side on one line (a number column beside a code)', () => {
+    expect(checkLayout([page(node([run('12', 40, 60), run('3670', 60, 60)]))], fonts)).toEqual([]);
+    expect(checkLayout([page(node([run('114件', 40, 60), run('（概数）', 70, 60)]))], fonts, { numbers: ['114件'] })).toEqual([]);
+  });
+
   it('allows a break between digits where the text itself breaks the line', () => {
     const p = page(node([run('合計は2020', 40, 60), run('30件の相談', 40, 70)]));
     expect(kinds(checkLayout([p], fonts))).toEqual(['split-number']);

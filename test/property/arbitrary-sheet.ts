@@ -58,6 +58,8 @@ export function arbShape(limits: ShapeLimits = {}): fc.Arbitrary<SheetShape> {
       numbers: fc.constantFrom('plain' as const, 'mixed' as const, 'extreme' as const),
       relatedDivisions: fc.integer({ min: 0, max: 4 }),
       relatedPolicyProjects: fc.integer({ min: 0, max: 6 }),
+      // Used only where the format has ② per indicator (scripts/gen-sheets.mjs REASONS_BY_INDICATOR).
+      reasonsByIndicator: fc.boolean(),
     })
     .map((s) => {
       // Keep within the budget: the committee's texts first, then the prose fields, scaled down.
