@@ -28,6 +28,7 @@ export const TOLERANCE_PT = 0.5;
 export type ViolationKind =
   | 'outside-page'
   | 'outside-cell'
+  | 'no-cell'
   | 'overlap'
   | 'too-small'
   | 'split-number'
@@ -156,6 +157,8 @@ export interface LayoutCheckOptions {
    * may fall inside one, nor inside the bracketed note of a value cell.
    */
   numbers?: readonly string[];
+  /** Report text nodes that do not say their cell (the form layout gives every text node one). */
+  requireCells?: boolean;
   floor?: number;
   tolerance?: number;
 }
@@ -225,6 +228,7 @@ export function checkLayout(pages: readonly Page[], fonts: FontPair, opts: Layou
     const pageRect: Rect = { x: 0, y: 0, w: page.width, h: page.height };
     for (const node of textNodes(page.nodes)) {
       const runs = node.runs.filter((r) => r.text.trim() !== '');
+      if (opts.requireCells && !node.cell && runs.length > 0) out.push({ level: 'layout', kind: 'no-cell', page: pageNo, text: runs.map((r) => r.text).join(''), at: runBox(runs[0]!, fonts), detail: 'a text node without its cell: its runs cannot be checked against it' });
       for (const run of runs) {
         const box = runBox(run, fonts);
         const p: PlacedRun = { run, box, page: pageNo, ...(node.cell ? { cell: node.cell } : {}) };
@@ -590,10 +594,11 @@ export function sourceTexts(graded: GradedSheet): string[] {
 }
 
 /** Both levels on one built sheet. */
-export function checkSheet(graded: GradedSheet, pages: readonly Page[], pdf: Uint8Array, fonts: FontPair, opts: PdfCheckOptions = {}): Violation[] {
+export function checkSheet(graded: GradedSheet, pages: readonly Page[], pdf: Uint8Array, fonts: FontPair, opts: PdfCheckOptions & Pick<LayoutCheckOptions, 'requireCells'> = {}): Violation[] {
   const expected = expectedTexts(graded);
   const numbers = expected.filter((e) => e.kind === 'number').map((e) => e.text);
-  return [...checkLayout(pages, fonts, { sources: sourceTexts(graded), numbers }), ...checkPdf(pdf, expected, orderedTexts(graded), opts)];
+  const layout = checkLayout(pages, fonts, { sources: sourceTexts(graded), numbers, ...(opts.requireCells ? { requireCells: true } : {}) });
+  return [...layout, ...checkPdf(pdf, expected, orderedTexts(graded), opts)];
 }
 
 export interface BuiltSheet {

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadFonts } from '../../src/render/fonts.js';
-import { buildSheet, checkSheet, countByKind, formatViolations, gradeText } from '../helpers/invariants.js';
+import { buildSheet, checkLayout, checkSheet, countByKind, formatViolations, gradeText } from '../helpers/invariants.js';
 
 const fonts = loadFonts();
 const dir = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -20,7 +20,16 @@ describe('no-loss invariants on the examples', () => {
       const graded = gradeText(`examples/${f}`, readFileSync(dir + f, 'utf8'));
       const built = await buildSheet(graded, fonts);
       const v = checkSheet(graded, built.pages, built.pdf, fonts, { glyphs: true });
-      expect(`${v.length} violations ${JSON.stringify(countByKind(v))}\n${formatViolations(v)}`).toBe("0 violations {}\n");
+      expect(`${v.length} violations ${JSON.stringify(countByKind(v))}\n${formatViolations(v)}`).toBe('0 violations {}\n');
     });
   }
+  // layout issue 8: enabled when form-layout lands (today's layout gives no text node its cell)
+  it.fails('every text node of every example says its cell', async () => {
+    for (const f of examples) {
+      const graded = gradeText(`examples/${f}`, readFileSync(dir + f, 'utf8'));
+      const built = await buildSheet(graded, fonts);
+      const v = checkLayout(built.pages, fonts, { requireCells: true }).filter((x) => x.kind === 'no-cell');
+      expect(`${f}: ${formatViolations(v, 10)}`).toBe(`${f}: `);
+    }
+  });
 });

@@ -68,6 +68,12 @@ describe('checkLayout', () => {
     expect(kinds(checkLayout([page(node([run('一行目', 40, 60), run('二行目', 40, 75)], cell))], fonts))).toEqual(['outside-cell']);
   });
 
+  it('reports a text node without its cell when cells are required', () => {
+    const p = page(node([run('セルなし', 40, 60)]), node([run('セルあり', 40, 80)], { x: 36, y: 70, w: 100, h: 14 }));
+    expect(checkLayout([p], fonts)).toEqual([]);
+    expect(checkLayout([p], fonts, { requireCells: true })).toMatchObject([{ kind: 'no-cell', text: 'セルなし' }]);
+  });
+
   it('reports overlapping runs, and not runs that only touch', () => {
     const v = checkLayout([page(node([run('1,234,567,890', 100, 60)]), node([run('隣の値', 130, 62)]))], fonts);
     expect(kinds(v)).toEqual(['overlap']);

@@ -23,7 +23,7 @@ describe('no-loss invariants on generated sheets', () => {
         const graded = gradeText('generated.yaml', yaml);
         expect(missingGlyphs(graded, fonts)).toEqual([]);
         const built = await buildSheet(graded, fonts);
-        const v = checkSheet(graded, built.pages, built.pdf, fonts);
+        const v = checkSheet(graded, built.pages, built.pdf, fonts, { requireCells: true });
         if (v.length > 0) throw new Error(`${v.length} violations ${JSON.stringify(countByKind(v))} on the sheet of shape ${JSON.stringify(shape)}:\n${formatViolations(v, 15)}`);
       }),
       // No shrinking: each run builds a PDF, and the first failure with its shape and seed is enough to replay.
