@@ -284,7 +284,7 @@ export function stressSheets() {
     { name: 'sixty-opinions', shape: { seed: 104, committee: 60, committeeChars: 300 } },
     { name: 'extreme-numbers', shape: { seed: 105, numbers: 'extreme', planYears: 10, fiscalYearIndex: 9, kpis: 8, projects: Array(15).fill(5) } },
     { name: 'many-kpis', shape: { seed: 106, kpis: 40, nameChars: 60 } },
-    { name: 'empty', shape: { seed: 107, prose: { reasons: 0, situation: 0, policy: 0, remarks: 0 }, kpis: 0, committee: 0, projects: [], relatedDivisions: 0, relatedPolicyProjects: 0 } },
+    { name: 'no-prose', shape: { seed: 107, prose: { reasons: 0, situation: 0, policy: 0, remarks: 0 }, kpis: 0, committee: 0, projects: [], relatedDivisions: 0, relatedPolicyProjects: 0 } },
   ].map((s) => ({ ...s, text: sheetFromShape(s.shape) }));
 }
 

@@ -20,6 +20,14 @@ import { sheetYears } from '../../src/model/types.js';
 import type { FontSet } from '../../src/render/fonts.js';
 import { renderPdf } from '../../src/render/pdf.js';
 
+/**
+ * layout issue 8: enabled when form-layout lands. Today's layout breaks the invariants on the stress
+ * sheets, generated sheets and two examples; while this is false those tests assert that it still
+ * does (like it.fails, but a crash or an invalid sheet still fails them). Set it to true when the
+ * form layout is merged: then they assert that nothing is lost.
+ */
+export const LAYOUT_READY = false;
+
 /** The floor: no text on the sheet is set smaller (issue 8 §2). */
 export const FLOOR_PT = 6;
 /** Slack for rounding in positions (the renderer writes coordinates to 0.01 pt) and touching boxes. */
@@ -54,6 +62,20 @@ export interface Violation {
 const round = (v: number): number => Math.round(v * 100) / 100;
 const short = (s: string, n = 40): string => ([...s].length > n ? `${[...s].slice(0, n).join('')}…` : s);
 const boxStr = (r: Rect): string => `(${round(r.x)}, ${round(r.y)}) ${round(r.w)}×${round(r.h)}`;
+
+/**
+ * The assertion of the no-loss tests: no violations once LAYOUT_READY (or when `known` is false);
+ * before, at least one (today's layout), so that the test turns red when the layout is fixed and
+ * the flag should be flipped.
+ */
+export function expectNoLoss(v: readonly Violation[], known = true): void {
+  const report = `${v.length} violations ${JSON.stringify(countByKind(v))}\n${formatViolations(v)}`;
+  if (LAYOUT_READY || !known) {
+    if (v.length > 0) throw new Error(report);
+  } else if (v.length === 0) {
+    throw new Error('no violations: the layout keeps the invariants now; set LAYOUT_READY in test/helpers/invariants.ts (layout issue 8)');
+  }
+}
 
 /** One-line descriptions of violations, for assertion messages. */
 export function formatViolations(list: readonly Violation[], max = 40): string {

@@ -10,7 +10,9 @@ import {
   checkLayout,
   checkPdf,
   countByKind,
+  expectNoLoss,
   findInOrder,
+  LAYOUT_READY,
   formatViolations,
   plainDecimal,
   printedNumber,
@@ -120,6 +122,18 @@ describe('checkLayout', () => {
     expect(checkLayout([page(node([run('相談は（114件', 40, 60), run('の内訳）である。', 40, 70)]))], fonts, { numbers })).toEqual([]);
     // Value on one line, its note on the next: allowed.
     expect(checkLayout([page(node([run('114件', 40, 60), run('（30年度）（概数）', 40, 70)]))], fonts, { numbers })).toEqual([]);
+  });
+});
+
+describe('expectNoLoss', () => {
+  const v: Violation[] = [{ level: 'layout', kind: 'too-small', page: 1, text: '注', detail: '5 pt' }];
+  it('fails on violations where none are expected, naming them', () => {
+    expect(() => expectNoLoss(v, false)).toThrow(/1 violations \{"layout\/too-small":1\}[\s\S]*too-small p1 "注"/);
+    expect(() => expectNoLoss([], false)).not.toThrow();
+  });
+  it.runIf(!LAYOUT_READY)('while the layout is not ready, fails on a known-failing sheet that has none', () => {
+    expect(() => expectNoLoss([])).toThrow(/LAYOUT_READY/);
+    expect(() => expectNoLoss(v)).not.toThrow();
   });
 });
 
