@@ -148,6 +148,24 @@ const en: Record<string, string> = {
   outIsReadOnly: 'The output {file} is read-only; sheetgen does not replace it (make it writable or choose another name)',
   outIsSpecial: 'The output {file} is not a regular file',
   outNotPdf: 'The output {file} exists and is not a PDF; sheetgen only replaces PDFs (delete it first or choose another name)',
+  // ② grade marks (src/validate/marks.ts)
+  indicatorGoal: 'the 数値目標 (goal)',
+  indicatorKpi: 'KPI {number}',
+  reasonsUnknownKpi: 'reasons.kpis has a paragraph for KPI {key}, but the sheet has no KPI numbered {key} (its KPIs: {list})',
+  reasonsKpiKeys: 'The keys of reasons.kpis are the numbers of the sheet\'s KPIs: {list}',
+  reasonsMarkWritten: 'This paragraph starts with the grade mark {mark}; sheetgen writes that mark itself, from the computed grade',
+  reasonsMarkWrittenHint: 'Remove {mark} from the start of the paragraph: sheetgen prints {indicator} there from the computed grade (to disagree with it, write grade_override with a reason)',
+  reasonsMissingParagraph: '② (reasons) has no paragraph for {indicator}; the sheet shows its grade mark alone',
+  reasonsMissingParagraphHint: 'Add the paragraph under reasons ({key})',
+  reasonsEmpty: '② (reasons) is empty',
+  marksMismatch: '② states the grade {stated} for {indicator}, but its grade is {grade}',
+  marksMismatchHint: 'Write {mark}; to disagree with the computed grade, give the indicator a grade_override with a reason',
+  marksGradeOverridden: '{grade} (grade_override; computed {computed})',
+  marksUnknownKpi: '② has the grade mark {mark}, but the sheet has no KPI numbered {number} (its KPIs: {list})',
+  marksDoubled: 'The grade mark {mark} ends with more than one 】; it prints as written',
+  marksDoubledHint: 'Remove the extra 】',
+  marksMissing: '② (reasons) states no grade for {indicator}',
+  marksMissingHint: 'Start its paragraph with {mark}, or write ② per indicator (reasons: { goal: …, kpis: { …: … } }) and sheetgen writes the marks',
 };
 
 const ja: Record<string, string> = {
@@ -285,6 +303,24 @@ const ja: Record<string, string> = {
   outIsReadOnly: '出力先 {file} は読み取り専用です。置き換えません（書き込み可能にするか別の名前にしてください）',
   outIsSpecial: '出力先 {file} は通常のファイルではありません',
   outNotPdf: '出力先 {file} は PDF ではないファイルです。置き換えるのは PDF だけです（先に削除するか別の名前にしてください）',
+  // ② 達成状況の記載（src/validate/marks.ts）
+  indicatorGoal: '数値目標',
+  indicatorKpi: 'ＫＰＩ{number}',
+  reasonsUnknownKpi: 'reasons.kpis に KPI {key} の段落がありますが、このシートに番号 {key} の KPI はありません（KPI: {list}）',
+  reasonsKpiKeys: 'reasons.kpis のキーはこのシートの KPI の番号です: {list}',
+  reasonsMarkWritten: 'この段落は達成状況の記載 {mark} で始まっています。この記載は計算した評価から sheetgen が書きます',
+  reasonsMarkWrittenHint: '段落の先頭の {mark} を削除してください。そこには計算した評価から {indicator} が印刷されます（計算した評価と異なる評価にするには、理由を添えて grade_override を書いてください）',
+  reasonsMissingParagraph: '②（reasons）に{indicator}の段落がありません。シートには達成状況だけが載ります',
+  reasonsMissingParagraphHint: 'reasons に段落を書いてください（{key}）',
+  reasonsEmpty: '②（reasons）が空です',
+  marksMismatch: '②に{indicator}の達成状況が {stated} と書かれていますが、評価は {grade} です',
+  marksMismatchHint: '{mark} と書いてください。計算した評価と異なる評価にするには、その指標に理由を添えて grade_override を書いてください',
+  marksGradeOverridden: '{grade}（grade_override による。計算では {computed}）',
+  marksUnknownKpi: '②に達成状況の記載 {mark} がありますが、このシートに番号 {number} の KPI はありません（KPI: {list}）',
+  marksDoubled: '達成状況の記載 {mark} の「】」が重なっています。書いたとおりに印刷されます',
+  marksDoubledHint: '余分な「】」を削除してください',
+  marksMissing: '②（reasons）に{indicator}の達成状況が書かれていません',
+  marksMissingHint: 'その段落を {mark} で書き始めてください。または②を指標ごとに書けば（reasons: { goal: …, kpis: { …: … } }）sheetgen が達成状況を書きます',
 };
 
 const tables: Record<Lang, Record<string, string>> = { en, ja };

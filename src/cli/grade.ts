@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { EXIT, hasErrors, type Diagnostic, type Lang } from '../diagnostics.js';
 import { gradeLoaded } from '../core/grade.js';
 import type { GradedIndicator, GradedSheet, Measured, Target } from '../model/types.js';
+import { plainNumber } from '../export/csv.js';
 import { displayWidth } from './report.js';
 import { exit, globals, loadForCommand, out, printDiagnostics } from './io.js';
 
@@ -54,8 +55,9 @@ export function sheetJson(file: string, graded: GradedSheet) {
   };
 }
 
-const num = (v: number | undefined, unit = ''): string => (v === undefined ? '-' : `${v}${unit}`);
-const targetText = (t: Target | undefined, unit: string): string => (t === undefined ? '-' : t.value !== undefined ? `${t.value}${unit}` : t.label ?? '-');
+/** A number with the digits the file wrote (24.0 stays 24.0), plain minus, no separators: a terminal table. */
+const num = (v: number | undefined, unit = '', written?: string): string => (v === undefined ? '-' : `${written !== undefined && Number(written) === v ? written : plainNumber(v)}${unit}`);
+const targetText = (t: Target | undefined, unit: string): string => (t === undefined ? '-' : t.value !== undefined ? num(t.value, unit, t.valueWritten) : t.label ?? '-');
 // Rounded to 0.1%, except that a value short of a band boundary (0, ±10%, …) is never rounded onto it:
 // +9.97% (B) prints as +9.9%, not +10.0% beside B; +25.27% prints as +25.3%.
 const pct = (c: number | null): string => {
@@ -65,7 +67,7 @@ const pct = (c: number | null): string => {
   if (shown % 10 === 0 && a < shown) shown = Math.trunc(a * 10) / 10;
   return `${c > 0 ? '+' : c < 0 && shown !== 0 ? '-' : ''}${shown.toFixed(1)}%`;
 };
-const measuredText = (m: Measured | null | undefined, unit: string): string => (m ? num(m.value, unit) : '-');
+const measuredText = (m: Measured | null | undefined, unit: string): string => (m ? num(m.value, unit, m.written) : '-');
 
 function pad(s: string, w: number): string {
   return s + ' '.repeat(Math.max(0, w - displayWidth(s)));

@@ -8,6 +8,7 @@ import { computeTotals } from '../model/totals.js';
 import type { GradedSheet, Sheet } from '../model/types.js';
 import { t } from '../messages.js';
 import { place } from '../validate/index.js';
+import { checkReasonMarks } from '../validate/marks.js';
 import { loadSheet, type LoadedSheet } from './load.js';
 
 export interface GradeOptions {
@@ -77,7 +78,10 @@ export function gradeLoaded(loaded: LoadedSheet, opts: GradeOptions): GradedOutc
     }
     throw e;
   }
-  return { ...loaded, graded: { sheet, scheme: schemeInfo(scheme), goal: graded.goal, kpis: graded.kpis, totals: computeTotals(sheet) } };
+  const result: GradedSheet = { sheet, scheme: schemeInfo(scheme), goal: graded.goal, kpis: graded.kpis, totals: computeTotals(sheet) };
+  // ②'s free-text marks need the grades: checked here, where validate, grade and build all pass.
+  const marks = checkReasonMarks(parsed, result, opts.lang);
+  return { ...loaded, diagnostics: marks.length > 0 ? [...loaded.diagnostics, ...marks] : loaded.diagnostics, graded: result };
 }
 
 /** Loads, validates and grades one sheet file. */

@@ -4,6 +4,7 @@
 import { hasErrors, type Diagnostic, type Lang } from '../diagnostics.js';
 import { parseSheetText, type ParsedSheet } from '../load/parse.js';
 import { readSheetFile } from '../load/source.js';
+import { writtenNumbers } from '../load/written.js';
 import { buildSheet } from '../model/build.js';
 import type { SheetFile } from '../model/sheet.generated.js';
 import type { Sheet } from '../model/types.js';
@@ -24,7 +25,7 @@ export function loadSheetText(file: string, text: string, lang: Lang): LoadedShe
   const parsed = parseSheetText(file, text, lang);
   const diagnostics = [...parsed.diagnostics, ...validateParsed(parsed, lang)];
   const loaded: LoadedSheet = { file, text, parsed, diagnostics };
-  if (!hasErrors(diagnostics)) loaded.sheet = buildSheet(file, parsed.data as SheetFile);
+  if (!hasErrors(diagnostics)) loaded.sheet = buildSheet(file, parsed.data as SheetFile, writtenNumbers(parsed));
   return loaded;
 }
 

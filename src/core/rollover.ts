@@ -85,6 +85,23 @@ export function rollText(text: string, to: number, lang: Lang): string {
     if (isScalar(node)) node.comment = null;
   }
 
+  // A text pair's words go into a comment above it; the value becomes "".
+  const clearText = (pair: Pair): void => {
+    if (!isScalar(pair.value)) return;
+    const old = String(pair.value.value ?? '').replace(/\s+$/, '');
+    if (old !== '') commentAbove(pair, `${header}\n${old}`);
+    pair.value = emptyText(pair.value);
+  };
+
+  // ② written per indicator keeps its keys (goal, kpis: { 15, 16 }); each paragraph is cleared.
+  const reasons = findPair(root, 'reasons');
+  if (reasons && isMap(reasons.value)) {
+    const goal = findPair(reasons.value, 'goal');
+    if (goal) clearText(goal);
+    const kpiMap = findPair(reasons.value, 'kpis')?.value;
+    if (isMap(kpiMap)) for (const p of kpiMap.items) if (isPair(p)) clearText(p as Pair);
+  }
+
   for (const key of FREE_TEXT) {
     const pair = findPair(root, key);
     if (!pair || !isScalar(pair.value)) continue;

@@ -1,7 +1,7 @@
 //! grades.csv: the rows as a machine-readable table that also opens correctly in Excel on a
 //! Japanese Windows PC (UTF-8 with BOM, CRLF, RFC 4180 quoting, formula-injection guard).
 
-import { GRADE_COLUMNS, type GradeRow } from './rows.js';
+import { GRADE_COLUMNS, writtenOf, type GradeRow } from './rows.js';
 
 /** Excel reads a UTF-8 CSV as Shift_JIS unless the file starts with a BOM. */
 const BOM = '\uFEFF';
@@ -30,9 +30,11 @@ export function quoteField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function cell(v: GradeRow[keyof GradeRow]): string {
+/** One field; a number with its written digits (24.0 stays 24.0) when the row has them. */
+function cell(v: GradeRow[keyof GradeRow], written?: string): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return plainNumber(v);
+  if (typeof v === 'number') return written ?? plainNumber(v);
+  if (typeof v === 'object') return ''; // the row's written digits: not a column
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   // Line breaks inside a cell are kept (quoted); CR LF inside text is normalised to LF first.
   return quoteField(guardFormula(v.replace(/\r\n?/g, '\n')));
@@ -41,6 +43,6 @@ function cell(v: GradeRow[keyof GradeRow]): string {
 /** The whole file as text (BOM, header row, one line per row, CRLF after every record). */
 export function gradesCsv(rows: readonly GradeRow[]): string {
   const lines = [GRADE_COLUMNS.map((c) => quoteField(c.label)).join(',')];
-  for (const r of rows) lines.push(GRADE_COLUMNS.map((c) => cell(r[c.key])).join(','));
+  for (const r of rows) lines.push(GRADE_COLUMNS.map((c) => cell(r[c.key], writtenOf(r, c.key))).join(','));
   return BOM + lines.map((l) => `${l}\r\n`).join('');
 }

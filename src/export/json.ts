@@ -1,7 +1,7 @@
 //! grades.json: the same rows as grades.csv, as one JSON document with the column headings, so a
 //! program gets numbers as numbers and null for an empty cell.
 
-import { GRADE_COLUMNS, type GradeRow } from './rows.js';
+import { GRADE_COLUMNS, writtenOf, type GradeRow } from './rows.js';
 
 export interface GradesJson {
   format: 'sheetgen-grades';
@@ -21,7 +21,30 @@ export function gradesJson(rows: readonly GradeRow[]): GradesJson {
   return { format: 'sheetgen-grades', version: 1, fiscal_years: years, stages, fields: GRADE_COLUMNS.map((c) => ({ key: c.key, label: c.label })), rows: ordered };
 }
 
-/** The file's text: two-space indentation and a final newline (diffs well between years). */
+/**
+ * The file's text: two-space indentation and a final newline (diffs well between years). baseline,
+ * target and actual are JSON numbers with the digits the sheet wrote (24.0, not 24): the same value
+ * to a program, the same text a reader saw on the sheet.
+ */
 export function gradesJsonText(rows: readonly GradeRow[]): string {
-  return `${JSON.stringify(gradesJson(rows), null, 2)}\n`;
+  const doc = gradesJson(rows);
+  // JSON.stringify writes 24.0 as 24: a number with written digits goes in as a marked string and the
+  // marks are removed afterwards. The mark starts with a private-use character; if the data itself
+  // holds the mark (it never should), the numbers are written plainly instead.
+  const mark = '\uf8ffsheetgen-decimal:';
+  const plain = `${JSON.stringify(doc, null, 2)}\n`;
+  if (plain.includes(mark)) return plain;
+  const marked = {
+    ...doc,
+    rows: doc.rows.map((r, i) => {
+      const src = rows[i]!;
+      const out: Record<string, unknown> = { ...r };
+      for (const key of ['baseline', 'target', 'actual'] as const) {
+        const w = writtenOf(src, key);
+        if (w !== undefined) out[key] = `${mark}${w}`;
+      }
+      return out;
+    }),
+  };
+  return `${JSON.stringify(marked, null, 2).replace(new RegExp(`"${mark}(-?\\d+(?:\\.\\d+)?)"`, 'gu'), '$1')}\n`;
 }

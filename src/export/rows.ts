@@ -40,7 +40,16 @@ export interface GradeRow {
   scheme: string;
   /** The PDF of the sheet, relative to the output folder (2020-09.pdf). */
   sheet_pdf: string;
+  /**
+   * Not a column: the digits of baseline, target and actual as the file wrote them ("24.0" for 24),
+   * so that grades.csv, grades.json and the index print decimals as written.
+   */
+  written?: WrittenDigits;
 }
+
+/** The numbers of a row that print with their written digits. */
+export type WrittenColumn = 'baseline' | 'target' | 'actual';
+export type WrittenDigits = Partial<Record<WrittenColumn, string>>;
 
 /** Column order and the Japanese heading of each column (the CSV's header row). */
 export const GRADE_COLUMNS: readonly { key: keyof GradeRow; label: string }[] = [
@@ -126,7 +135,25 @@ function row(g: GradedSheet, gi: GradedIndicator, pdf: string): GradeRow {
     override_reason: r.reason ?? null,
     scheme: g.scheme.id,
     sheet_pdf: pdf,
+    ...written(ind.baseline?.written, ind.target?.valueWritten, r.actual?.written),
   };
+}
+
+function written(baseline: string | undefined, target: string | undefined, actual: string | undefined): { written: WrittenDigits } | Record<string, never> {
+  const w: WrittenDigits = {};
+  if (baseline !== undefined) w.baseline = baseline;
+  if (target !== undefined) w.target = target;
+  if (actual !== undefined) w.actual = actual;
+  return Object.keys(w).length > 0 ? { written: w } : {};
+}
+
+/** A number column's text for people and plain-text files: its written digits when it has them. */
+export function writtenOf(r: GradeRow, key: keyof GradeRow): string | undefined {
+  const w = r.written;
+  const v = r[key];
+  if (!w || typeof v !== 'number' || (key !== 'baseline' && key !== 'target' && key !== 'actual')) return undefined;
+  const text = w[key];
+  return text !== undefined && Number(text) === v ? text : undefined;
 }
 
 /** The rows of one graded sheet: the 数値目標 first, then the KPIs as the sheet lists them. */

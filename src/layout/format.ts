@@ -47,18 +47,35 @@ export function asOfLine(iso: string | null): string {
   return iso ? `${formatDate(iso)}時点` : '令和　年　月　日時点';
 }
 
-/** ▲ for negatives, thousands separators on the integer part, decimals as the number carries them. */
-export function formatNumber(n: number): string {
+/**
+ * ▲ for negatives, thousands separators on the integer part, and the decimals as written: pass the
+ * number's written text (Measured.written, Target.valueWritten) and 24.0 prints "24.0", 0.0000001
+ * prints "0.0000001"; without it (or when it does not stand for `n`) the number's shortest form.
+ * Never exponent notation.
+ */
+export function formatNumber(n: number, written?: string): string {
   if (!Number.isFinite(n)) return String(n);
+  const asWritten = written !== undefined && /^-?\d+(\.\d+)?$/.test(written) && Number(written) === n ? written.replace(/^-/, '') : undefined;
   const neg = n < 0;
   const abs = Math.abs(n);
   // String() gives the shortest round-trip form (42.5, not 42.500000001); avoid exponent notation.
-  let s = abs >= 1e21 || (abs !== 0 && abs < 1e-6) ? abs.toFixed(6).replace(/\.?0+$/, '') : String(abs);
+  let s = asWritten ?? (abs >= 1e21 || (abs !== 0 && abs < 1e-6) ? plainDigits(abs) : String(abs));
   const dot = s.indexOf('.');
   const int = dot < 0 ? s : s.slice(0, dot);
   const frac = dot < 0 ? '' : s.slice(dot);
   s = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + frac;
   return (neg ? '▲' : '') + s;
+}
+
+/** A positive number's digits without exponent (1e-7 → 0.0000001, 1e21 → 1000000000000000000000). */
+function plainDigits(abs: number): string {
+  const m = /^(\d)(?:\.(\d+))?e([-+]\d+)$/.exec(abs.toExponential());
+  if (!m) return String(abs);
+  const digits = (m[1] ?? '') + (m[2] ?? '');
+  const point = 1 + Number(m[3]);
+  if (point <= 0) return `0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return digits + '0'.repeat(point - digits.length);
+  return `${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 /** A money cell (千円): the number alone, "-" when absent. */
@@ -67,12 +84,12 @@ export function formatMoney(n: number | undefined): string {
 }
 
 /**
- * An indicator value as two lines: "114件" and the bracketed period note when the value's period
+ * An indicator value as two lines: "114件" (its digits as written: "24.0%") and the bracketed period note when the value's period
  * is not the column's (or is a calendar year in a fiscal column). `columnYear` is undefined for
  * baselines, which always show their period when they have one.
  */
 export function formatMeasured(m: Measured, unit: string, columnYear?: number): { value: string; note: string } {
-  const value = formatNumber(m.value) + unit;
+  const value = formatNumber(m.value, m.written) + unit;
   let note = '';
   const year = m.year ?? (m.calendar ? columnYear : undefined);
   if (year !== undefined && (columnYear === undefined || year !== columnYear || m.calendar)) {

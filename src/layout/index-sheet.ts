@@ -39,11 +39,11 @@ const two = (value: string, note: string): string => (note ? `${value}\n${note}`
 function baselineText(r: GradeRow): string {
   if (r.baseline === null) return '-';
   const note = (r.baseline_year !== null ? periodNote(r.baseline_year, r.baseline_period === '年') : '') + (r.baseline_note ? `（${r.baseline_note}）` : '');
-  return two(formatNumber(r.baseline) + r.unit, note);
+  return two(formatNumber(r.baseline, r.written?.baseline) + r.unit, note);
 }
 
 function targetText(r: GradeRow): string {
-  const v = r.target !== null ? formatNumber(r.target) + r.unit : (r.target_label ?? '');
+  const v = r.target !== null ? formatNumber(r.target, r.written?.target) + r.unit : (r.target_label ?? '');
   if (v === '') return '-';
   return two(v, r.target_year !== null ? `（${fiscalYearShort(r.target_year)}）` : '');
 }
@@ -52,7 +52,7 @@ function actualText(r: GradeRow): string {
   if (r.actual === null) return '-';
   const shifted = r.actual_year !== null && (r.actual_year !== r.fiscal_year || r.actual_period === '年');
   const note = (shifted ? periodNote(r.actual_year!, r.actual_period === '年') : '') + (r.actual_note ? `（${r.actual_note}）` : '');
-  return two(formatNumber(r.actual) + r.unit, note);
+  return two(formatNumber(r.actual, r.written?.actual) + r.unit, note);
 }
 
 interface Group {

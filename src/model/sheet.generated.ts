@@ -75,12 +75,12 @@ export type Target =
  */
 export type OptionalValueCell = number | null | Measured;
 /**
- * 進捗状況: 順調・概ね順調・停滞・実施困難のいずれか。
+ * 進捗状況: 順調・概ね順調・停滞・実施困難・完了のいずれか。
  *
  * This interface was referenced by `SheetFile`'s JSON-Schema
  * via the `definition` "progress".
  */
-export type Progress = '順調' | '概ね順調' | '停滞' | '実施困難';
+export type Progress = '順調' | '概ね順調' | '停滞' | '実施困難' | '完了';
 
 /**
  * 重点施策マネジメントシート1枚分の定義。キーは英語、年は西暦（特に断りがなければ年度）で書く。和暦への変換・事業費の合計・KPIの達成状況はsheetgenが計算する。
@@ -155,9 +155,9 @@ export interface SheetFile {
   kpis: KpiIndicator[];
   progress: Progress;
   /**
-   * ② 数値目標・KPIの実績値と進捗状況の理由等: （１）数値目標・ＫＰＩの実績値と（２）－①の状況の理由等。指標ごとに段落を分け、【達成状況：Ｄ】のように書き始めるのが通例。改行はそのまま段落・箇条の区切りになる。
+   * ② 数値目標・KPIの実績値と進捗状況の理由等: （１）数値目標・ＫＰＩの実績値と（２）－①の状況の理由等。一続きの文章（各指標の段落を【達成状況：Ｄ】、ＫＰＩ16【達成状況：Ａ】のように自分で書き始める）か、指標ごとの段落（goal と kpis。【達成状況：…】はsheetgenが評価結果から書く）のどちらかで書く。文章に書いた【達成状況：…】は計算した評価と照合され、食い違えばエラーになる。
    */
-  reasons: string;
+  reasons: string | ReasonsByIndicator;
   /**
    * ③ 現状と課題、方向性: 現状と課題、方向性、数値目標・ＫＰＩ達成に向けた課題・問題点。【現状】【課題】の見出しと「・」の箇条で書くのが通例。
    */
@@ -306,6 +306,27 @@ export interface KpiIndicator {
   target?: Target;
   actuals?: ValueYearMap;
   grade_override?: GradeOverride;
+}
+/**
+ * ② 指標ごとの理由等: 数値目標とKPIごとに一段落ずつ書く形式。各段落の先頭の【達成状況：Ｄ】・ＫＰＩ16【達成状況：Ａ】はsheetgenが計算した評価から書くので、段落には書かない。段落は数値目標、KPI（kpis の並び順）の順に載る。段落のない指標は警告になる。
+ *
+ * This interface was referenced by `SheetFile`'s JSON-Schema
+ * via the `definition` "reasonsByIndicator".
+ */
+export interface ReasonsByIndicator {
+  /**
+   * 数値目標についての段落: 数値目標の実績値と状況の理由等。先頭に【達成状況：Ｄ】が付いて載る。
+   */
+  goal?: string;
+  /**
+   * KPIごとの段落: KPI番号（kpis の number）をキーにした、KPIごとの実績値と状況の理由等。先頭に ＫＰＩ16【達成状況：Ａ】 のような評価が付いて載る。
+   */
+  kpis?: {
+    /**
+     * KPIについての段落: このKPIの実績値と状況の理由等。
+     */
+    [k: string]: string;
+  };
 }
 /**
  * 推進委員会の意見と担当課の考え: 推進委員会からの意見（要旨）一つと、それに対する担当課の考え（要旨）。

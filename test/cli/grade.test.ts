@@ -26,3 +26,14 @@ describe('grade table: the change column never contradicts the grade', () => {
     expect(line).toMatch(new RegExp(`\\s${change.replace(/[+.]/g, '\\$&')}\\s+${grade}$`));
   });
 });
+
+describe('grade table: numbers as the sheet wrote them', () => {
+  it('24.0 → 26.4 of asahi-2020-03 prints 24.0% and 35.0%, not 24% and 35%', () => {
+    const text = readFileSync(new URL('../../examples/asahi-2020-03.yaml', import.meta.url), 'utf8');
+    const r = gradeLoaded(loadSheetText('examples/asahi-2020-03.yaml', text, 'en'), { lang: 'en' });
+    const line = gradeTable(r.graded!, 'en').split('\n').find((l) => l.startsWith('KPI8'))!;
+    expect(line.split(/\s{2,}/u).slice(1)).toEqual(['24.0%', '35.0%', '26.4%', '+10.0%', 'A']);
+    const k6 = gradeTable(r.graded!, 'en').split('\n').find((l) => l.startsWith('KPI6'))!;
+    expect(k6).toContain('50.0%');
+  });
+});

@@ -52,7 +52,9 @@ describe('rollover of the examples to 2021', () => {
       const b = sheetOf(name, newText);
       expect(b.fiscalYear).toBe(2021);
       expect(b.asOf).toBeNull();
-      expect([b.reasons, b.situation, b.policy, b.committee]).toEqual(['', '', '', []]);
+      // ② per indicator keeps one empty paragraph per indicator; free text becomes "".
+      const cleared = typeof a.reasons === 'string' ? '' : a.reasons.map((p) => ({ ...p, text: '' }));
+      expect([b.reasons, b.situation, b.policy, b.committee]).toEqual([cleared, '', '', []]);
       if (a.item5) expect(b.item5).toEqual({ title: a.item5.title, text: '' });
       for (const k of ['municipality', 'stage', 'planPeriod', 'referenceYears', 'basicGoal', 'measure', 'leadDivision', 'team', 'relatedDivisions', 'progress', 'relatedPolicyProjects', 'projects', 'grading'] as const) {
         expect(b[k], k).toEqual(a[k]);
@@ -70,8 +72,11 @@ describe('rollover of the examples to 2021', () => {
       expect(keys(newText)).toEqual(keys(oldText));
       const a = sheetOf(name, oldText);
       const before = (field: string) => newText.slice(0, newText.indexOf(`\n${field}:`));
-      expect(before('reasons')).toContain('# 2020年度の記載（参考）:');
-      for (const l of (a.reasons as string).split('\n').filter(Boolean)) expect(before('reasons')).toContain(`# ${l}`);
+      const reasonsText = typeof a.reasons === 'string' ? a.reasons : a.reasons.map((p) => p.text).join('\n');
+      const reasonsEnd = newText.indexOf('\nsituation:');
+      expect((typeof a.reasons === 'string' ? before('reasons') : newText.slice(0, reasonsEnd))).toContain('# 2020年度の記載（参考）:');
+      // Per indicator, each paragraph's words stand as a comment above its key, inside reasons.
+      for (const l of reasonsText.split('\n').filter(Boolean)) expect(newText.slice(0, reasonsEnd)).toContain(`# ${l}`);
       for (const l of a.policy.split('\n').filter(Boolean)) expect(before('policy')).toContain(`# ${l}`);
       for (const c of a.committee) expect(before('committee')).toContain(`#   opinion: ${c.opinion}`);
     });

@@ -39,7 +39,8 @@ describe('grades.csv and grades.json of the examples', () => {
   let csvBytes: Buffer;
   let csv: string[][];
   let json: ReturnType<typeof gradesJson>;
-  const expected: { file: string; kind: string; number: number | null; name: string; grade: string; computed: string; actual: number | null; baseline: number | null; target: number | null; measure: number }[] = [];
+  let jsonText: string;
+  const expected: { file: string; kind: string; number: number | null; name: string; grade: string; computed: string; actual: number | null; baseline: number | null; target: number | null; measure: number; written: { actual?: string | undefined; baseline?: string | undefined; target?: string | undefined } }[] = [];
 
   beforeAll(async () => {
     const out = mkdtempSync(join(tmpdir(), 'sheetgen-export-'));
@@ -47,7 +48,8 @@ describe('grades.csv and grades.json of the examples', () => {
     expect(r.sheets.every((s) => s.status === 'built')).toBe(true);
     csvBytes = readFileSync(join(out, 'grades.csv'));
     csv = parseCsv(csvBytes.toString('utf8').replace(/^\uFEFF/, ''));
-    json = JSON.parse(readFileSync(join(out, 'grades.json'), 'utf8')) as ReturnType<typeof gradesJson>;
+    jsonText = readFileSync(join(out, 'grades.json'), 'utf8');
+    json = JSON.parse(jsonText) as ReturnType<typeof gradesJson>;
     const graded = await Promise.all(examples.map((f) => gradeFile(f, { lang: 'en' })));
     // Publication order: 基本目標, then measure number.
     graded.sort((a, b) => a.graded!.sheet.basicGoal - b.graded!.sheet.basicGoal || a.graded!.sheet.measure.number - b.graded!.sheet.measure.number);
@@ -58,6 +60,7 @@ describe('grades.csv and grades.json of the examples', () => {
           file: g.file, kind: gi.indicator.kind === 'goal' ? '数値目標' : 'KPI', number: gi.indicator.number, name: gi.indicator.name,
           grade: gi.result.grade, computed: gi.result.computed, actual: gi.result.actual?.value ?? null,
           baseline: gi.indicator.baseline?.value ?? null, target: gi.indicator.target?.value ?? null, measure: s.sheet.measure.number,
+          written: { actual: gi.result.actual?.written, baseline: gi.indicator.baseline?.written, target: gi.indicator.target?.valueWritten },
         });
       }
     }
@@ -85,9 +88,10 @@ describe('grades.csv and grades.json of the examples', () => {
       expect(row[col('指標名')]).toBe(e.name);
       expect(row[col('達成状況')]).toBe(e.grade);
       expect(row[col('評価基準による達成状況')]).toBe(e.computed);
-      expect(row[col('実績値')]).toBe(e.actual === null ? '' : String(e.actual));
-      expect(row[col('基準値')]).toBe(e.baseline === null ? '' : String(e.baseline));
-      expect(row[col('目標値')]).toBe(e.target === null ? '' : String(e.target));
+      // Numbers with the digits the file wrote (85.0 stays 85.0), the same values.
+      expect(row[col('実績値')]).toBe(e.actual === null ? '' : e.written.actual ?? String(e.actual));
+      expect(row[col('基準値')]).toBe(e.baseline === null ? '' : e.written.baseline ?? String(e.baseline));
+      expect(row[col('目標値')]).toBe(e.target === null ? '' : e.written.target ?? String(e.target));
       expect(row[col('年度')]).toBe('2020');
       expect(row[col('年度（和暦）')]).toBe('令和2年度');
     });
@@ -102,6 +106,22 @@ describe('grades.csv and grades.json of the examples', () => {
     expect([at('基準値'), at('基準値の年'), at('基準値の年の区分'), at('基準値の年（和暦）'), at('実績値'), at('単位'), at('達成状況')]).toEqual(['-11', '2018', '年', '平成30年', '-74', '人', 'D']);
     expect(at('目標値')).toBe('');
     expect(at('目標値（文言）')).toBe('増加');
+  });
+
+  it('numbers keep the digits the sheet wrote: 24.0 stays 24.0 in grades.csv and grades.json', () => {
+    const row = csv.find((r) => r[csv[0]!.indexOf('指標名')] === '子育てしやすいまちだと思う市民の割合')!;
+    const at = (l: string) => row[csv[0]!.indexOf(l)];
+    expect([at('基準値'), at('目標値'), at('実績値')]).toEqual(['24.0', '35.0', '26.4']);
+    const goal = csv.find((r) => r[csv[0]!.indexOf('指標名')] === '合計特殊出生率')!;
+    expect(goal[csv[0]!.indexOf('基準値')]).toBe('1.34');
+    // In JSON they are numbers (24 to a program) written with the sheet's digits.
+    const i = jsonText.indexOf('"indicator_name": "子育てしやすいまちだと思う市民の割合"');
+    const block = jsonText.slice(i, jsonText.indexOf('}', i));
+    expect(block).toContain('"baseline": 24.0,');
+    expect(block).toContain('"target": 35.0,');
+    expect(block).toContain('"actual": 26.4,');
+    const parsed = json.rows.find((r) => r.indicator_name === '子育てしやすいまちだと思う市民の割合')!;
+    expect([parsed.baseline, parsed.target, parsed.actual]).toEqual([24, 35, 26.4]);
   });
 
   it('grades.json holds the same rows, numbers as numbers and null for empty cells', () => {

@@ -75,6 +75,8 @@ describe('the seed transcription (asahi-2020-09.yaml)', () => {
     expect(seed.measure).toEqual({ number: 9, title: '旭市生涯活躍のまち構想' });
     expect(seed.lead_division).toBe('企画政策課');
     expect(seed.progress).toBe('概ね順調');
+    // ⑥: the seed's lone line "3670 生涯活躍のまち形成事業" on page 1 (SHEET.md, second reading, 7).
+    expect(seed.related_policy_projects).toEqual(['3670 生涯活躍のまち形成事業']);
   });
 
   it('indicators', () => {
@@ -136,6 +138,10 @@ describe('the invented examples exercise what they claim', () => {
     expect(d.as_of).toBe('2021-07-31');
     expect(d.item5.title).toBe('3年度施策の方針');
     expect(d.projects.length).toBeGreaterThanOrEqual(3);
+    // ② written per indicator (the seed shows the free-text form): one paragraph for each indicator, no marks.
+    expect(Object.keys(d.reasons)).toEqual(['goal', 'kpis']);
+    expect(Object.keys(d.reasons.kpis).map(Number).sort((a, b) => a - b)).toEqual(d.kpis.map((k: Doc) => k.number).sort((a: number, b: number) => a - b));
+    for (const p of [d.reasons.goal, ...Object.values(d.reasons.kpis)]) expect(p).not.toMatch(/達成状況/);
   });
 
   it('asahi-2020-05: word target with met_when, missing actual, 30 → 33, override with reason', () => {
@@ -184,6 +190,28 @@ describe('the schema rejects what it must', () => {
       const d = clone();
       mutate(d);
       expect(validate(d)).toBe(false);
+    }
+  });
+
+  it('progress: 完了 is the fifth choice (second reading of the seed)', () => {
+    for (const p of ['順調', '概ね順調', '停滞', '実施困難', '完了']) {
+      const d = clone();
+      d.progress = p;
+      expect(validate(d), errorsOf(d)).toBe(true);
+    }
+  });
+
+  it('reasons: free text, or paragraphs per indicator (goal, kpis by number); nothing else', () => {
+    const ok = clone();
+    ok.reasons = { goal: '令和２年は…', kpis: { 15: '…', 16: '…' } };
+    expect(validate(ok), errorsOf(ok)).toBe(true);
+    const partial = clone();
+    partial.reasons = { kpis: { 16: '…' } };
+    expect(validate(partial), errorsOf(partial)).toBe(true);
+    for (const bad of [{ goals: '…' }, { goal: 1 }, { kpis: { 16: ['…'] } }, { kpis: ['…'] }, ['…'], 3]) {
+      const d = clone();
+      d.reasons = bad;
+      expect(validate(d), JSON.stringify(bad)).toBe(false);
     }
   });
 

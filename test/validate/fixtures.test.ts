@@ -1,5 +1,5 @@
 // Every file in test/fixtures/invalid carries its expected diagnostics inline (# error: line:col code text);
-// validation must report exactly those errors: none missing, none extra.
+// validation must report exactly those errors (and, where it declares warnings, exactly those): none missing, none extra.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +21,12 @@ describe('invalid fixtures report exactly their inline errors', () => {
         const r = gradeLoaded(await loadSheet(file, lang), { lang });
         const got = r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.column} ${d.code}`).sort();
         expect(got).toEqual(expected.filter((e) => e.severity === 'error').map((e) => `${e.line}:${e.column} ${e.code}`).sort());
+        // A fixture that declares warnings gets exactly those, too.
+        const warned = expected.filter((e) => e.severity === 'warning');
+        if (warned.length > 0) {
+          const gotW = r.diagnostics.filter((d) => d.severity === 'warning').map((d) => `${d.line}:${d.column} ${d.code}`).sort();
+          expect(gotW).toEqual(warned.map((e) => `${e.line}:${e.column} ${e.code}`).sort());
+        }
         if (lang === 'en') {
           for (const e of expected) {
             if (!e.text) continue;
