@@ -4,13 +4,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadFonts } from '../../src/render/fonts.js';
-import { buildSheet, checkLayout, checkSheet, expectNoLoss, gradeText, type Violation } from '../helpers/invariants.js';
+import { LAYOUT_READY, buildSheet, checkLayout, checkSheet, expectNoLoss, gradeText, type Violation } from '../helpers/invariants.js';
 
 const fonts = loadFonts();
 const dir = fileURLToPath(new URL('../../examples/', import.meta.url));
 const examples = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
-// layout issue 8: enabled when form-layout lands (LAYOUT_READY in test/helpers/invariants.ts). Today's
-// layout splits "2,000,000 | 人" and "（概 | 数）" across lines in (1) of these two examples.
+// layout issue 8 (LAYOUT_READY in test/helpers/invariants.ts): the form layout prints the targets
+// 50.0% and 35.0% (asahi-2020-03) and 85.0% (asahi-2020-05) as 50%, 35%, 85%, not as written.
 const KNOWN_FAILING = new Set(['asahi-2020-03.yaml', 'asahi-2020-05.yaml']);
 
 describe('no-loss invariants on the examples', () => {
@@ -19,10 +19,9 @@ describe('no-loss invariants on the examples', () => {
     it(f, { timeout: 60_000 }, async () => {
       const graded = gradeText(`examples/${f}`, readFileSync(dir + f, 'utf8'));
       const built = await buildSheet(graded, fonts);
-      expectNoLoss(checkSheet(graded, built.pages, built.pdf, fonts, { glyphs: true }), KNOWN_FAILING.has(f));
+      expectNoLoss(checkSheet(graded, built.pages, built.pdf, fonts, { glyphs: true, requireCells: true }), !LAYOUT_READY || KNOWN_FAILING.has(f));
     });
   }
-  // layout issue 8: enabled when form-layout lands (today's layout gives no text node its cell)
   it('every text node of every example says its cell', { timeout: 60_000 }, async () => {
     const v: Violation[] = [];
     for (const f of examples) {
@@ -30,6 +29,6 @@ describe('no-loss invariants on the examples', () => {
       const built = await buildSheet(graded, fonts);
       v.push(...checkLayout(built.pages, fonts, { requireCells: true }).filter((x) => x.kind === 'no-cell'));
     }
-    expectNoLoss(v);
+    expectNoLoss(v, !LAYOUT_READY);
   });
 });
