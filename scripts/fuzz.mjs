@@ -78,7 +78,7 @@ async function fuzzLayout({ arbSheet, buildSheet, checkSheet, countByKind, forma
   const crashDir = join(root, 'fuzz-crashes');
   const deadline = Date.now() + seconds * 1000;
   const totals = {};
-  const stats = { sheets: 0, failing: 0, invalid: 0, crashes: 0, maxMs: 0 };
+  const stats = { sheets: 0, failing: 0, refused: 0, invalid: 0, crashes: 0, maxMs: 0 };
   let seed = startSeed;
   const save = (name, yaml, detail) => {
     mkdirSync(crashDir, { recursive: true });
@@ -101,7 +101,13 @@ async function fuzzLayout({ arbSheet, buildSheet, checkSheet, countByKind, forma
     }
     try {
       const built = await buildSheet(graded, fonts);
-      const v = checkSheet(graded, built.pages, built.pdf, fonts);
+      if (built.errors.length > 0) {
+        // Refused by the layout, naming the field: no PDF would be written, nothing is lost.
+        stats.refused++;
+        if (shape.numbers === 'plain' || built.errors.some((e) => !(e.path ?? []).length)) save(`refused-seed${seed}`, yaml, `seed: ${seed}\nshape: ${JSON.stringify(shape)}\n\n${built.errors.map((e) => `${e.code} ${(e.path ?? []).join('.')} ${e.message}`).join('\n')}\n`);
+        continue;
+      }
+      const v = checkSheet(graded, built.pages, built.pdf, fonts, { requireCells: true });
       if (v.length > 0) {
         stats.failing++;
         const counts = countByKind(v);
@@ -117,7 +123,7 @@ async function fuzzLayout({ arbSheet, buildSheet, checkSheet, countByKind, forma
     stats.maxMs = Math.max(stats.maxMs, Date.now() - started);
     process.stdout.write(`\r${stats.sheets} sheets, ${stats.failing} breaking an invariant, ${Math.max(0, Math.round((deadline - Date.now()) / 1000))} s left   `);
   }
-  console.log(`\nfuzz --layout: ${stats.sheets} generated sheets in ${seconds} s (seeds ${startSeed + 1}…${seed}): ${stats.failing} broke an invariant, ${stats.invalid} invalid (generator bugs), ${stats.crashes} crashes; slowest ${stats.maxMs} ms`);
+  console.log(`\nfuzz --layout: ${stats.sheets} generated sheets in ${seconds} s (seeds ${startSeed + 1}…${seed}): ${stats.failing} broke an invariant, ${stats.refused} refused by the layout (naming the field), ${stats.invalid} invalid (generator bugs), ${stats.crashes} crashes; slowest ${stats.maxMs} ms`);
   console.log(`violations by kind: ${JSON.stringify(totals)}`);
   console.log(stats.failing + stats.invalid + stats.crashes > 0 ? `found problems: see ${crashDir}/` : 'found nothing');
   return stats.failing + stats.invalid + stats.crashes > 0 ? 1 : 0;

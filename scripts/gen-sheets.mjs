@@ -9,7 +9,7 @@
 // Usable as a module or a script:
 //   node scripts/gen-sheets.mjs 300 /tmp/sheets
 //   node scripts/gen-sheets.mjs --stress /tmp/stress
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
@@ -74,7 +74,9 @@ export function genSheets(count, dir) {
 
 // What the format of this checkout allows: ② per indicator and the progress choices come from the schema,
 // so that the generator follows the format as it grows (sheets of an older format stay valid).
-const SCHEMA = JSON.parse(readFileSync(fileURLToPath(new URL('../schemas/sheet.schema.json', import.meta.url)), 'utf8'));
+// Next to this script, or (bundled by scripts/fuzz.mjs into another folder) in the project run from.
+const SCHEMA_FILE = [fileURLToPath(new URL('../schemas/sheet.schema.json', import.meta.url)), join(process.cwd(), 'schemas', 'sheet.schema.json')].find((f) => existsSync(f));
+const SCHEMA = SCHEMA_FILE ? JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) : {};
 /** Whether the format takes ② per indicator (reasons: { goal, kpis: { N: … } }). */
 export const REASONS_BY_INDICATOR = Boolean(SCHEMA.definitions?.reasonsByIndicator);
 const PROGRESS = SCHEMA.definitions?.progress?.enum ?? ['順調', '概ね順調', '停滞', '実施困難'];

@@ -222,7 +222,8 @@ function checkValueBreaks(runs: readonly TextRun[], numbers: ReadonlySet<string>
   const wholeAt = (n: string, i: number): boolean => joined.startsWith(n, i) && !/^[\d,.]/u.test(joined.slice(i + n.length, i + n.length + 1));
   let value: string | undefined;
   for (const n of numbers) if (wholeAt(n, lead) && (value === undefined || n.length > value.length)) value = n;
-  if (value === undefined) return;
+  // A value cell holds the value and bracketed notes only (a name that happens to begin with "13か月" is not one).
+  if (value === undefined || !/^(?:\s*[（(][^（）()]*[）)])*\s*$/u.test(joined.slice(lead + value.length))) return;
   const around = (k: number): string => `${short(joined.slice(0, ends[k]).trim().slice(-20), 20)} | ${short(joined.slice(ends[k]).trim(), 20)}`;
   const seen = new Set(done);
   ends.forEach((b, k) => {

@@ -121,6 +121,8 @@ describe('checkLayout', () => {
     expect(unit[0]!.detail).toContain('1,234,567件');
     const note = checkLayout([page(node([run('114件（概', 40, 60), run('数）', 40, 70)]))], fonts, { numbers });
     expect(kinds(note)).toEqual(['split-note']);
+    // A name that begins like a value is not a value cell either.
+    expect(checkLayout([page(node([run('114件の相談（市民', 40, 60), run('参画）', 40, 70)]))], fonts, { numbers })).toEqual([]);
     // Prose that merely contains a value is not a value cell: its brackets may span lines.
     expect(checkLayout([page(node([run('相談は（114件', 40, 60), run('の内訳）である。', 40, 70)]))], fonts, { numbers })).toEqual([]);
     // Value on one line, its note on the next: allowed.
