@@ -32,6 +32,8 @@ export interface SheetShape {
   relatedPolicyProjects?: number;
   /** ② per indicator (one paragraph per indicator) where the format has it (REASONS_BY_INDICATOR); else free text. */
   reasonsByIndicator?: boolean;
+  /** Longest paragraph of ② per indicator (default: the prose limit). */
+  reasonsParagraphMax?: number;
 }
 export const REASONS_BY_INDICATOR: boolean;
 export const LIMITS: { prose: number; label: number; planYears: number; projects: number; outcomes: number; maxAbs: number };

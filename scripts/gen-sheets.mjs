@@ -236,7 +236,7 @@ export function sheetFromShape(shape = {}) {
   if (shape.reasonsByIndicator && REASONS_BY_INDICATOR) {
     // One paragraph per indicator (some left out: a warning, not an error), sharing ②'s length.
     const n = p.reasons ?? 200;
-    const each = Math.max(1, Math.floor(n / (kpis + 1)));
+    const each = Math.min(shape.reasonsParagraphMax ?? LIMITS.prose, Math.max(1, Math.floor(n / (kpis + 1))));
     out('reasons:');
     if (n > 0 && r() < 0.9) out(`  goal: ${q(prose(r, each))}`);
     const paras = Array.from({ length: kpis }, (_, i) => i + 1).filter(() => n > 0 && r() < 0.8);

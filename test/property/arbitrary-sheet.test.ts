@@ -3,7 +3,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LIMITS, numberText, prose, rng, sheetFromShape, stressSheets } from '../../scripts/gen-sheets.mjs';
+import { LIMITS, REASONS_BY_INDICATOR, numberText, prose, rng, sheetFromShape, stressSheets } from '../../scripts/gen-sheets.mjs';
 import { gradeText } from '../helpers/invariants.js';
 import { arbShape, arbSheet } from './arbitrary-sheet.js';
 
@@ -16,7 +16,7 @@ describe('generated sheets', () => {
         const g = gradeText('generated.yaml', yaml);
         expect(g.sheet.projects.length).toBeGreaterThanOrEqual(1);
       }),
-      { seed: SEED, numRuns: 40 },
+      { seed: SEED, numRuns: 25 },
     );
   }, 60_000);
 
@@ -62,6 +62,13 @@ describe('generated sheets', () => {
     expect(text).toMatch(/[A-Za-z]/);
     expect(text).not.toContain('達成状況');
     expect(prose(rng(3), 0)).toBe('');
+  });
+
+  // validation issue: src/validate/semantic.ts takes the last string key of a path for the field's
+  // kind, so ② per indicator (reasons.goal, reasons.kpis.16) is held to the 200 characters of a label.
+  // A paragraph is prose: this passes, and the cap in arbitrary-sheet.ts comes off, when that is fixed.
+  it.runIf(REASONS_BY_INDICATOR).fails('takes ② per indicator paragraphs up to the prose limit', () => {
+    gradeText('per-indicator.yaml', sheetFromShape({ seed: 5, kpis: 2, reasonsByIndicator: true, prose: { reasons: 3 * 1000 } }));
   });
 
   it('gives the same text for the same shape', () => {
