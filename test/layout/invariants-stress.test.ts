@@ -11,7 +11,7 @@ const fonts = loadFonts();
 
 // layout issue 8: enabled when form-layout lands. Every stress sheet breaks an invariant on today's
 // layout (numbers split across lines, 5.5 pt 別紙 notes, opinions drawn below page 1, 0.0000001 printed as 0).
-const LAYOUT_READY = false;
+const LAYOUT_READY = true;
 const test = LAYOUT_READY ? it : it.fails;
 
 const report = (v: Violation[]) => `${v.length} violations ${JSON.stringify(countByKind(v))}\n${formatViolations(v)}`;
@@ -28,6 +28,7 @@ describe('no-loss invariants on the stress sheets', () => {
 
   test('hand-made extremes: 999999999999 and -0.0000001 print as written', async () => {
     const text = stressSheets().find((s) => s.name === 'empty')!.text
+      .replace(/^  (?:baseline|target|actuals):.*\n/gm, '') // the generated goal has its own; these replace them
       .replace(/^goal:\n/m, 'goal:\n  baseline: { value: -0.0000001 }\n  target: { value: 999999999999 }\n  actuals: { 2020: 123456789012.345 }\n');
     const graded = gradeText('extremes.yaml', text);
     const built = await buildSheet(graded, fonts);
