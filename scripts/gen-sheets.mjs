@@ -1,3 +1,4 @@
+<<<<<<< HEAD
 // Generates valid sheets for benchmarks and tests, two kinds:
 // - sets of N sheets like the seed (examples/asahi-2020-09.yaml) varied by a seeded generator —
 //   measure numbers 1..N, KPI and committee numbers unique across the set, figures changed so that
@@ -7,6 +8,11 @@
 //   plans of up to 10 years, numbers up to the 10^12 limit with up to 15 significant digits), and
 //   the stress sheets built from it (stressSheets). The property tests draw shapes with fast-check.
 // Usable as a module or a script:
+=======
+// Generates N valid sheets for benchmarks and tests: the seed sheet (examples/asahi-2020-09.yaml)
+// varied by a seeded generator — measure numbers 1..N, KPI and committee numbers unique across the
+// set, figures changed so that the grades differ, ② written per indicator. Usable as a module (genSheets) or a script:
+>>>>>>> form-data
 //   node scripts/gen-sheets.mjs 300 /tmp/sheets
 //   node scripts/gen-sheets.mjs --stress /tmp/stress
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -49,6 +55,11 @@ export function sheetText(i, seedText = readFileSync(SEED, 'utf8')) {
   doc.setIn(['kpis', 1, 'target', 'value'], kb + int(10, 120));
   doc.setIn(['kpis', 1, 'actuals', 2019], int(30, 200));
   doc.setIn(['kpis', 1, 'actuals', 2020], int(30, 260));
+  // ② per indicator: the seed's three paragraphs without their hand-written marks. The figures above
+  // change the grades, so the seed's marks would no longer agree; written per indicator, sheetgen
+  // writes each mark from the computed grade.
+  const paragraphs = String(doc.get('reasons')).split(/\n+/u).filter(Boolean).map((p) => p.replace(/^(?:ＫＰＩ\d+)?【達成状況：[^】]*】+/u, ''));
+  doc.set('reasons', doc.createNode({ goal: paragraphs[0], kpis: { [2 * i + 1]: paragraphs[1], [2 * i + 2]: paragraphs[2] } }));
   doc.setIn(['committee', 0, 'number'], i + 1);
   doc.setIn(['projects', 0, 'cost', 2020], int(1000, 900000));
   doc.setIn(['projects', 0, 'general_fund', 2020], int(100, 90000));
