@@ -285,17 +285,17 @@ export function sheetFromShape(shape = {}) {
   return `${lines.join('\n')}\n`;
 }
 
-/** The stress sheets of issue 8 §3: each pushes one thing the form must hold to the format's limit. */
+/** The stress sheets of issue 8 §3: each pushes one thing the form must hold to the format's limit (numbers only in extreme-numbers). */
 export function stressSheets() {
   const max = LIMITS.prose;
   return [
-    { name: 'long-prose', shape: { seed: 101, prose: { reasons: max, situation: max, policy: max, item5: max, remarks: 400 }, committee: 2 } },
-    { name: 'fifteen-projects', shape: { seed: 102, projects: Array(15).fill(5), nameChars: LIMITS.label } },
-    { name: 'ten-year-plan', shape: { seed: 103, planYears: 10, fiscalYearIndex: 9, referenceYears: 2, kpis: 6, projects: [3, 2, 5] } },
-    { name: 'sixty-opinions', shape: { seed: 104, committee: 60, committeeChars: 300 } },
+    { name: 'long-prose', shape: { seed: 101, numbers: 'plain', prose: { reasons: max, situation: max, policy: max, item5: max, remarks: 400 }, committee: 2 } },
+    { name: 'fifteen-projects', shape: { seed: 102, numbers: 'plain', projects: Array(15).fill(5), nameChars: LIMITS.label } },
+    { name: 'ten-year-plan', shape: { seed: 103, numbers: 'plain', planYears: 10, fiscalYearIndex: 9, referenceYears: 2, kpis: 6, projects: [3, 2, 5] } },
+    { name: 'sixty-opinions', shape: { seed: 104, numbers: 'plain', committee: 60, committeeChars: 300 } },
     { name: 'extreme-numbers', shape: { seed: 105, numbers: 'extreme', planYears: 10, fiscalYearIndex: 9, kpis: 8, projects: Array(15).fill(5) } },
-    { name: 'many-kpis', shape: { seed: 106, kpis: 40, nameChars: 60 } },
-    { name: 'empty', shape: { seed: 107, prose: { reasons: 0, situation: 0, policy: 0, remarks: 0 }, kpis: 0, committee: 0, projects: [], relatedDivisions: 0, relatedPolicyProjects: 0 } },
+    { name: 'many-kpis', shape: { seed: 106, numbers: 'plain', kpis: 40, nameChars: 60 } },
+    { name: 'no-prose', shape: { seed: 107, prose: { reasons: 0, situation: 0, policy: 0, remarks: 0 }, kpis: 0, committee: 0, projects: [], relatedDivisions: 0, relatedPolicyProjects: 0 } },
   ].map((s) => ({ ...s, text: sheetFromShape(s.shape) }));
 }
 

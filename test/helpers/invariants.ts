@@ -20,6 +20,15 @@ import { sheetYears } from '../../src/model/types.js';
 import type { FontSet } from '../../src/render/fonts.js';
 import { renderPdf } from '../../src/render/pdf.js';
 
+/**
+ * layout issue 8: enabled when form-layout lands. Before the form layout, the old layout broke the
+ * invariants on the stress sheets, generated sheets and two examples, and with this false those tests
+ * assert that it still does (like it.fails, but a crash or an invalid sheet still fails them). With
+ * the form layout merged it is true, and each test file lists what still loses something
+ * (KNOWN_LOSS): those assert a violation, so they turn red when fixed, and the name comes off.
+ */
+export const LAYOUT_READY = true;
+
 /** The floor: no text on the sheet is set smaller (issue 8 §2). */
 export const FLOOR_PT = 6;
 /** Slack for rounding in positions (the renderer writes coordinates to 0.01 pt) and touching boxes. */
@@ -54,6 +63,20 @@ export interface Violation {
 const round = (v: number): number => Math.round(v * 100) / 100;
 const short = (s: string, n = 40): string => ([...s].length > n ? `${[...s].slice(0, n).join('')}…` : s);
 const boxStr = (r: Rect): string => `(${round(r.x)}, ${round(r.y)}) ${round(r.w)}×${round(r.h)}`;
+
+/**
+ * The assertion of the no-loss tests: no violations, unless the sheet is a known loss (`known`: see
+ * LAYOUT_READY and the tests' KNOWN_LOSS lists); then at least one, so that the test turns red when
+ * the layout is fixed and the sheet should come off the list.
+ */
+export function expectNoLoss(v: readonly Violation[], known = false): void {
+  const report = `${v.length} violations ${JSON.stringify(countByKind(v))}\n${formatViolations(v)}`;
+  if (!known) {
+    if (v.length > 0) throw new Error(report);
+  } else if (v.length === 0) {
+    throw new Error('no violations: the layout keeps the invariants here now; take it off the known losses (layout issue 8)');
+  }
+}
 
 /** One-line descriptions of violations, for assertion messages. */
 export function formatViolations(list: readonly Violation[], max = 40): string {
@@ -172,12 +195,17 @@ function newLine(a: TextRun, b: TextRun): boolean {
   return b.y - a.y > 0.3 * Math.min(a.size, b.size) || (Math.abs(b.y - a.y) <= 0.3 * Math.min(a.size, b.size) && b.x < a.x);
 }
 
-/** Whether some source text has whitespace between the end of `prev` and the start of `next`. */
+/**
+ * Whether the sheet's own texts break there: whitespace between the end of `prev` and the start of
+ * `next` in one text, or `prev` ending one field and `next` starting another (a code "6555" above a
+ * name "36か月…" in one cell).
+ */
 function breakInSource(prev: string, next: string, sources: readonly string[]): boolean {
   const tail = [...prev.replace(/\s+$/u, '')].slice(-12).join('');
   const head = [...next.replace(/^\s+/u, '')].slice(0, 12).join('');
   const re = new RegExp(`${escapeRe(tail)}\\s+${escapeRe(head)}`, 'u');
-  return sources.some((s) => re.test(s));
+  if (sources.some((s) => re.test(s))) return true;
+  return sources.some((s) => s.trimEnd().endsWith(tail)) && sources.some((s) => s.trimStart().startsWith(head));
 }
 
 /**
@@ -374,6 +402,9 @@ export interface PdfText {
   flat: string;
   /** Page (1-based) of each code unit of `flat`. */
   pageOf: Uint16Array;
+  /** Whether boxes are glyphs (else lines), and the PDF read (to look again glyph by glyph). */
+  glyphs: boolean;
+  source?: Uint8Array;
 }
 
 export interface ReadOptions {
@@ -385,6 +416,8 @@ export interface ReadOptions {
    * has one font size.
    */
   glyphs?: boolean;
+  /** Only these pages (1-based) for the boxes; the text is still read from every page. */
+  boxPages?: readonly number[];
 }
 
 interface StextJson {
@@ -412,6 +445,7 @@ export function readPdf(pdf: Uint8Array | mupdf.Document, opts: ReadOptions = {}
     // mediabox-clip=no: glyphs drawn wholly off the page are read too (mupdf drops them by default),
     // so that they are reported as outside the page rather than only as missing text.
     const st = page.toStructuredText('preserve-whitespace,clip=no');
+    const keep = !opts.boxPages || opts.boxPages.includes(i + 1);
     if (opts.glyphs) {
       st.walk({
         beginLine() {
@@ -422,7 +456,7 @@ export function readPdf(pdf: Uint8Array | mupdf.Document, opts: ReadOptions = {}
           const ys = [quad[1], quad[3], quad[5], quad[7]];
           const bx = Math.min(...xs) - x0;
           const by = Math.min(...ys) - y0;
-          boxes.push({ text: c, page: i + 1, line, size, box: { x: bx, y: by, w: Math.max(...xs) - x0 - bx, h: Math.max(...ys) - y0 - by } });
+          if (keep) boxes.push({ text: c, page: i + 1, line, size, box: { x: bx, y: by, w: Math.max(...xs) - x0 - bx, h: Math.max(...ys) - y0 - by } });
           addText(c, i + 1);
         },
       });
@@ -431,7 +465,8 @@ export function readPdf(pdf: Uint8Array | mupdf.Document, opts: ReadOptions = {}
       for (const block of json.blocks) {
         for (const l of block.lines ?? []) {
           const { x, y, w, h } = l.bbox;
-          boxes.push({ text: l.text, page: i + 1, line: ++line, size: l.font.size, box: { x: x - x0, y: y - y0, w, h } });
+          line++;
+          if (keep) boxes.push({ text: l.text, page: i + 1, line, size: l.font.size, box: { x: x - x0, y: y - y0, w, h } });
           addText(l.text, i + 1);
         }
       }
@@ -440,7 +475,7 @@ export function readPdf(pdf: Uint8Array | mupdf.Document, opts: ReadOptions = {}
     page.destroy();
   }
   if (!(pdf instanceof mupdf.Document)) doc.destroy();
-  return { pages, boxes, flat: flatParts.join(''), pageOf: Uint16Array.from(pageNos) };
+  return { pages, boxes, flat: flatParts.join(''), pageOf: Uint16Array.from(pageNos), glyphs: Boolean(opts.glyphs), ...(pdf instanceof Uint8Array ? { source: pdf } : {}) };
 }
 
 const flatten = (s: string): string => s.replace(/\s+/gu, '');
@@ -547,8 +582,23 @@ export function checkPdf(pdf: Uint8Array | PdfText, expected: readonly ExpectedT
     list.push(g);
   }
   const overlaps = new Map<string, { a: TextBox; b: TextBox; textA: string; textB: string; most: { dx: number; dy: number } }>();
-  for (const list of byPage.values()) {
-    for (const [x, y, o] of overlappingPairs(list, tol)) {
+  // mupdf joins runs on one baseline into one line across the gap between cells, so an overlap of
+  // lines is looked at again glyph by glyph on its page before it is reported.
+  let pairs = [...byPage.values()].flatMap((list) => overlappingPairs(list, tol));
+  if (!doc.glyphs && doc.source && pairs.length > 0) {
+    const suspect = [...new Set(pairs.map(([a]) => a.page))];
+    const again = readPdf(doc.source, { glyphs: true, boxPages: suspect });
+    const glyphsByPage = new Map<number, TextBox[]>();
+    for (const g of again.boxes) {
+      if (g.text.trim() === '') continue;
+      let list = glyphsByPage.get(g.page);
+      if (!list) glyphsByPage.set(g.page, (list = []));
+      list.push(g);
+    }
+    pairs = [...glyphsByPage.values()].flatMap((list) => overlappingPairs(list, tol));
+  }
+  {
+    for (const [x, y, o] of pairs) {
       const [a, b] = x.line <= y.line ? [x, y] : [y, x];
       const key = `${a.line}:${b.line}`;
       const v = overlaps.get(key);
@@ -605,13 +655,18 @@ export interface BuiltSheet {
   pages: Page[];
   pdf: Uint8Array;
   warnings: Diagnostic[];
+  /**
+   * The layout's errors: a sheet it cannot hold even at the floor (a number too wide for any
+   * column), named by field. `sheetgen build` writes no PDF then, so the invariants do not apply.
+   */
+  errors: Diagnostic[];
 }
 
 /** Lays out and renders a graded sheet in-process, as `sheetgen build` does (fonts parsed once by the caller). */
 export async function buildSheet(graded: GradedSheet, fonts: FontSet): Promise<BuiltSheet> {
   const layout = layoutSheet(graded, fonts, { lang: 'ja' });
   const pdf = await renderPdf(layout.pages, fonts, pdfMeta(graded, 0));
-  return { pages: layout.pages, pdf, warnings: layout.warnings };
+  return { pages: layout.pages, pdf, warnings: layout.warnings, errors: layout.warnings.filter((d) => d.severity === 'error') };
 }
 
 /** Loads and grades a sheet from YAML text; throws with the diagnostics when it is not valid. */

@@ -10,6 +10,7 @@ import {
   checkLayout,
   checkPdf,
   countByKind,
+  expectNoLoss,
   findInOrder,
   formatViolations,
   plainDecimal,
@@ -107,6 +108,10 @@ describe('checkLayout', () => {
     expect(kinds(checkLayout([p], fonts))).toEqual(['split-number']);
     expect(checkLayout([p], fonts, { sources: ['合計は2020\n30件の相談'] })).toEqual([]);
     expect(kinds(checkLayout([p], fonts, { sources: ['合計は202030件の相談'] }))).toEqual(['split-number']);
+    // Two fields in one cell: a code above a name that begins with digits.
+    const cell = page(node([run('6555', 40, 60), run('36か月の事業', 40, 70)]));
+    expect(checkLayout([cell], fonts, { sources: ['6555', '36か月の事業'] })).toEqual([]);
+    expect(kinds(checkLayout([cell], fonts, { sources: ['65551', '36か月の事業'] }))).toEqual(['split-number']);
   });
 
   it('reports a value split from its unit, or its note split inside the brackets', () => {
@@ -120,6 +125,18 @@ describe('checkLayout', () => {
     expect(checkLayout([page(node([run('相談は（114件', 40, 60), run('の内訳）である。', 40, 70)]))], fonts, { numbers })).toEqual([]);
     // Value on one line, its note on the next: allowed.
     expect(checkLayout([page(node([run('114件', 40, 60), run('（30年度）（概数）', 40, 70)]))], fonts, { numbers })).toEqual([]);
+  });
+});
+
+describe('expectNoLoss', () => {
+  const v: Violation[] = [{ level: 'layout', kind: 'too-small', page: 1, text: '注', detail: '5 pt' }];
+  it('fails on violations where none are expected, naming them', () => {
+    expect(() => expectNoLoss(v)).toThrow(/1 violations \{"layout\/too-small":1\}[\s\S]*too-small p1 "注"/);
+    expect(() => expectNoLoss([])).not.toThrow();
+  });
+  it('fails on a known-failing sheet that has none (so that it comes off the list when fixed)', () => {
+    expect(() => expectNoLoss([], true)).toThrow(/known losses/);
+    expect(() => expectNoLoss(v, true)).not.toThrow();
   });
 });
 

@@ -29,7 +29,7 @@ describe('generated sheets', () => {
     const plan = sheets['ten-year-plan']!.sheet.planPeriod;
     expect(plan.to - plan.from + 1).toBe(10);
     expect(sheets['sixty-opinions']!.sheet.committee).toHaveLength(60);
-    expect(sheets['empty']!.sheet.committee).toHaveLength(0);
+    expect(sheets['no-prose']!.sheet.committee).toHaveLength(0);
   });
 
   it('draws the edges: empty and 10,000-character prose, 60 opinions, 15 projects, 10 years, 999,999,999,999', () => {
