@@ -1,4 +1,3 @@
-<<<<<<< HEAD
 // Generates valid sheets for benchmarks and tests, two kinds:
 // - sets of N sheets like the seed (examples/asahi-2020-09.yaml) varied by a seeded generator —
 //   measure numbers 1..N, KPI and committee numbers unique across the set, figures changed so that
@@ -7,12 +6,8 @@
 //   up to the 10,000-character limit, up to 60 committee opinions, 15 projects of up to 5 outcomes,
 //   plans of up to 10 years, numbers up to the 10^12 limit with up to 15 significant digits), and
 //   the stress sheets built from it (stressSheets). The property tests draw shapes with fast-check.
+//   Sheets write ② per indicator.
 // Usable as a module or a script:
-=======
-// Generates N valid sheets for benchmarks and tests: the seed sheet (examples/asahi-2020-09.yaml)
-// varied by a seeded generator — measure numbers 1..N, KPI and committee numbers unique across the
-// set, figures changed so that the grades differ, ② written per indicator. Usable as a module (genSheets) or a script:
->>>>>>> form-data
 //   node scripts/gen-sheets.mjs 300 /tmp/sheets
 //   node scripts/gen-sheets.mjs --stress /tmp/stress
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
