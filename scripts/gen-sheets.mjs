@@ -6,6 +6,7 @@
 //   up to the 10,000-character limit, up to 60 committee opinions, 15 projects of up to 5 outcomes,
 //   plans of up to 10 years, numbers up to the 10^12 limit with up to 15 significant digits), and
 //   the stress sheets built from it (stressSheets). The property tests draw shapes with fast-check.
+//   Sheets write ② per indicator.
 // Usable as a module or a script:
 //   node scripts/gen-sheets.mjs 300 /tmp/sheets
 //   node scripts/gen-sheets.mjs --stress /tmp/stress
@@ -49,6 +50,11 @@ export function sheetText(i, seedText = readFileSync(SEED, 'utf8')) {
   doc.setIn(['kpis', 1, 'target', 'value'], kb + int(10, 120));
   doc.setIn(['kpis', 1, 'actuals', 2019], int(30, 200));
   doc.setIn(['kpis', 1, 'actuals', 2020], int(30, 260));
+  // ② per indicator: the seed's three paragraphs without their hand-written marks. The figures above
+  // change the grades, so the seed's marks would no longer agree; written per indicator, sheetgen
+  // writes each mark from the computed grade.
+  const paragraphs = String(doc.get('reasons')).split(/\n+/u).filter(Boolean).map((p) => p.replace(/^(?:ＫＰＩ\d+)?【達成状況：[^】]*】+/u, ''));
+  doc.set('reasons', doc.createNode({ goal: paragraphs[0], kpis: { [2 * i + 1]: paragraphs[1], [2 * i + 2]: paragraphs[2] } }));
   doc.setIn(['committee', 0, 'number'], i + 1);
   doc.setIn(['projects', 0, 'cost', 2020], int(1000, 900000));
   doc.setIn(['projects', 0, 'general_fund', 2020], int(100, 90000));

@@ -162,8 +162,6 @@ const en: Record<string, string> = {
   marksMismatchHint: 'Write {mark}; to disagree with the computed grade, give the indicator a grade_override with a reason',
   marksGradeOverridden: '{grade} (grade_override; computed {computed})',
   marksUnknownKpi: '② has the grade mark {mark}, but the sheet has no KPI numbered {number} (its KPIs: {list})',
-  marksDoubled: 'The grade mark {mark} ends with more than one 】; it prints as written',
-  marksDoubledHint: 'Remove the extra 】',
   marksMissing: '② (reasons) states no grade for {indicator}',
   marksMissingHint: 'Start its paragraph with {mark}, or write ② per indicator (reasons: { goal: …, kpis: { …: … } }) and sheetgen writes the marks',
 };
@@ -317,8 +315,6 @@ const ja: Record<string, string> = {
   marksMismatchHint: '{mark} と書いてください。計算した評価と異なる評価にするには、その指標に理由を添えて grade_override を書いてください',
   marksGradeOverridden: '{grade}（grade_override による。計算では {computed}）',
   marksUnknownKpi: '②に達成状況の記載 {mark} がありますが、このシートに番号 {number} の KPI はありません（KPI: {list}）',
-  marksDoubled: '達成状況の記載 {mark} の「】」が重なっています。書いたとおりに印刷されます',
-  marksDoubledHint: '余分な「】」を削除してください',
   marksMissing: '②（reasons）に{indicator}の達成状況が書かれていません',
   marksMissingHint: 'その段落を {mark} で書き始めてください。または②を指標ごとに書けば（reasons: { goal: …, kpis: { …: … } }）sheetgen が達成状況を書きます',
 };

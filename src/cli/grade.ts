@@ -101,7 +101,8 @@ export function register(program: Command): void {
       const sheets: unknown[] = [];
       let failed = false;
       for (const file of files) {
-        const r = gradeLoaded(await loadForCommand(file, g.lang), { lang: g.lang, ...(opts.scheme ? { scheme: opts.scheme } : {}) });
+        // A ② mark that disagrees is the text's problem (validate and build refuse it); the grades still show here.
+        const r = gradeLoaded(await loadForCommand(file, g.lang), { lang: g.lang, markMismatch: 'warning', ...(opts.scheme ? { scheme: opts.scheme } : {}) });
         printDiagnostics(r.diagnostics, r.text, g);
         if (!r.graded || hasErrors(r.diagnostics)) {
           failed = true;

@@ -15,6 +15,12 @@ export interface GradeOptions {
   lang: Lang;
   /** A built-in scheme name or a scheme file: overrides the sheet's own choice. */
   scheme?: string;
+  /**
+   * How a free-text ② mark that disagrees with the computed grade is reported: an error (validate,
+   * build: the sheet would print a wrong grade) or a warning (`sheetgen grade`, which answers what the
+   * grades are, e.g. under another --scheme, and still shows them).
+   */
+  markMismatch?: 'error' | 'warning';
 }
 
 export interface GradedOutcome extends LoadedSheet {
@@ -80,7 +86,7 @@ export function gradeLoaded(loaded: LoadedSheet, opts: GradeOptions): GradedOutc
   }
   const result: GradedSheet = { sheet, scheme: schemeInfo(scheme), goal: graded.goal, kpis: graded.kpis, totals: computeTotals(sheet) };
   // ②'s free-text marks need the grades: checked here, where validate, grade and build all pass.
-  const marks = checkReasonMarks(parsed, result, opts.lang);
+  const marks = checkReasonMarks(parsed, result, opts.lang, opts.markMismatch ?? 'error');
   return { ...loaded, diagnostics: marks.length > 0 ? [...loaded.diagnostics, ...marks] : loaded.diagnostics, graded: result };
 }
 

@@ -79,7 +79,7 @@ export function layoutAnnex(ctx: LayoutContext, ident: string): Page[] {
       firstPage.push(pages.length + 1);
       const h = measure(ctx, item.grid, item.size);
       const headH = sum(item.head.map((i) => h[i]!));
-      const groups = rowGroups(item.grid).filter(([a]) => item.body.includes(a));
+      const groups = rowGroups(item.grid, item.head).filter(([a]) => item.body.includes(a));
       let rows: number[] = [];
       const flushTable = () => {
         if (rows.length === 0) return;

@@ -142,7 +142,7 @@ export function measure(ctx: LayoutContext, g: Grid, size: number): number[] {
  * Groups of rows that must stay on one page together (rows joined by a cell spanning them), as
  * [first, end) index pairs in order.
  */
-export function rowGroups(g: Grid): [number, number][] {
+export function rowGroups(g: Grid, head: readonly number[] = []): [number, number][] {
   const out: [number, number][] = [];
   let start = 0;
   let end = 0;
@@ -152,7 +152,8 @@ export function rowGroups(g: Grid): [number, number][] {
       start = ri;
     }
     end = Math.max(end, ri + 1);
-    for (const c of r.cells) end = Math.max(end, ri + (c.rowSpan ?? 1));
+    // A heading row's label may span the rows under it (② beside the KPIs): that binds no rows together.
+    if (!head.includes(ri)) for (const c of r.cells) end = Math.max(end, ri + (c.rowSpan ?? 1));
   });
   if (g.rows.length > start) out.push([start, g.rows.length]);
   return out;
@@ -191,7 +192,11 @@ export function cellRuns(ctx: LayoutContext, c: Content, box: Box, size: number)
   const valign = c.kind === 'text' ? (c.valign ?? 'middle') : 'middle';
   const lh = s * LEADING;
   const total = lines.length * lh;
-  const top = valign === 'middle' ? box.y + (box.h - total) / 2 : box.y + PAD_Y;
+  // Middle-aligned blocks snap to a grid of lines counted from the cell's top, so that cells side by
+  // side share their baselines (text extraction then reads each line of a row as one line, never
+  // two half-offset lines merged into one).
+  const free = box.h - 2 * PAD_Y - total;
+  const top = valign === 'middle' && free > 0 ? box.y + PAD_Y + Math.floor(free / 2 / lh + 0.5 - 1e-9) * lh : box.y + PAD_Y;
   const runs: TextRun[] = [];
   lines.forEach((l, i) => {
     if (l.text === '') return;
@@ -225,16 +230,15 @@ export function placeGrid(
     ys.set(ri, cy);
     cy += heights[ri]!;
   }
-  const shown = new Set(rows);
-  for (const ri of rows) {
+  rows.forEach((ri, pos) => {
     t.row();
     for (const c of g.rows[ri]!.cells) {
-      // A spanning cell covers the rows placed here (its span ends where the placed rows end).
+      // A spanning cell covers the rows placed after it that its span reaches (a heading's label
+      // spans the rows continued under it on a 別紙 page, though rows before them stayed behind).
       let h = 0;
       let n = 0;
-      for (let k = ri; k < ri + (c.rowSpan ?? 1); k++) {
-        if (!shown.has(k)) break;
-        h += heights[k]!;
+      for (let j = pos; j < rows.length && rows[j]! < ri + (c.rowSpan ?? 1) && rows[j]! >= ri; j++) {
+        h += heights[rows[j]!]!;
         n++;
       }
       const box = { x: xs[c.col]!, y: ys.get(ri)!, w: span(g.widths, c), h };
@@ -246,7 +250,7 @@ export function placeGrid(
         ...((c.colSpan ?? 1) > 1 ? { colSpan: c.colSpan! } : {}),
       });
     }
-  }
+  });
   return { nodes: t.nodes(), bottom: cy };
 }
 

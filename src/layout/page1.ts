@@ -127,7 +127,7 @@ function targetAtoms(g: GradedSheet, gi: GradedIndicator): string[] {
   if (!t) return ['-'];
   const out: string[] = [];
   if (t.label) out.push(t.label);
-  if (t.value !== undefined) out.push(formatNumber(t.value) + gi.indicator.unit);
+  if (t.value !== undefined) out.push(formatNumber(t.value, t.valueWritten) + gi.indicator.unit);
   if (t.year !== g.sheet.planPeriod.to) out.push(periodNote(t.year, false));
   return out.length ? out : ['-'];
 }
@@ -142,8 +142,7 @@ interface IndicatorCols {
   grade: number;
 }
 
-function indicatorCols(g: GradedSheet, width: number, gradeColumn: boolean): IndicatorCols {
-  const years = indicatorYears(g);
+function indicatorCols(g: GradedSheet, width: number, gradeColumn: boolean, years: number[] = indicatorYears(g)): IndicatorCols {
   const fixed = [16, 170, 62, 58];
   const gradeW = gradeColumn ? 34 : 0;
   const yw = (width - sum(fixed) - gradeW) / Math.max(1, years.length);
@@ -194,6 +193,59 @@ export function indicatorGrid(g: GradedSheet, c: IndicatorCols, goal: boolean, k
   }
   for (const k of kpis) rows.push(indicatorRow(g, c, k, null));
   return { widths: c.widths, rows };
+}
+
+const LEGEND_W = 172;
+const LEGEND_GAP = 8;
+
+/** Years split into `n` runs of nearly equal length, in order. */
+export function splitYears(years: number[], n: number): number[][] {
+  const out: number[][] = [];
+  let i = 0;
+  for (let b = 0; b < n; b++) {
+    const len = Math.ceil((years.length - i) / (n - b));
+    out.push(years.slice(i, i + len));
+    i += len;
+  }
+  return out.filter((y) => y.length > 0);
+}
+
+/**
+ * Column layouts of (1) so that every number fits at the floor: one band with the legend beside, one
+ * band with the legend under the table, then two or more bands of year columns (each a table with its
+ * own header rows, stacked). Warnings say which; an error names a value no band can hold.
+ */
+function indicatorBands(ctx: LayoutContext, g: GradedSheet, gradeColumn: boolean): { cols: IndicatorCols[]; beside: boolean } {
+  const years = indicatorYears(g);
+  const attempt = (width: number, n: number, emit: boolean): IndicatorCols[] | null => {
+    const parts = n === 1 ? [years] : splitYears(years, n);
+    const out: IndicatorCols[] = [];
+    for (let b = 0; b < parts.length; b++) {
+      const c = indicatorCols(g, width, gradeColumn && b === parts.length - 1, parts[b]!);
+      const grid = indicatorGrid(g, c, true, g.kpis, false);
+      if (emit) c.widths = widen(ctx, grid, [1], new Map([[1, 96]]));
+      else {
+        const r = widenForAtoms(ctx, grid, [1], new Map([[1, 96]]));
+        if (r.impossible.length > 0) return null;
+        c.widths = r.widths;
+      }
+      out.push(c);
+    }
+    return out;
+  };
+  const beside = CONTENT_W - LEGEND_W - LEGEND_GAP;
+  if (attempt(beside, 1, false)) return { cols: attempt(beside, 1, true)!, beside: true };
+  for (let n = 1; n <= Math.max(1, years.length); n++) {
+    if (attempt(CONTENT_W, n, false)) {
+      if (n > 1) bandWarning(ctx, '（１）', n);
+      return { cols: attempt(CONTENT_W, n, true)!, beside: false };
+    }
+  }
+  return { cols: attempt(CONTENT_W, Math.max(1, years.length), true)!, beside: false };
+}
+
+function bandWarning(ctx: LayoutContext, block: string, n: number): void {
+  ctx.warn('layout.bands', ['plan_period'], `数値が 6pt でも列に収まらないため、${block}の年度の列を ${n} 段に分けて印刷しました`, `a number does not fit its column even at 6 pt: the year columns of ${block} print in ${n} bands, one under the other`, '桁の多い数値の単位（千円など）を見直すと 1 段に収まります', 'fewer digits (e.g. a larger unit) keep them in one band');
 }
 
 /** The legend: the scheme's title over one row per grade, then the notes on overridden grades. */
@@ -321,63 +373,68 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
   // The page below the header: (1), (2) with the committee, (3). (3) and the headings are fixed.
   const totals = totalsBlock(ctx, g);
   const proseTop = y;
-  const legendW = 172;
-  const gap = 8;
-  const cols = indicatorCols(g, CONTENT_W - legendW - gap, opts.gradeColumn);
-  const probe = indicatorGrid(g, cols, true, g.kpis, false);
-  cols.widths = widen(ctx, probe, [1], new Map([[1, 70]]));
   const notes = overrideNotes(g);
   const allLegend = g.scheme.legend.map((_, i) => i);
+  // (1)'s columns: the legend beside the table as the form has it; when a number needs the width,
+  // the legend goes under the table, and past that the year columns continue in a second band below.
+  const bands = indicatorBands(ctx, g, opts.gradeColumn);
+  const legendBeside = bands.beside;
+  const legendW = legendBeside ? LEGEND_W : Math.min(CONTENT_W, 420);
 
   // What (2) needs at least: ① progress, a few lines of each prose row, the committee's head and one row.
   const verif = verificationRows(g);
   const minVerif = minVerificationHeight(ctx, verif);
-  const sectionsH = 3 * SECTION_H + 3 * GAP;
+  const sectionsH = 3 * SECTION_H + 3 * GAP + (totals.bands - 1) * GAP;
   const avail = BOTTOM - proseTop - sectionsH - totals.height;
   const budget1 = avail - minVerif;
 
   // (1): the largest size at which table and legend fit their budget; below the floor, KPIs and legend rows continue on 別紙.
-  const s1max = atomSize(ctx, { widths: cols.widths, rows: probe.rows }, PREF.indicators);
+  const s1max = Math.min(...bands.cols.map((c) => atomSize(ctx, indicatorGrid(g, c, true, g.kpis, false), PREF.indicators)));
   let s1 = FLOOR;
   let kpiCount = g.kpis.length;
   let legendCount = allLegend.length;
-  const section1H = (size: number, k: number, l: number): number => {
-    const t = sum(measure(ctx, indicatorGrid(g, cols, true, g.kpis.slice(0, k), false), size));
-    const lg = sum(measure(ctx, legendGrid(g, legendW, allLegend.slice(0, l), true, l === allLegend.length ? notes : []), Math.min(size, PREF.legend)));
-    return Math.max(t, lg);
-  };
+  const tableH = (size: number, k: number) => sum(bands.cols.map((c) => sum(measure(ctx, indicatorGrid(g, c, true, g.kpis.slice(0, k), false), size)))) + (bands.cols.length - 1) * GAP;
+  const legendH = (size: number, l: number) => sum(measure(ctx, legendGrid(g, legendW, allLegend.slice(0, l), true, l === allLegend.length ? notes : []), Math.min(size, PREF.legend)));
+  const section1H = (size: number, k: number, l: number): number => (legendBeside ? Math.max(tableH(size, k), legendH(size, l)) : tableH(size, k) + GAP + legendH(size, l));
   const fit1 = sizesFrom(s1max).find((sz) => section1H(sz, kpiCount, legendCount) <= budget1);
   if (fit1 !== undefined) s1 = fit1;
   else {
-    while (kpiCount > 0 && sum(measure(ctx, indicatorGrid(g, cols, true, g.kpis.slice(0, kpiCount), false), s1)) > budget1) kpiCount--;
-    while (legendCount > 0 && sum(measure(ctx, legendGrid(g, legendW, allLegend.slice(0, legendCount), true, []), Math.min(s1, PREF.legend))) > budget1) legendCount--;
+    const tb = legendBeside ? budget1 : budget1 * 0.75;
+    while (kpiCount > 0 && tableH(s1, kpiCount) > tb) kpiCount--;
+    const lb = legendBeside ? budget1 : budget1 - tableH(s1, kpiCount) - GAP;
+    while (legendCount > 0 && legendH(s1, legendCount) > lb) legendCount--;
   }
-  if (s1 < s1max) shrinkWarning(ctx, neediest(ctx, probe, s1max), '（１）', s1max, s1);
+  if (s1 < s1max) shrinkWarning(ctx, neediest(ctx, indicatorGrid(g, bands.cols[0]!, true, g.kpis, false), s1max), '（１）', s1max, s1);
 
   {
     const sect: LayoutNode[] = [];
-    const hd = sectionHeading(ctx, '（１）施策の目標指標、KPI', x0, y, CONTENT_W - legendW - gap);
+    const tableW = sum(bands.cols[0]!.widths);
+    const hd = sectionHeading(ctx, '（１）施策の目標指標、KPI', x0, y, legendBeside ? tableW : CONTENT_W);
     sect.push(hd.node);
     y += hd.h;
-    const grid = indicatorGrid(g, cols, true, g.kpis.slice(0, kpiCount), false);
-    const h = measure(ctx, grid, s1);
-    const placed = placeGrid(ctx, grid, h, s1, x0, y, h.map((_, i) => i));
-    sect.push(...placed.nodes);
-    let bottom = placed.bottom;
-    if (kpiCount < g.kpis.length) {
-      const refText = REF_PLACEHOLDER;
-      const ref = noteLine(ctx, refText, x0, bottom, sum(cols.widths), sect);
-      bottom += ref.h;
-      const rest = g.kpis.slice(kpiCount);
-      const cont = indicatorGrid(g, cols, false, rest, true);
-      ctx.annex.push({ kind: 'table', heading: '（１）施策の目標指標、KPI（続き）', grid: cont, head: [0], body: cont.rows.map((_, i) => i).slice(1), size: s1, path: rest[0]!.indicator.path, label: `（１）${indLabel(rest[0]!)} 以降`, refs: [ref.run] });
-    }
-    // The legend beside the table, with the notes on overridden grades under it.
+    let bottom = y;
+    bands.cols.forEach((cols, b) => {
+      const grid = indicatorGrid(g, cols, true, g.kpis.slice(0, kpiCount), false);
+      const h = measure(ctx, grid, s1);
+      const placed = placeGrid(ctx, grid, h, s1, x0, bottom, h.map((_, i) => i));
+      sect.push(...placed.nodes);
+      bottom = placed.bottom;
+      if (kpiCount < g.kpis.length) {
+        const ref = noteLine(ctx, REF_PLACEHOLDER, x0, bottom, sum(cols.widths), sect);
+        bottom += ref.h;
+        const rest = g.kpis.slice(kpiCount);
+        const cont = indicatorGrid(g, cols, false, rest, true);
+        ctx.annex.push({ kind: 'table', heading: `（１）施策の目標指標、KPI（続き${bands.cols.length > 1 ? `　${b + 1}/${bands.cols.length}` : ''}）`, grid: cont, head: [0], body: cont.rows.map((_, i) => i).slice(1), size: s1, path: rest[0]!.indicator.path, label: `（１）${indLabel(rest[0]!)} 以降`, refs: [ref.run] });
+      }
+      if (b < bands.cols.length - 1) bottom += GAP;
+    });
+    // The legend beside the table (or under it), with the notes on overridden grades.
     const lsize = Math.min(s1, PREF.legend);
     const lg = legendGrid(g, legendW, allLegend.slice(0, legendCount), true, legendCount === allLegend.length ? notes : []);
     const lh = measure(ctx, lg, lsize);
-    const lx = x0 + sum(cols.widths) + gap;
-    const lplaced = placeGrid(ctx, lg, lh, lsize, lx, y, lh.map((_, i) => i));
+    const lx = legendBeside ? x0 + tableW + LEGEND_GAP : x0;
+    const ly = legendBeside ? y : bottom + GAP;
+    const lplaced = placeGrid(ctx, lg, lh, lsize, lx, ly, lh.map((_, i) => i));
     sect.push(...lplaced.nodes);
     let lbottom = lplaced.bottom;
     if (legendCount < allLegend.length) {
@@ -396,7 +453,7 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
     const hd = sectionHeading(ctx, '（２）重点施策に関する検証', x0, y);
     sect.push(hd.node);
     y += hd.h;
-    const room = BOTTOM - y - SECTION_H - GAP - totals.height - GAP;
+    const room = BOTTOM - y - SECTION_H - GAP - totals.height - GAP - (totals.bands - 1) * GAP;
     sect.push(...verificationBlock(ctx, g, verif, x0, y, room));
     nodes.push({ type: 'group', tag: 'Sect', children: sect });
     y += room + GAP;
@@ -408,8 +465,12 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
     const hd = sectionHeading(ctx, '（３）当該重点施策に関連する事業について（合計事業費）', x0, y);
     sect.push(hd.node);
     y += hd.h;
-    const placed = placeGrid(ctx, totals.grid, totals.heights, totals.size, x0, y, totals.heights.map((_, i) => i));
-    sect.push(...placed.nodes);
+    totals.grids.forEach((grid, b) => {
+      const h = totals.heights[b]!;
+      const placed = placeGrid(ctx, grid, h, totals.size, x0, y, h.map((_, i) => i));
+      sect.push(...placed.nodes);
+      y = placed.bottom + GAP;
+    });
     nodes.push({ type: 'group', tag: 'Sect', children: sect });
   }
   return { ...A4_LANDSCAPE, nodes };
@@ -620,21 +681,21 @@ function verificationBlock(ctx: LayoutContext, g: GradedSheet, prose: ProseRow[]
 }
 
 /** (3) as a grid: 単位 | years （決算） | 合計; 事業費 合計 and 一般財源 合計 in 千円 (from graded.totals, never re-added). */
-function totalsBlock(ctx: LayoutContext, g: GradedSheet): { grid: Grid; heights: number[]; size: number; height: number } {
+function totalsGrid(g: GradedSheet, years: number[], last: boolean): Grid {
   const s = g.sheet;
-  const years = sheetYears(s);
   const W = { label: 96, unit: 36, total: 96 };
-  const yw = Math.min(90, (CONTENT_W - W.label - W.unit - W.total) / Math.max(1, years.length));
-  const widths = [W.label, W.unit, ...years.map(() => yw), W.total];
+  const totalW = last ? W.total : 0;
+  const yw = Math.min(90, (CONTENT_W - W.label - W.unit - totalW) / Math.max(1, years.length));
+  const widths = [W.label, W.unit, ...years.map(() => yw), ...(last ? [W.total] : [])];
   const heads = yearHeadAtoms(g, years, 'money');
-  const last = widths.length - 1;
+  const lastCol = widths.length - 1;
   const rows: Row[] = [
     {
       cells: [
         { ...empty(0), tag: 'TD', shade: true },
         th(1, '単位'),
         ...heads.map((a, i): Cell => ({ col: 2 + i, tag: 'TH', scope: 'Column', shade: true, content: { kind: 'atoms', atoms: a, font: 'bold' } })),
-        th(last, '合計'),
+        ...(last ? [th(lastCol, '合計')] : []),
       ],
     },
   ];
@@ -644,15 +705,35 @@ function totalsBlock(ctx: LayoutContext, g: GradedSheet): { grid: Grid; heights:
       { ...th(0, label), scope: 'Row' },
       ...(first ? [{ ...atoms(1, ['千円']), rowSpan: 2 }] : []),
       ...years.map((yr, i) => atoms(2 + i, money(byYear.get(yr), yr), { path: ['projects'], label: `（３）${label} ${fiscalYearHeader(yr, true)}` }, 'right')),
-      atoms(last, [formatNumber(total)], { path: ['projects'], label: `（３）${label} 合計` }, 'right'),
+      ...(last ? [atoms(lastCol, [formatNumber(total)], { path: ['projects'], label: `（３）${label} 合計` }, 'right')] : []),
     ],
   });
   rows.push(line('事業費 合計', g.totals.cost, g.totals.costTotal, true), line('一般財源 合計', g.totals.generalFund, g.totals.generalFundTotal, false));
-  const grid: Grid = { widths, rows };
-  grid.widths = widen(ctx, grid, [0], new Map([[0, 60]]));
-  const size = atomSize(ctx, grid, PREF.totals);
-  const heights = measure(ctx, grid, size);
-  return { grid, heights, size, height: sum(heights) };
+  return { widths, rows };
+}
+
+/** (3) in one band of year columns, or in as many as its numbers need (stacked tables). */
+function totalsBlock(ctx: LayoutContext, g: GradedSheet): { grids: Grid[]; heights: number[][]; size: number; height: number; bands: number } {
+  const years = sheetYears(g.sheet);
+  const flex = [0];
+  const mins = new Map([[0, 48]]);
+  let parts: number[][] = [years];
+  for (let n = 1; n <= years.length; n++) {
+    parts = n === 1 ? [years] : splitYears(years, n);
+    const ok = parts.every((ys, b) => widenForAtoms(ctx, totalsGrid(g, ys, b === parts.length - 1), flex, mins).impossible.length === 0);
+    if (ok) {
+      if (n > 1) bandWarning(ctx, '（３）', n);
+      break;
+    }
+  }
+  const grids = parts.map((ys, b) => {
+    const grid = totalsGrid(g, ys, b === parts.length - 1);
+    grid.widths = widen(ctx, grid, flex, mins);
+    return grid;
+  });
+  const size = Math.min(...grids.map((grid) => atomSize(ctx, grid, PREF.totals)));
+  const heights = grids.map((grid) => measure(ctx, grid, size));
+  return { grids, heights, size, height: sum(heights.map(sum)), bands: grids.length };
 }
 
 export { rowGroups };

@@ -26,9 +26,10 @@ function halfWidth(s: string): string {
 const SPACE = '[ \\t\\u3000]*';
 /**
  * A grade mark on half-width text: an optional KPI prefix (KPI16, ＫＰＩ１６, kpi 16), 【達成状況：X】, and
- * any further 】 typed by mistake (the seed has ＫＰＩ16【達成状況：Ａ】】). The grade X may be empty.
+ * any further 】 typed by mistake. The seed has ＫＰＩ16【達成状況：Ａ】】: the real sheet was published
+ * so, it prints as written, and it is not worth a warning on every build of it. The grade X may be empty.
  */
-const MARK = new RegExp(`(?:KPI${SPACE}(\\d+)${SPACE})?【${SPACE}達成状況${SPACE}:${SPACE}([^】\\n]*?)${SPACE}】(】*)`, 'giu');
+const MARK = new RegExp(`(?:KPI${SPACE}(\\d+)${SPACE})?【${SPACE}達成状況${SPACE}:${SPACE}([^】\\n]*?)${SPACE}】+`, 'giu');
 
 /** The dashes a writer may use for 評価不能: -, －, ー, ―, ‐ (and the other common dash characters). */
 const DASHES = /^[-\u2010-\u2015\u2212\u30fc\uff0d]$/u;
@@ -108,11 +109,11 @@ interface Found {
 /**
  * The marks of ② written as free text, checked against the computed grades: each mark's grade must
  * be the grade of the indicator it names (the 数値目標 when it has no ＫＰＩn prefix); an indicator
- * whose grade the text never states, a doubled 】 and an empty ② are warnings. Each diagnostic points
+ * whose grade the text never states and an empty ② are warnings; a doubled 】 (the seed's typo) is fine. Each diagnostic points
  * at the mark in the user's file (file:line:col), or at `reasons` when the text cannot be matched
- * to its source (escapes in a quoted string).
+ * to its source (escapes in a quoted string). `mismatch`: the severity of a wrong or unknown mark.
  */
-export function checkReasonMarks(parsed: ParsedSheet, graded: GradedSheet, lang: Lang): Diagnostic[] {
+export function checkReasonMarks(parsed: ParsedSheet, graded: GradedSheet, lang: Lang, mismatch: Severity = 'error'): Diagnostic[] {
   const text = graded.sheet.reasons;
   if (typeof text !== 'string') return [];
   const out: Diagnostic[] = [];
@@ -156,7 +157,7 @@ export function checkReasonMarks(parsed: ParsedSheet, graded: GradedSheet, lang:
     const number = m[1] !== undefined ? Number(m[1]) : undefined;
     const g = number === undefined ? graded.goal : graded.kpis.find((k) => k.indicator.number === number);
     if (!g) {
-      diag('error', 'reasons.mark-unknown-kpi', where, t(lang, 'marksUnknownKpi', { mark: written, number: number ?? '', list: kpiList }));
+      diag(mismatch, 'reasons.mark-unknown-kpi', where, t(lang, 'marksUnknownKpi', { mark: written, number: number ?? '', list: kpiList }));
       continue;
     }
     stated.add(g);
@@ -164,9 +165,8 @@ export function checkReasonMarks(parsed: ParsedSheet, graded: GradedSheet, lang:
     if (normalGrade(gradeText) !== normalGrade(g.result.grade)) {
       const who = indicatorName(lang, g.indicator.kind === 'goal' ? 'goal' : g.indicator.number!);
       const grade = g.result.overridden ? t(lang, 'marksGradeOverridden', { grade: g.result.grade, computed: g.result.computed }) : g.result.grade;
-      diag('error', 'reasons.mark-mismatch', where, t(lang, 'marksMismatch', { stated: gradeText === '' ? '（）' : gradeText, indicator: who, grade }), t(lang, 'marksMismatchHint', { mark: gradeMark(g) }));
+      diag(mismatch, 'reasons.mark-mismatch', where, t(lang, 'marksMismatch', { stated: gradeText === '' ? '（）' : gradeText, indicator: who, grade }), t(lang, 'marksMismatchHint', { mark: gradeMark(g) }));
     }
-    if ((m[3] ?? '') !== '') diag('warning', 'reasons.mark-doubled', where, t(lang, 'marksDoubled', { mark: written }), t(lang, 'marksDoubledHint'));
   }
   for (const g of indicators) {
     if (stated.has(g)) continue;

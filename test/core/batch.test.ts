@@ -75,7 +75,8 @@ describe('output names', () => {
   it('two sheets that would write the same PDF are both errors, each naming the other; nothing of that name is written', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'one.yaml'), seed);
-    writeFileSync(join(dir, 'two.yaml'), seed.replace('number: 15', 'number: 95').replace('number: 16', 'number: 96').replace('number: 35', 'number: 45'));
+    // KPIs renumbered, with the marks of ② that name them.
+    writeFileSync(join(dir, 'two.yaml'), seed.replace('number: 15', 'number: 95').replace('number: 16', 'number: 96').replace('number: 35', 'number: 45').replace(/ＫＰＩ1([56])【/gu, 'ＫＰＩ9$1【'));
     writeFileSync(join(dir, 'three.yaml'), sheetText(0));
     const out = join(dir, 'out');
     const r = await buildBatch(await expandInputs([dir], 'en'), { lang: 'en', outDir: out, jobs: 1 });
@@ -122,7 +123,8 @@ describe('checks across the set', () => {
     const dir = tmp();
     const a = sheetText(0);
     // Sheet b reuses KPI 1 of sheet a and opinion 1; sheet c is of another year.
-    const b = sheetText(1).replace(/number: 3\b/, 'number: 1').replace(/- number: 2\b(\s+#[^\n]*)?\n(\s+opinion)/, '- number: 1$1\n$2');
+    // (its paragraph of ② per indicator follows the KPI's new number)
+    const b = sheetText(1).replace(/number: 3\b/, 'number: 1').replace(/^(\s+)"3":/mu, '$1"1":').replace(/- number: 2\b(\s+#[^\n]*)?\n(\s+opinion)/, '- number: 1$1\n$2');
     writeFileSync(join(dir, 'a.yaml'), a);
     writeFileSync(join(dir, 'b.yaml'), b);
     writeFileSync(join(dir, 'c.yaml'), sheetText(2).replace(/^fiscal_year: 2020/m, 'fiscal_year: 2021').replace(/^stage: 事後・決算/m, 'stage: 事前'));

@@ -104,7 +104,7 @@ describe('renderPdf on the seed sheet', () => {
       flat(SEED_TEXT.situation),
       '④4年度施策の方針',
       flat(SEED_TEXT.policy),
-      '⑥3年度施策の方針に関連する事務事業名',
+      '⑥3年度施策の方針に関連する事務事業名3670生涯活躍のまち形成事業', // ⑥ by the second reading of the seed
       '推進委員会からの意見（要旨）',
       '（３）当該重点施策に関連する事業について（合計事業費）',
       '単位1年度（決算）2年度（決算）3年度（決算）4年度（決算）5年度（決算）6年度（決算）合計',

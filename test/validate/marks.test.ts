@@ -44,11 +44,10 @@ describe('grades as written in a mark', () => {
 });
 
 describe('free-text ② checked against the computed grades', () => {
-  it('the seed: every mark agrees; its doubled 】 is a warning', () => {
-    const ds = check(seedText);
-    expect(codes(ds)).toEqual(['warning reasons.mark-doubled']);
-    const line = seedText.split('\n').findIndex((l) => l.startsWith('  ＫＰＩ16【達成状況：Ａ】】')) + 1;
-    expect([ds[0]!.line, ds[0]!.column]).toEqual([line, 3]);
+  it('the seed: every mark agrees, its doubled 】 included (the real sheet, printed as written)', () => {
+    expect(codes(check(seedText))).toEqual([]);
+    // The doubled 】 does not hide a wrong grade.
+    expect(codes(check(seedText.replace('ＫＰＩ16【達成状況：Ａ】】移住', 'ＫＰＩ16【達成状況：Ｂ】】移住')))).toEqual(['error reasons.mark-mismatch']);
   });
 
   it.each([
@@ -134,16 +133,30 @@ describe('free-text ② checked against the computed grades', () => {
 });
 
 describe('sheetgen validate reports the marks', () => {
-  it('exit 1 with file:line:col of each mismatch; the seed is ok with its warning', () => {
+  it('exit 1 with file:line:col of each mismatch; the seed is ok, with nothing to report', () => {
     const bin = join(root, 'bin', 'sheetgen.js');
     const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '', LANG: 'C' } });
     const bad = run(['validate', 'test/fixtures/invalid/reasons-marks.yaml']);
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain('test/fixtures/invalid/reasons-marks.yaml:43:3: error: ② states the grade Ｃ for the 数値目標 (goal), but its grade is D');
-    expect(bad.stderr).toContain('reasons-marks.yaml:47:3: error: ② states the grade Ｂ for KPI 17, but its grade is S (grade_override; computed B)');
+    expect(bad.stderr).toContain('test/fixtures/invalid/reasons-marks.yaml:42:3: error: ② states the grade Ｃ for the 数値目標 (goal), but its grade is D');
+    expect(bad.stderr).toContain('reasons-marks.yaml:46:3: error: ② states the grade Ｂ for KPI 17, but its grade is S (grade_override; computed B)');
     const seed = run(['validate', 'examples/asahi-2020-09.yaml']);
     expect(seed.status).toBe(0);
     expect(seed.stdout).toContain('examples/asahi-2020-09.yaml: ok');
-    expect(seed.stderr).toContain('asahi-2020-09.yaml:45:3: warning: The grade mark ＫＰＩ16【達成状況：Ａ】】 ends with more than one 】');
+    expect(seed.stderr).toBe('');
+  });
+});
+
+describe('sheetgen grade shows the grades even when a mark disagrees', () => {
+  it('under another --scheme the seed\'s hand-written D is a warning in grade, an error in validate', () => {
+    const bin = join(root, 'bin', 'sheetgen.js');
+    const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '', LANG: 'C' } });
+    const g = run(['grade', '--scheme', 'five-level', 'examples/asahi-2020-09.yaml']);
+    expect(g.status).toBe(0);
+    expect(g.stdout).toMatch(/goal 人口の社会増減.*C$/mu);
+    expect(g.stderr).toContain('warning: ② states the grade Ｄ for the 数値目標 (goal), but its grade is C');
+    const v = run(['validate', '--scheme', 'five-level', 'examples/asahi-2020-09.yaml']);
+    expect(v.status).toBe(1);
+    expect(v.stderr).toContain('error: ② states the grade Ｄ for the 数値目標 (goal), but its grade is C');
   });
 });
