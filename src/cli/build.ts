@@ -20,13 +20,15 @@ export interface BuildCliOptions {
   jobs?: string;
   quiet?: boolean;
   json?: boolean;
+  gradeColumn?: boolean;
 }
 
 /** Exit code of a batch stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 export const EXIT_INTERRUPTED = 130;
 
-function fontOptions(opts: BuildCliOptions): Pick<BuildOptions, 'font' | 'boldFont' | 'scheme'> {
+function fontOptions(opts: BuildCliOptions): Pick<BuildOptions, 'font' | 'boldFont' | 'scheme' | 'gradeColumn'> {
   return {
+    ...(opts.gradeColumn ? { gradeColumn: true } : {}),
     ...(opts.font !== undefined ? { font: opts.font, boldFont: opts.boldFont ?? opts.font } : {}),
     ...(opts.boldFont !== undefined ? { boldFont: opts.boldFont } : {}),
     ...(opts.scheme !== undefined ? { scheme: opts.scheme } : {}),
@@ -169,6 +171,7 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON report of every sheet (file, output, grades, warnings, errors) on stdout')
     .option('--font <file>', 'TTF/OTF font for the text (default: the bundled BIZ UDPGothic)')
     .option('--bold-font <file>', 'TTF/OTF font for headings (default: --font, or BIZ UDPGothic Bold)')
+    .option('--grade-column', 'add a 達成状況 (grade) column to (1); the form states grades in ② (default: off)')
     .option('--scheme <name|file>', 'grading scheme: asahi (default), five-level, or a scheme JSON file')
     .addHelpText(
       'after',

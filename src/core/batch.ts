@@ -139,6 +139,7 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
     ...(opts.boldFont !== undefined ? { boldFont: opts.boldFont } : {}),
     ...(opts.sourceDateEpoch !== undefined ? { sourceDateEpoch: opts.sourceDateEpoch } : {}),
     ...(opts.keepGraded ? { keepGraded: true } : {}),
+    ...(opts.gradeColumn ? { gradeColumn: true } : {}),
   };
   const participants: Participant[] = jobs === 1 ? [new InProcess(jobOpts)] : Array.from({ length: jobs }, () => new ThreadParticipant(jobOpts));
   const reports: SheetReport[] = files.map((file) => ({ file, status: 'skipped', diagnostics: [] }));

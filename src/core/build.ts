@@ -26,6 +26,8 @@ export interface BuildOptions extends GradeOptions {
   /** User fonts (TTF/OTF) replacing the bundled BIZ UDPGothic. */
   font?: string;
   boldFont?: string;
+  /** Add a 達成状況 (grade) column to （１）; off by default (the form states grades in ② by their marks). */
+  gradeColumn?: boolean;
   /** Seconds since 1970 for the PDF's dates (reproducible builds); default SOURCE_DATE_EPOCH, then the sheet. */
   sourceDateEpoch?: number;
 }
@@ -76,7 +78,7 @@ export async function resolveOutput(input: string, graded: GradedSheet, out: str
 export async function renderGraded(
   outcome: GradedOutcome & { graded: GradedSheet },
   fonts: FontSet,
-  opts: Pick<BuildOptions, 'lang' | 'sourceDateEpoch'>,
+  opts: Pick<BuildOptions, 'lang' | 'sourceDateEpoch' | 'gradeColumn'>,
 ): Promise<{ pdf?: Uint8Array; diagnostics: Diagnostic[] }> {
   const { graded, parsed } = outcome;
   const locateDiag = (d: Diagnostic): Diagnostic => (d.path && parsed ? { ...place(parsed, { path: d.path, atKey: false, code: d.code, message: d.message, ...(d.hint ? { hint: d.hint } : {}) }, d.severity) } : { ...d, file: outcome.file });
@@ -101,7 +103,7 @@ export async function renderGraded(
     });
     return { diagnostics };
   }
-  const layout = layoutSheet(graded, fonts, { lang: opts.lang });
+  const layout = layoutSheet(graded, fonts, { lang: opts.lang, ...(opts.gradeColumn ? { gradeColumn: true } : {}) });
   const pdf = await renderPdf(layout.pages, fonts, pdfMeta(graded, opts.sourceDateEpoch ?? envEpoch()));
   return { pdf, diagnostics: layout.warnings.map(locateDiag) };
 }

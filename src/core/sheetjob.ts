@@ -20,6 +20,8 @@ export interface JobOptions {
   font?: string;
   boldFont?: string;
   sourceDateEpoch?: number;
+  /** Add a 達成状況 column to （１） (layout option, off by default). */
+  gradeColumn?: boolean;
   /** Send the whole graded sheet back (for the --json report); otherwise only the rows. */
   keepGraded?: boolean;
 }

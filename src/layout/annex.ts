@@ -1,56 +1,155 @@
-//! Overflow pages (別紙): the rest of every text that did not fit its box even at 6 pt, each under
-//! a heading naming the field, flowing over as many A4 pages as it needs.
+//! 別紙 pages: what did not fit the sheet even at the floor size, in the sheet's reading order —
+//! prose as whole sentences under a heading naming the field, table rows as the table continued
+//! with its header repeated. Each page carries the sheet's identification and "別紙 n / m".
 
+import type { YamlPath } from '../model/types.js';
+import { continuedRef, REF_PLACEHOLDER, type AnnexItem, type LayoutContext } from './fit.js';
+import { measure, placeGrid, rowGroups, sum, textLines, linesHeight } from './grid.js';
+import { baselineIn, textWidth } from './metrics.js';
 import { breakLines } from './linebreak.js';
-import { baselineIn } from './metrics.js';
-import { fitText, normalize, type LayoutContext } from './fit.js';
-import { CONTENT_W, MARGIN } from './page1.js';
 import { A4_LANDSCAPE, type LayoutNode, type Page, type TextRun } from './types.js';
 
-const SIZE = 9;
-const LEADING = 1.5;
-const BOTTOM = A4_LANDSCAPE.height - MARGIN.bottom;
+export const ANNEX_MARGIN = { left: 22, right: 22, top: 20, bottom: 18 };
+const CONTENT_W = A4_LANDSCAPE.width - ANNEX_MARGIN.left - ANNEX_MARGIN.right;
+const BOTTOM = A4_LANDSCAPE.height - ANNEX_MARGIN.bottom;
+const SIZE = 8;
+const LEAD = 1.5;
+const HEAD_SIZE = 9;
+const IDENT_SIZE = 8;
+const PAGE_NO_W = 70;
 
-export function annexHeading(n: number, label: string): string {
-  return `別紙 ${n}　${label}（続き）`;
+function round(v: number): number {
+  return Math.round(v * 100) / 100;
 }
 
-export function layoutAnnex(ctx: LayoutContext, sheetTitle: string): Page[] {
-  const pages: Page[] = [];
-  if (ctx.overflows.length === 0) return pages;
+/** Lays out the 別紙 pages and fills in the references to them; the warnings name each field continued. */
+export function layoutAnnex(ctx: LayoutContext, ident: string): Page[] {
+  if (ctx.annex.length === 0) return [];
+  const pages: LayoutNode[][] = [];
+  const x0 = ANNEX_MARGIN.left;
+  // The identification may wrap (a long measure title): measured once, the same on every page.
+  const identLines = breakLines(ident, CONTENT_W - PAGE_NO_W, IDENT_SIZE, ctx.fonts.regular);
+  const identH = identLines.length * IDENT_SIZE * 1.4;
+  const top = ANNEX_MARGIN.top + identH + 6;
   let nodes: LayoutNode[] = [];
-  let y = MARGIN.top;
-  const x0 = MARGIN.left;
+  let y = top;
   const newPage = () => {
-    pages.push({ ...A4_LANDSCAPE, nodes });
+    pages.push(nodes);
     nodes = [];
-    y = MARGIN.top;
+    y = top;
   };
-  nodes.push({ type: 'text', tag: 'P', runs: fitText(ctx, { text: sheetTitle, size: 8, align: 'right', padX: 0, padY: 0 }, { x: x0, y, w: CONTENT_W, h: 12 }) });
-  y += 14;
-  const lh = SIZE * LEADING;
-  for (const o of ctx.overflows) {
-    if (y + 16 + lh > BOTTOM) newPage();
-    const runs = fitText(ctx, { text: annexHeading(o.n, o.label), font: 'bold', size: 10, padX: 0, padY: 0, leading: 1.6 }, { x: x0, y, w: CONTENT_W, h: 16 });
-    nodes.push({ type: 'text', tag: 'H2', runs });
-    y += 18;
-    const lines = breakLines(normalize(o.text), CONTENT_W - 8, SIZE, ctx.fonts.regular);
-    let para: TextRun[] = [];
-    const flush = () => {
-      if (para.length) nodes.push({ type: 'text', tag: 'P', runs: para });
-      para = [];
-    };
-    for (const line of lines) {
-      if (y + lh > BOTTOM) {
-        flush();
-        newPage();
+  const heading = (text: string) => {
+    const lines = breakLines(text, CONTENT_W, HEAD_SIZE, ctx.fonts.bold);
+    const h = lines.length * HEAD_SIZE * 1.5 + 2;
+    if (y + h + SIZE * LEAD * 2 > BOTTOM && y > top) newPage();
+    const runs: TextRun[] = lines.map((l, i) => ({ text: l.text, x: x0, y: round(y + i * HEAD_SIZE * 1.5 + baselineIn(HEAD_SIZE * 1.5, HEAD_SIZE)), size: HEAD_SIZE, font: 'bold' }));
+    nodes.push({ type: 'text', tag: 'H2', runs, cell: { x: x0, y, w: CONTENT_W, h } });
+    y += h;
+  };
+  const firstPage: number[] = [];
+  // References inside rows continued here (a cut 備考 in a slot on 別紙): given, in order, to the prose items that have none.
+  const orphanRefs: TextRun[] = [];
+  const warnings: { path: YamlPath; label: string; page: number }[] = [];
+
+  for (const item of ctx.annex) {
+    if (item.kind === 'prose') {
+      heading(item.heading);
+      firstPage.push(pages.length + 1);
+      const lh = SIZE * LEAD;
+      const lines = breakLines(item.text, CONTENT_W - 8, SIZE, ctx.fonts.regular);
+      let para: TextRun[] = [];
+      let paraTop = y;
+      const flush = () => {
+        if (para.length) nodes.push({ type: 'text', tag: 'P', runs: para, cell: { x: x0, y: paraTop, w: CONTENT_W, h: y - paraTop } });
+        para = [];
+      };
+      for (const line of lines) {
+        if (y + lh > BOTTOM) {
+          flush();
+          newPage();
+          paraTop = y;
+        }
+        if (line.text !== '') para.push({ text: line.text, x: x0 + 4, y: round(y + baselineIn(lh, SIZE)), size: SIZE, font: 'regular' });
+        y += lh;
       }
-      if (line.text !== '') para.push({ text: line.text, x: x0 + 4, y: Math.round((y + baselineIn(lh, SIZE)) * 100) / 100, size: SIZE, font: 'regular' });
-      y += lh;
+      flush();
+      y += 6;
+    } else {
+      heading(item.heading);
+      firstPage.push(pages.length + 1);
+      const h = measure(ctx, item.grid, item.size);
+      const headH = sum(item.head.map((i) => h[i]!));
+      const groups = rowGroups(item.grid, item.head).filter(([a]) => item.body.includes(a));
+      let rows: number[] = [];
+      const flushTable = () => {
+        if (rows.length === 0) return;
+        const placed = placeGrid(ctx, item.grid, h, item.size, x0, y, [...item.head, ...rows]);
+        nodes.push({ type: 'group', tag: 'Sect', children: placed.nodes });
+        collectRefs(placed.nodes, orphanRefs);
+        y = placed.bottom;
+        rows = [];
+      };
+      let used = headH;
+      for (const [a, b] of groups) {
+        const gh = sum(h.slice(a, b));
+        if (y + used + gh > BOTTOM && (rows.length > 0 || y > top)) {
+          flushTable();
+          newPage();
+          used = headH;
+        }
+        for (let k = a; k < b; k++) rows.push(k);
+        used += gh;
+      }
+      flushTable();
+      y += 8;
     }
-    flush();
-    y += 8;
+    warnings.push({ path: item.path, label: item.label, page: firstPage[firstPage.length - 1]! });
   }
-  newPage();
-  return pages;
+  pages.push(nodes);
+
+  // Number the pages, fill in the references, and say what continued where.
+  const m = pages.length;
+  ctx.annex.forEach((item, i) => {
+    if (item.kind === 'prose' && item.fromTable && orphanRefs.length > 0) item.refs.push(orphanRefs.shift()!);
+    for (const r of item.refs) if (r.text === REF_PLACEHOLDER) r.text = continuedRef(firstPage[i]!);
+  });
+  for (const w of warnings)
+    ctx.warn(
+      'layout.overflow',
+      w.path,
+      `「${w.label}」は 6pt でも枠に収まらないため、続きを別紙 ${w.page} に出力しました`,
+      `"${w.label}" does not fit the sheet even at 6 pt; it continues on 別紙 (attachment) page ${w.page}`,
+      '文章を短くすると 1 枚に収まります',
+      'shorten the text to keep it on the sheet',
+    );
+  return pages.map((children, i) => {
+    const furniture: LayoutNode[] = [
+      {
+        type: 'furniture',
+        runs: identLines.map((l, k) => ({ text: l.text, x: x0, y: round(ANNEX_MARGIN.top + k * IDENT_SIZE * 1.4 + baselineIn(IDENT_SIZE * 1.4, IDENT_SIZE)), size: IDENT_SIZE, font: 'regular' })),
+        cell: { x: x0, y: ANNEX_MARGIN.top, w: CONTENT_W - PAGE_NO_W, h: identH },
+      },
+      (() => {
+        const text = `別紙 ${i + 1} / ${m}`;
+        const w = textWidth(ctx.fonts.bold, text, 9);
+        return {
+          type: 'furniture' as const,
+          runs: [{ text, x: round(x0 + CONTENT_W - w), y: round(ANNEX_MARGIN.top + baselineIn(IDENT_SIZE * 1.4, 9)), size: 9, font: 'bold' as const }],
+          cell: { x: x0 + CONTENT_W - PAGE_NO_W, y: ANNEX_MARGIN.top - 1, w: PAGE_NO_W, h: IDENT_SIZE * 1.4 + 2 },
+        };
+      })(),
+    ];
+    return { ...A4_LANDSCAPE, nodes: [...furniture, ...children] };
+  });
 }
+
+function collectRefs(nodes: LayoutNode[], into: TextRun[]): void {
+  for (const n of nodes) {
+    if (n.type === 'group') collectRefs(n.children, into);
+    else if (n.type === 'text') for (const r of n.runs) if (r.text === REF_PLACEHOLDER) into.push(r);
+  }
+}
+
+/** Height of `n` lines of prose in a table cell: re-exported for the pages' budgets. */
+export { linesHeight, textLines };
+export type { AnnexItem };

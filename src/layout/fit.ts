@@ -5,6 +5,7 @@ import type { Diagnostic, Lang } from '../diagnostics.js';
 import type { YamlPath } from '../model/types.js';
 import { breakLines, widestWord, type BrokenLine } from './linebreak.js';
 import { baselineIn, textWidth, type FontPair } from './metrics.js';
+import type { Grid } from './grid.js';
 import type { FontKey, TextRun } from './types.js';
 
 export interface Box {
@@ -31,28 +32,88 @@ export interface TextSpec {
   field?: { path: YamlPath; label: string };
 }
 
-export interface Overflow {
-  /** 別紙 number. */
-  n: number;
-  label: string;
-  path: YamlPath;
-  text: string;
-}
+/** Text or table rows continued on 別紙 pages, in the order the sheet reads. */
+export type AnnexItem =
+  | {
+      kind: 'prose';
+      heading: string;
+      text: string;
+      path: YamlPath;
+      label: string;
+      /** Runs on the sheet that say where the text continues: their text is filled in once the 別紙 pages are numbered. */
+      refs: TextRun[];
+      /** Its reference stands in a table row that itself continues on 別紙. */
+      fromTable?: boolean;
+    }
+  | {
+      kind: 'table';
+      heading: string;
+      grid: Grid;
+      /** Header rows repeated at the top of every 別紙 page the table continues on. */
+      head: number[];
+      /** Rows placed on 別紙 (whole row groups). */
+      body: number[];
+      size: number;
+      path: YamlPath;
+      label: string;
+      refs: TextRun[];
+    };
 
-/** Collects what the layout has to tell the user, and the text continued on 別紙 pages. */
+/** Collects what the layout has to tell the user, and what continues on 別紙 pages. */
 export class LayoutContext {
   readonly warnings: Diagnostic[] = [];
-  readonly overflows: Overflow[] = [];
+  readonly annex: AnnexItem[] = [];
   constructor(
     readonly fonts: FontPair,
     readonly lang: Lang,
   ) {}
 
-  addOverflow(label: string, path: YamlPath, text: string): number {
-    const n = this.overflows.length + 1;
-    this.overflows.push({ n, label, path, text });
-    return n;
+  /** Adds text continued on 別紙 and returns the run that refers to it (its text is set when pages are numbered). */
+  continueProse(heading: string, field: { path: YamlPath; label: string }, text: string, ref: TextRun | null): void {
+    this.annex.push({ kind: 'prose', heading, text, path: field.path, label: field.label, refs: ref ? [ref] : [] });
   }
+
+  warn(code: string, path: YamlPath, ja: string, en: string, hintJa?: string, hintEn?: string): void {
+    this.warnings.push({
+      severity: 'warning',
+      code,
+      path,
+      message: this.lang === 'ja' ? ja : en,
+      ...(hintJa && hintEn ? { hint: this.lang === 'ja' ? hintJa : hintEn } : {}),
+    });
+  }
+
+  error(code: string, path: YamlPath, ja: string, en: string, hintJa?: string, hintEn?: string): void {
+    this.warnings.push({
+      severity: 'error',
+      code,
+      path,
+      message: this.lang === 'ja' ? ja : en,
+      ...(hintJa && hintEn ? { hint: this.lang === 'ja' ? hintJa : hintEn } : {}),
+    });
+  }
+}
+
+/** Placeholder of a reference to a 別紙 page, replaced when the 別紙 pages are numbered. */
+export const REF_PLACEHOLDER = '（別紙 000 に続く）';
+
+/**
+ * Splits prose so that what stays ends with a whole sentence (after 。．！？ and their closing
+ * brackets, or at a line break) within the first `maxLines` lines; the rest continues elsewhere.
+ */
+export function splitSentences(text: string, lines: readonly { end: number }[], maxLines: number): { shown: string; rest: string } {
+  if (maxLines >= lines.length) return { shown: text, rest: '' };
+  if (maxLines <= 0) return { shown: '', rest: text };
+  const limit = lines[maxLines - 1]!.end;
+  let cut = 0;
+  const re = /[。．！？!?][」』）)】〕]*|\n/gu;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    const end = m[0] === '\n' ? m.index : m.index + m[0].length;
+    if (end > limit) break;
+    cut = end;
+  }
+  return { shown: text.slice(0, cut).replace(/\s+$/u, ''), rest: text.slice(cut).replace(/^\s*\n/u, '') };
 }
 
 export const BODY_SIZE = 8;
@@ -60,7 +121,7 @@ export const MIN_SIZE = 6;
 const STEP = 0.5;
 const DEFAULT_LEADING = 1.3;
 
-/** Reference line that ends a box whose text continues on 別紙 n. */
+/** Reference line that ends a box whose text continues on 別紙 page n. */
 export function continuedRef(n: number): string {
   return `（別紙 ${n} に続く）`;
 }
@@ -118,6 +179,7 @@ export function fitText(ctx: LayoutContext, spec: TextSpec, box: Box): TextRun[]
   if (fits && size < r.size && spec.field) {
     ctx.warnings.push(shrinkWarning(ctx.lang, spec.field, r.size, size));
   }
+  let pendingRef: { label: string; path: YamlPath; rest: string } | null = null;
   let shown = lines;
   if (!fits && spec.field) {
     // Keep as many lines as fit with one line left for the reference to 別紙.
@@ -125,10 +187,8 @@ export function fitText(ctx: LayoutContext, spec: TextSpec, box: Box): TextRun[]
     shown = lines.slice(0, room);
     const cut = shown.length > 0 ? shown[shown.length - 1]!.end : 0;
     const rest = text.slice(cut).replace(/^\n/, '');
-    const n = ctx.addOverflow(spec.field.label, spec.field.path, rest);
-    ctx.warnings.push(overflowWarning(ctx.lang, spec.field, n));
-    const ref = continuedRef(n);
-    shown = [...shown, { text: ref, start: cut, end: cut, width: textWidth(m, ref, size) }];
+    shown = [...shown, { text: REF_PLACEHOLDER, start: cut, end: cut, width: textWidth(m, REF_PLACEHOLDER, size) }];
+    pendingRef = { label: spec.field.label, path: spec.field.path, rest };
   }
   const total = shown.length * lh;
   let top = box.y + r.padY;
@@ -141,6 +201,10 @@ export function fitText(ctx: LayoutContext, spec: TextSpec, box: Box): TextRun[]
     else if (r.align === 'right') x = box.x + box.w - r.padX - line.width;
     runs.push({ text: line.text, x: round(x), y: round(top + i * lh + baselineIn(lh, size)), size, font: r.font });
   });
+  if (pendingRef) {
+    const ref = runs[runs.length - 1]!;
+    ctx.continueProse(`${pendingRef.label}（続き）`, pendingRef, pendingRef.rest, ref);
+  }
   return runs;
 }
 
@@ -178,18 +242,5 @@ function shrinkWarning(lang: Lang, field: { path: YamlPath; label: string }, fro
         ? `「${field.label}」が枠に収まらないため、文字を ${from}pt から ${to}pt に縮小しました`
         : `"${field.label}" does not fit its box at ${from} pt; shrunk to ${to} pt`,
     hint: lang === 'ja' ? '文章を短くすると元の大きさで印刷されます' : 'shorten the text to print it at the regular size',
-  };
-}
-
-function overflowWarning(lang: Lang, field: { path: YamlPath; label: string }, n: number): Diagnostic {
-  return {
-    severity: 'warning',
-    code: 'layout.overflow',
-    path: field.path,
-    message:
-      lang === 'ja'
-        ? `「${field.label}」が ${MIN_SIZE}pt に縮小しても枠に収まらないため、続きを別紙 ${n} に出力しました`
-        : `"${field.label}" does not fit its box even at ${MIN_SIZE} pt; the rest continues on attachment (別紙) ${n}`,
-    hint: lang === 'ja' ? '文章を短くすると 1 枚に収まります' : 'shorten the text to keep it on the sheet',
   };
 }

@@ -5,17 +5,20 @@ import type { Diagnostic, Lang } from '../diagnostics.js';
 import type { GradedSheet, YamlPath } from '../model/types.js';
 import { reasonParagraphs } from '../model/marks.js';
 import { layoutAnnex } from './annex.js';
+import { fiscalYearHeader } from './format.js';
 import { LayoutContext } from './fit.js';
 import type { FontPair } from './metrics.js';
 import { layoutPage1 } from './page1.js';
 import { layoutPage2 } from './page2.js';
 import type { Page } from './types.js';
 
-export type { Page, LayoutNode, TextRun, Shape, FontKey } from './types.js';
+export type { Page, LayoutNode, TextRun, Shape, FontKey, Rect, Scope } from './types.js';
 export type { FontPair, GlyphMetrics } from './metrics.js';
 
 export interface LayoutOptions {
   lang: Lang;
+  /** Add a 達成状況 column to （１） (off by default: the form states grades in ② by their marks). */
+  gradeColumn?: boolean;
 }
 
 export interface LayoutResult {
@@ -25,10 +28,11 @@ export interface LayoutResult {
 
 export function layoutSheet(graded: GradedSheet, fonts: FontPair, opts: LayoutOptions): LayoutResult {
   const ctx = new LayoutContext(fonts, opts.lang);
-  const p1 = layoutPage1(ctx, graded);
+  const p1 = layoutPage1(ctx, graded, { gradeColumn: opts.gradeColumn ?? false });
   const p2 = layoutPage2(ctx, graded);
   const s = graded.sheet;
-  const annex = layoutAnnex(ctx, `${s.municipality}　重点施策 ${s.measure.number}　${s.measure.title}`);
+  const ident = `重点施策マネジメントシート　${fiscalYearHeader(s.fiscalYear, true)}${s.stage}　${s.municipality}　重点施策 ${s.measure.number}　${s.measure.title}`;
+  const annex = layoutAnnex(ctx, ident);
   return { pages: [p1, ...p2, ...annex], warnings: ctx.warnings };
 }
 

@@ -33,33 +33,47 @@ interface Unit {
 }
 
 // ASCII words and numbers (500,000 / (1) / 10% / https://…) and full-width ones (ＫＰＩ) stay together; spaces are their own units.
-const UNIT_RE = /[\x21-\x7E]+|[Ａ-Ｚａ-ｚ０-９]+|[ \t]+|[\s\S]/gu;
+// A short bracketed phrase （…） is kept on one line when it fits (the review found "（概 / 数）").
+const UNIT_RE = /（[^（）\n]{1,24}）|[\x21-\x7E]+|[Ａ-Ｚａ-ｚ０-９]+|[ \t]+|[\s\S]/gu;
+
+/** The same units without bracketed phrases: how a phrase too wide for the line is broken up. */
+const BASE_RE = /[\x21-\x7E]+|[Ａ-Ｚａ-ｚ０-９]+|[ \t]+|[\s\S]/gu;
 
 function unitsOf(text: string, from: number, to: number, maxWidth: number, size: number, m: GlyphMetrics): Unit[] {
   const out: Unit[] = [];
   const scale = size / 1000;
-  UNIT_RE.lastIndex = from;
   const para = text.slice(0, to);
-  let match: RegExpExecArray | null;
-  while ((match = UNIT_RE.exec(para)) !== null) {
-    const s = match[0];
-    const start = match.index;
-    let w = 0;
-    const chars = [...s];
-    const widths = chars.map((c) => m.advance(c.codePointAt(0)!) * scale);
-    for (const cw of widths) w += cw;
-    const space = s[0] === ' ' || s[0] === '\t';
-    if (w > maxWidth && chars.length > 1 && !space) {
-      // A word wider than the line is broken between characters rather than overflowing the box.
-      let off = start;
-      chars.forEach((c, i) => {
-        out.push({ start: off, end: off + c.length, w: widths[i]!, space: false, first: c, last: c });
-        off += c.length;
-      });
-    } else {
-      out.push({ start, end: start + s.length, w, space, first: chars[0]!, last: chars[chars.length - 1]! });
+  const scan = (re: RegExp, start: number, end: number): void => {
+    re.lastIndex = start;
+    const src = para.slice(0, end);
+    let match: RegExpExecArray | null;
+    while ((match = re.exec(src)) !== null) {
+      const s = match[0];
+      const at = match.index;
+      const chars = [...s];
+      const widths = chars.map((c) => m.advance(c.codePointAt(0)!) * scale);
+      let w = 0;
+      for (const cw of widths) w += cw;
+      const space = s[0] === ' ' || s[0] === '\t';
+      if (w > maxWidth && chars.length > 1 && !space) {
+        if (re === UNIT_RE && s.startsWith('（') && s.endsWith('）')) {
+          // A bracketed phrase wider than the line: broken like any text, its numbers still whole.
+          scan(BASE_RE, at, at + s.length);
+          re.lastIndex = at + s.length;
+          continue;
+        }
+        // A word wider than the line is broken between characters rather than overflowing the box.
+        let off = at;
+        chars.forEach((c, i) => {
+          out.push({ start: off, end: off + c.length, w: widths[i]!, space: false, first: c, last: c });
+          off += c.length;
+        });
+      } else {
+        out.push({ start: at, end: at + s.length, w, space, first: chars[0]!, last: chars[chars.length - 1]! });
+      }
     }
-  }
+  };
+  scan(UNIT_RE, from, to);
   return out;
 }
 

@@ -1,19 +1,46 @@
-//! Page 1 of the sheet: title and header row, （１） the indicator table with the grade legend,
-//! （２） the 検証内容 block (①–⑥) and the committee opinions with the division's responses.
+//! Page 1 of the form, described as tables for the engine (./grid.ts): title and header row,
+//! （１） the indicators (数値目標 over ①, 重要業績評価指標（KPI） over ②) with the grade legend beside
+//! them, （２） the 検証内容 block and the committee's opinions, and （３） the totals. The blocks of （２）
+//! share the page's height at one type size; what does not fit even at 6 pt continues on 別紙.
 
-import { PROGRESS_CHOICES, sheetYears, type GradedIndicator, type GradedSheet, type Measured, type YamlPath } from '../model/types.js';
-import { BODY_SIZE, fitText, naturalHeight, verticalText, type LayoutContext, type TextSpec } from './fit.js';
-import { asOfLine, circled, fiscalEra, fiscalYearHeader, fiscalYearHeaders, fiscalYearShort, formatMeasured, formatNumber, periodNote } from './format.js';
-import { reasonParagraphs } from '../model/marks.js';
-import { TableBuilder } from './table.js';
-import { A4_LANDSCAPE, type LayoutNode, type Page } from './types.js';
+import { gradeLetter, reasonParagraphs } from '../model/marks.js';
+import { PROGRESS_CHOICES, sheetYears, type GradedIndicator, type GradedSheet, type Measured } from '../model/types.js';
+import { fitText, REF_PLACEHOLDER, splitSentences, type LayoutContext } from './fit.js';
+import { asOfLine, circled, fiscalEra, fiscalYearHeader, fiscalYearShort, formatMeasured, formatNumber, periodNote } from './format.js';
+import {
+  atomSize,
+  contentHeight,
+  empty,
+  FLOOR,
+  LEADING,
+  linesHeight,
+  measure,
+  placeGrid,
+  rowGroups,
+  sizesFrom,
+  sum,
+  textLines,
+  widenForAtoms,
+  type Cell,
+  type Content,
+  type Field,
+  type Grid,
+  type Row,
+} from './grid.js';
+import { A4_LANDSCAPE, type LayoutNode, type Page, type TextRun } from './types.js';
 
 export const MARGIN = { left: 22, right: 22, top: 20, bottom: 18 };
 export const CONTENT_W = A4_LANDSCAPE.width - MARGIN.left - MARGIN.right;
 const BOTTOM = A4_LANDSCAPE.height - MARGIN.bottom;
-const HEAD_SIZE = 7.5;
-const CELL_SIZE = 7.5;
 const SECTION_SIZE = 9;
+const SECTION_H = SECTION_SIZE * 1.5;
+const GAP = 4;
+/** Preferred sizes of the blocks (the largest they print at); each shrinks to the floor as needed. */
+export const PREF = { header: 8, indicators: 8, legend: 7, verification: 8, totals: 8, projects: 7.5 } as const;
+
+export interface Page1Options {
+  gradeColumn: boolean;
+}
 
 /** Field labels, as the sheet words them: used in warnings and on 別紙 headings. */
 export function fieldLabels(g: GradedSheet) {
@@ -30,15 +57,272 @@ export function fieldLabels(g: GradedSheet) {
 }
 
 /** A heading line of a section: （１）… in bold. */
-export function sectionHeading(ctx: LayoutContext, text: string, x: number, y: number, tag: 'H2' | 'H1' = 'H2'): { node: LayoutNode; h: number } {
-  const h = SECTION_SIZE * 1.5;
-  const runs = fitText(ctx, { text, font: 'bold', size: SECTION_SIZE, padX: 0, padY: 0, leading: 1.5 }, { x, y, w: CONTENT_W, h });
-  return { node: { type: 'text', tag, runs }, h };
+export function sectionHeading(ctx: LayoutContext, text: string, x: number, y: number, w = CONTENT_W): { node: LayoutNode; h: number } {
+  const box = { x, y, w, h: SECTION_H };
+  const runs = fitText(ctx, { text, font: 'bold', size: SECTION_SIZE, padX: 0, padY: 0, leading: 1.5 }, box);
+  return { node: { type: 'text', tag: 'H2', runs, cell: box }, h: SECTION_H };
 }
 
-const head = (text: string, extra: Partial<TextSpec> = {}): TextSpec => ({ text, font: 'bold', size: HEAD_SIZE, align: 'center', valign: 'middle', ...extra });
+// Cell helpers: headings are bold and centred; values are atoms (never split inside).
+export const th = (col: number, text: string, extra: Partial<Cell> = {}, content: Partial<Content> = {}): Cell => ({
+  col,
+  tag: 'TH',
+  scope: 'Column',
+  shade: true,
+  content: { kind: 'text', text, font: 'bold', align: 'center', ...content } as Content,
+  ...extra,
+});
+export const td = (col: number, text: string, field?: Field, extra: Partial<Cell> = {}, align: 'left' | 'center' | 'right' = 'left'): Cell => ({
+  col,
+  tag: 'TD',
+  content: { kind: 'text', text, align, valign: 'top', ...(field ? { field } : {}) },
+  ...extra,
+});
+export const atoms = (col: number, list: string[], field?: Field, align: 'left' | 'center' | 'right' = 'center', extra: Partial<Cell> = {}): Cell =>
+  list.length === 0 ? empty(col, extra) : { col, tag: 'TD', content: { kind: 'atoms', atoms: list, align, ...(field ? { field } : {}) }, ...extra };
 
-export function layoutPage1(ctx: LayoutContext, g: GradedSheet): Page {
+/** A value with its unit and its notes, as atoms: "114件", "（30年度）", "（見込み）". */
+export function measuredAtoms(m: Measured, unit: string, columnYear?: number): string[] {
+  const f = formatMeasured(m, unit, columnYear);
+  // The note may hold a period note and a free note: each bracketed part is its own atom.
+  const notes = f.note.match(/（[^（）]*）|[^（）]+/gu) ?? [];
+  return [f.value, ...notes];
+}
+
+/**
+ * Headers of year columns. (1) names the era on its first column (令和1年度（決算）参考, as the seed);
+ * (3) and (4) name it only where it changes or differs from the sheet's (1年度（決算）).
+ */
+export function yearHeadAtoms(g: GradedSheet, years: readonly number[], form: 'indicators' | 'money'): string[][] {
+  const sheetEra = fiscalEra(g.sheet.fiscalYear).era;
+  return years.map((y, i) => {
+    const era = fiscalEra(y).era;
+    const withEra = form === 'indicators' ? i === 0 || era !== fiscalEra(years[i - 1]!).era : (i === 0 && era !== sheetEra) || (i > 0 && era !== fiscalEra(years[i - 1]!).era);
+    const ref = form === 'indicators' && g.sheet.referenceYears.includes(y) ? '参考' : '';
+    return [fiscalYearHeader(y, withEra), `（決算）${ref}`];
+  });
+}
+
+/** (1)'s year columns: the reference years and the plan years before the target year; the target year once the sheet has reached it. */
+export function indicatorYears(g: GradedSheet): number[] {
+  const s = g.sheet;
+  const years = new Set<number>(s.referenceYears);
+  for (let y = s.planPeriod.from; y < s.planPeriod.to; y++) years.add(y);
+  if (s.fiscalYear >= s.planPeriod.to) years.add(s.planPeriod.to);
+  // An actual is never dropped: a year that holds one has its column.
+  for (const gi of [g.goal, ...g.kpis]) for (const y of gi.indicator.actuals.keys()) years.add(y);
+  return [...years].sort((a, b) => a - b);
+}
+
+function nameText(gi: GradedIndicator): string {
+  const ind = gi.indicator;
+  const head = ind.kind === 'kpi' && ind.number !== null ? `${ind.number}　${ind.name}` : ind.name;
+  if (!ind.note) return head;
+  const note = /^[（(].*[）)]$/u.test(ind.note) ? ind.note : `（${ind.note}）`;
+  return `${head}${note}`;
+}
+
+function targetAtoms(g: GradedSheet, gi: GradedIndicator): string[] {
+  const t = gi.indicator.target;
+  if (!t) return ['-'];
+  const out: string[] = [];
+  if (t.label) out.push(t.label);
+  if (t.value !== undefined) out.push(formatNumber(t.value, t.valueWritten) + gi.indicator.unit);
+  if (t.year !== g.sheet.planPeriod.to) out.push(periodNote(t.year, false));
+  return out.length ? out : ['-'];
+}
+
+const indLabel = (gi: GradedIndicator) => (gi.indicator.kind === 'goal' ? '数値目標' : `ＫＰＩ${gi.indicator.number ?? ''}`);
+
+interface IndicatorCols {
+  widths: number[];
+  years: number[];
+  /** Index of the first year column, and of the grade column (or -1). */
+  y0: number;
+  grade: number;
+}
+
+function indicatorCols(g: GradedSheet, width: number, gradeColumn: boolean, years: number[] = indicatorYears(g)): IndicatorCols {
+  const fixed = [16, 170, 62, 58];
+  const gradeW = gradeColumn ? 34 : 0;
+  const yw = (width - sum(fixed) - gradeW) / Math.max(1, years.length);
+  return { widths: [...fixed, ...years.map(() => yw), ...(gradeColumn ? [gradeW] : [])], years, y0: fixed.length, grade: gradeColumn ? fixed.length + years.length : -1 };
+}
+
+/** The header row of a group: 数値目標 or 重要業績評価指標（KPI） | 基準値 | 目標値（N年度） | years （決算） [| 達成状況]. */
+function indicatorHead(g: GradedSheet, c: IndicatorCols, title: string, label: Cell | null): Row {
+  const cells: Cell[] = [];
+  if (label) cells.push(label);
+  cells.push(th(1, title), th(2, '基準値'), { col: 3, tag: 'TH', scope: 'Column', shade: true, content: { kind: 'atoms', atoms: ['目標値', `（${fiscalYearShort(g.sheet.planPeriod.to)}）`], font: 'bold' } });
+  yearHeadAtoms(g, c.years, 'indicators').forEach((a, i) => cells.push({ col: c.y0 + i, tag: 'TH', scope: 'Column', shade: true, content: { kind: 'atoms', atoms: a, font: 'bold' } }));
+  if (c.grade >= 0) cells.push({ col: c.grade, tag: 'TH', scope: 'Column', shade: true, content: { kind: 'atoms', atoms: ['達成', '状況'], font: 'bold' } });
+  return { cells };
+}
+
+function indicatorRow(g: GradedSheet, c: IndicatorCols, gi: GradedIndicator, label: Cell | null): Row {
+  const ind = gi.indicator;
+  const what = indLabel(gi);
+  const cells: Cell[] = [];
+  if (label) cells.push(label);
+  cells.push({ col: 1, tag: 'TH', scope: 'Row', content: { kind: 'text', text: nameText(gi), field: { path: [...ind.path, 'name'], label: `${what} 指標名` } } });
+  cells.push(atoms(2, ind.baseline ? measuredAtoms(ind.baseline, ind.unit) : ['-'], { path: ind.baseline?.path ?? [...ind.path, 'baseline'], label: `${what} 基準値` }));
+  cells.push(atoms(3, targetAtoms(g, gi), { path: ind.target?.path ?? [...ind.path, 'target'], label: `${what} 目標値` }));
+  c.years.forEach((yr, i) => {
+    const m = ind.actuals.get(yr);
+    const list = m ? measuredAtoms(m, ind.unit, yr) : yr <= g.sheet.fiscalYear ? ['-'] : [];
+    cells.push(atoms(c.y0 + i, list, { path: m?.path ?? [...ind.path, 'actuals'], label: `${what} ${fiscalYearHeader(yr, true)}` }));
+  });
+  if (c.grade >= 0) cells.push({ col: c.grade, tag: 'TD', content: { kind: 'atoms', atoms: [gradeLetter(gi)], font: 'bold' } });
+  return { cells };
+}
+
+/** (1) as a grid: the 数値目標 group (when `goal`) and the KPI group with the given KPIs. */
+export function indicatorGrid(g: GradedSheet, c: IndicatorCols, goal: boolean, kpis: GradedIndicator[], continued: boolean): Grid {
+  const rows: Row[] = [];
+  const vlabel = (text: string, n: number): Cell => ({ col: 0, rowSpan: n, tag: 'TH', scope: 'Row', shade: true, content: { kind: 'vertical', text } });
+  if (goal) {
+    rows.push(indicatorHead(g, c, '数値目標', vlabel('①目標指標', 2)));
+    rows.push(indicatorRow(g, c, g.goal, null));
+  }
+  const kr = kpis.length;
+  rows.push(indicatorHead(g, c, continued ? '重要業績評価指標（KPI）（続き）' : '重要業績評価指標（KPI）', vlabel('②ＫＰＩ', 1 + Math.max(1, kr))));
+  if (kr === 0) {
+    const cells: Cell[] = [{ col: 1, tag: 'TH', scope: 'Row', content: { kind: 'text', text: '-', align: 'center' } }];
+    for (let i = 2; i < c.widths.length; i++) cells.push(empty(i));
+    rows.push({ cells });
+  }
+  for (const k of kpis) rows.push(indicatorRow(g, c, k, null));
+  return { widths: c.widths, rows };
+}
+
+const LEGEND_W = 172;
+const LEGEND_GAP = 8;
+
+/** Years split into `n` runs of nearly equal length, in order. */
+export function splitYears(years: number[], n: number): number[][] {
+  const out: number[][] = [];
+  let i = 0;
+  for (let b = 0; b < n; b++) {
+    const len = Math.ceil((years.length - i) / (n - b));
+    out.push(years.slice(i, i + len));
+    i += len;
+  }
+  return out.filter((y) => y.length > 0);
+}
+
+/**
+ * Column layouts of (1) so that every number fits at the floor: one band with the legend beside, one
+ * band with the legend under the table, then two or more bands of year columns (each a table with its
+ * own header rows, stacked). Warnings say which; an error names a value no band can hold.
+ */
+function indicatorBands(ctx: LayoutContext, g: GradedSheet, gradeColumn: boolean): { cols: IndicatorCols[]; beside: boolean } {
+  const years = indicatorYears(g);
+  const attempt = (width: number, n: number, emit: boolean): IndicatorCols[] | null => {
+    const parts = n === 1 ? [years] : splitYears(years, n);
+    const out: IndicatorCols[] = [];
+    for (let b = 0; b < parts.length; b++) {
+      const c = indicatorCols(g, width, gradeColumn && b === parts.length - 1, parts[b]!);
+      const grid = indicatorGrid(g, c, true, g.kpis, false);
+      if (emit) c.widths = widen(ctx, grid, [1], new Map([[1, 96]]));
+      else {
+        const r = widenForAtoms(ctx, grid, [1], new Map([[1, 96]]));
+        if (r.impossible.length > 0) return null;
+        c.widths = r.widths;
+      }
+      out.push(c);
+    }
+    return out;
+  };
+  const beside = CONTENT_W - LEGEND_W - LEGEND_GAP;
+  if (attempt(beside, 1, false)) return { cols: attempt(beside, 1, true)!, beside: true };
+  for (let n = 1; n <= Math.max(1, years.length); n++) {
+    if (attempt(CONTENT_W, n, false)) {
+      if (n > 1) bandWarning(ctx, '（１）', n);
+      return { cols: attempt(CONTENT_W, n, true)!, beside: false };
+    }
+  }
+  return { cols: attempt(CONTENT_W, Math.max(1, years.length), true)!, beside: false };
+}
+
+function bandWarning(ctx: LayoutContext, block: string, n: number): void {
+  ctx.warn('layout.bands', ['plan_period'], `数値が 6pt でも列に収まらないため、${block}の年度の列を ${n} 段に分けて印刷しました`, `a number does not fit its column even at 6 pt: the year columns of ${block} print in ${n} bands, one under the other`, '桁の多い数値の単位（千円など）を見直すと 1 段に収まります', 'fewer digits (e.g. a larger unit) keep them in one band');
+}
+
+/** The legend: the scheme's title over one row per grade, then the notes on overridden grades. */
+function legendGrid(g: GradedSheet, width: number, entries: number[], withTitle: boolean, footnotes: { text: string; field: Field }[]): Grid {
+  const rows: Row[] = [];
+  const gw = 18;
+  if (withTitle) rows.push({ cells: [{ ...th(0, g.scheme.title, { colSpan: 2 }, { align: 'left' }), content: { kind: 'text', text: g.scheme.title, font: 'bold', align: 'left', field: { path: ['grading'], label: '評価基準の表題' } } }] });
+  for (const i of entries) {
+    const e = g.scheme.legend[i]!;
+    rows.push({
+      cells: [
+        { col: 0, tag: 'TH', scope: 'Row', content: { kind: 'text', text: e.grade, font: 'bold', align: 'center', field: { path: ['grading'], label: `評価基準 ${e.grade}` } } },
+        { col: 1, tag: 'TD', content: { kind: 'text', text: e.text, field: { path: ['grading'], label: `評価基準 ${e.grade}` } } },
+      ],
+    });
+  }
+  for (const f of footnotes) rows.push({ cells: [{ col: 0, colSpan: 2, tag: 'TD', content: { kind: 'text', text: f.text, field: f.field } }] });
+  return { widths: [gw, width - gw], rows };
+}
+
+function overrideNotes(g: GradedSheet): { text: string; field: Field }[] {
+  const out: { text: string; field: Field }[] = [];
+  for (const gi of [g.goal, ...g.kpis]) {
+    const res = gi.result;
+    if (!res.overridden) continue;
+    const why = res.reason ? `（理由：${res.reason}）` : '';
+    const ind = gi.indicator;
+    out.push({
+      text: `※ ${indLabel(gi)}「${ind.name}」の達成状況は、評価基準による ${res.computed} を ${gradeLetter(gi)} としています${why}`,
+      field: { path: ind.override?.path ?? [...ind.path, 'grade_override'], label: '達成状況の変更理由' },
+    });
+  }
+  return out;
+}
+
+/** Warns once per column that had to widen for a number, naming the field. */
+function widen(ctx: LayoutContext, grid: Grid, flex: number[], mins: Map<number, number>): number[] {
+  const r = widenForAtoms(ctx, grid, flex, mins);
+  for (const f of r.widened)
+    ctx.warn('layout.widen', f.path, `「${f.label}」の数値が列に収まらないため、列幅を広げました（文字の列を狭めています）`, `"${f.label}" is wider than its column even at ${FLOOR} pt; the column was widened at the expense of text columns`);
+  for (const f of r.impossible)
+    ctx.error('layout.number-too-wide', f.path, `「${f.label}」の値が ${FLOOR}pt でも、列幅を広げても収まりません`, `"${f.label}" does not fit its column even at ${FLOOR} pt with the column widened as far as the form allows`, '値や注記を短くしてください', 'shorten the value or its note');
+  if (r.impossible.length > 0) return grid.widths;
+  return r.widths;
+}
+
+function shrinkWarning(ctx: LayoutContext, field: Field | undefined, block: string, from: number, to: number): void {
+  if (!field || to >= from) return;
+  ctx.warn('layout.shrink', field.path, `「${field.label}」が収まるよう、${block}の文字を ${from}pt から ${to}pt に縮小しました`, `"${field.label}" needs more room: ${block} prints at ${to} pt instead of ${from} pt`, '文章を短くすると元の大きさで印刷されます', 'shorten the text to print it at the regular size');
+}
+
+/** The field of a grid whose content is tallest relative to its cell (the one that asked for the shrink). */
+function neediest(ctx: LayoutContext, grid: Grid, size: number): Field | undefined {
+  let best: Field | undefined;
+  let most = 0;
+  for (const r of grid.rows)
+    for (const c of r.cells) {
+      if (c.content.kind !== 'text' && c.content.kind !== 'atoms') continue;
+      if (!c.content.field) continue;
+      let w = 0;
+      for (let i = c.col; i < c.col + (c.colSpan ?? 1); i++) w += grid.widths[i]!;
+      const h = contentHeight(ctx, c.content, w, size);
+      if (h > most) {
+        most = h;
+        best = c.content.field;
+      }
+    }
+  return best;
+}
+
+interface ProseRow {
+  heading: string;
+  text: string;
+  field: Field;
+}
+
+export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Options): Page {
   const s = g.sheet;
   const nodes: LayoutNode[] = [];
   const x0 = MARGIN.left;
@@ -46,229 +330,224 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet): Page {
 
   // Title line and as-of date.
   const title = `重点施策マネジメントシート　${fiscalYearHeader(s.fiscalYear, true)}${s.stage}`;
-  nodes.push({ type: 'text', tag: 'H1', runs: fitText(ctx, { text: title, font: 'bold', size: 12, padX: 0, padY: 0, leading: 1.4 }, { x: x0, y, w: CONTENT_W * 0.7, h: 17 }) });
-  nodes.push({
-    type: 'text',
-    tag: 'P',
-    runs: fitText(ctx, { text: asOfLine(s.asOf), size: 9, align: 'right', padX: 0, padY: 0, leading: 1.4, field: { path: ['as_of'], label: '時点' } }, { x: x0 + CONTENT_W * 0.7, y: y + 2, w: CONTENT_W * 0.3, h: 15 }),
-  });
+  const titleBox = { x: x0, y, w: CONTENT_W * 0.72, h: 17 };
+  nodes.push({ type: 'text', tag: 'H1', runs: fitText(ctx, { text: title, font: 'bold', size: 12, minSize: FLOOR, padX: 0, padY: 0, leading: 1.4, field: { path: ['stage'], label: '段階' } }, titleBox), cell: titleBox });
+  const asOfBox = { x: x0 + CONTENT_W * 0.72, y: y + 2, w: CONTENT_W * 0.28, h: 15 };
+  nodes.push({ type: 'text', tag: 'P', runs: fitText(ctx, { text: asOfLine(s.asOf), size: 9, align: 'right', padX: 0, padY: 0, leading: 1.4, field: { path: ['as_of'], label: '時点' } }, asOfBox), cell: asOfBox });
   y += 20;
 
-  // Header row: 基本目標 | 重点施策 | 主管課 | 担当班 | 関係課.
+  // Header row: 基本目標 | n | 重点施策 | n | title | 主管課 | … | 担当班 | … | 関係課 | ….
   {
-    const t = new TableBuilder().row();
-    const h = 17;
-    const cells: [number, TextSpec, boolean][] = [
-      [44, head('基本目標'), true],
-      [26, { text: String(s.basicGoal), align: 'center', valign: 'middle', field: { path: ['basic_goal'], label: '基本目標' } }, false],
-      [44, head('重点施策'), true],
-      [26, { text: String(s.measure.number), align: 'center', valign: 'middle', field: { path: ['measure', 'number'], label: '重点施策番号' } }, false],
-      [0, { text: s.measure.title, size: 9, valign: 'middle', field: { path: ['measure', 'title'], label: '重点施策名' } }, false],
-      [40, head('主管課'), true],
-      [110, { text: s.leadDivision, valign: 'middle', field: { path: ['lead_division'], label: '主管課' } }, false],
-      [40, head('担当班'), true],
-      [80, { text: s.team ?? '', valign: 'middle', field: { path: ['team'], label: '担当班' } }, false],
-      [40, head('関係課'), true],
-      [120, { text: s.relatedDivisions.join('、'), valign: 'middle', field: { path: ['related_divisions'], label: '関係課' } }, false],
-    ];
-    const fixed = cells.reduce((a, c) => a + c[0], 0);
-    let x = x0;
-    for (const [w0, spec, isHead] of cells) {
-      const w = w0 === 0 ? CONTENT_W - fixed : w0;
-      const box = { x, y, w, h };
-      t.cell(box, fitText(ctx, spec, box), { head: isHead });
-      x += w;
-    }
-    nodes.push({ type: 'group', tag: 'Sect', children: t.nodes() });
-    y += h + 5;
+    const fixed = [44, 26, 44, 26, 0, 40, 110, 40, 80, 40, 120];
+    fixed[4] = CONTENT_W - sum(fixed);
+    const rowTh = (col: number, text: string): Cell => ({ ...th(col, text), scope: 'Row' });
+    const grid: Grid = {
+      widths: fixed,
+      rows: [
+        {
+          minH: 17,
+          cells: [
+            rowTh(0, '基本目標'),
+            atoms(1, [String(s.basicGoal)], { path: ['basic_goal'], label: '基本目標' }),
+            rowTh(2, '重点施策'),
+            atoms(3, [String(s.measure.number)], { path: ['measure', 'number'], label: '重点施策番号' }),
+            td(4, s.measure.title, { path: ['measure', 'title'], label: '重点施策名' }),
+            rowTh(5, '主管課'),
+            td(6, s.leadDivision, { path: ['lead_division'], label: '主管課' }),
+            rowTh(7, '担当班'),
+            s.team ? td(8, s.team, { path: ['team'], label: '担当班' }) : empty(8),
+            rowTh(9, '関係課'),
+            s.relatedDivisions.length ? td(10, s.relatedDivisions.join('、'), { path: ['related_divisions'], label: '関係課' }) : empty(10),
+          ],
+        },
+      ],
+    };
+    grid.widths = widen(ctx, grid, [4, 6, 8, 10], new Map([[4, 80], [6, 50], [8, 40], [10, 50]]));
+    const size = atomSize(ctx, grid, PREF.header);
+    const h = measure(ctx, grid, size);
+    const placed = placeGrid(ctx, grid, h, size, x0, y, [0]);
+    nodes.push({ type: 'group', tag: 'Sect', children: placed.nodes });
+    y = placed.bottom + GAP;
   }
 
-  // （１） indicators.
+  // The page below the header: (1), (2) with the committee, (3). (3) and the headings are fixed.
+  const totals = totalsBlock(ctx, g);
+  const proseTop = y;
+  const notes = overrideNotes(g);
+  const allLegend = g.scheme.legend.map((_, i) => i);
+  // (1)'s columns: the legend beside the table as the form has it; when a number needs the width,
+  // the legend goes under the table, and past that the year columns continue in a second band below.
+  const bands = indicatorBands(ctx, g, opts.gradeColumn);
+  const legendBeside = bands.beside;
+  const legendW = legendBeside ? LEGEND_W : Math.min(CONTENT_W, 420);
+
+  // What (2) needs at least: ① progress, a few lines of each prose row, the committee's head and one row.
+  const verif = verificationRows(g);
+  const minVerif = minVerificationHeight(ctx, verif);
+  const sectionsH = 3 * SECTION_H + 3 * GAP + (totals.bands - 1) * GAP;
+  const avail = BOTTOM - proseTop - sectionsH - totals.height;
+  const budget1 = avail - minVerif;
+
+  // (1): the largest size at which table and legend fit their budget; below the floor, KPIs and legend rows continue on 別紙.
+  const s1max = Math.min(...bands.cols.map((c) => atomSize(ctx, indicatorGrid(g, c, true, g.kpis, false), PREF.indicators)));
+  let s1 = FLOOR;
+  let kpiCount = g.kpis.length;
+  let legendCount = allLegend.length;
+  const tableH = (size: number, k: number) => sum(bands.cols.map((c) => sum(measure(ctx, indicatorGrid(g, c, true, g.kpis.slice(0, k), false), size)))) + (bands.cols.length - 1) * GAP;
+  const legendH = (size: number, l: number) => sum(measure(ctx, legendGrid(g, legendW, allLegend.slice(0, l), true, l === allLegend.length ? notes : []), Math.min(size, PREF.legend)));
+  const section1H = (size: number, k: number, l: number): number => (legendBeside ? Math.max(tableH(size, k), legendH(size, l)) : tableH(size, k) + GAP + legendH(size, l));
+  const fit1 = sizesFrom(s1max).find((sz) => section1H(sz, kpiCount, legendCount) <= budget1);
+  if (fit1 !== undefined) s1 = fit1;
+  else {
+    const tb = legendBeside ? budget1 : budget1 * 0.75;
+    while (kpiCount > 0 && tableH(s1, kpiCount) > tb) kpiCount--;
+    const lb = legendBeside ? budget1 : budget1 - tableH(s1, kpiCount) - GAP;
+    while (legendCount > 0 && legendH(s1, legendCount) > lb) legendCount--;
+  }
+  if (s1 < s1max) shrinkWarning(ctx, neediest(ctx, indicatorGrid(g, bands.cols[0]!, true, g.kpis, false), s1max), '（１）', s1max, s1);
+
   {
     const sect: LayoutNode[] = [];
-    const hd = sectionHeading(ctx, '（１）施策の目標指標、KPI', x0, y);
+    const tableW = sum(bands.cols[0]!.widths);
+    const hd = sectionHeading(ctx, '（１）施策の目標指標、KPI', x0, y, legendBeside ? tableW : CONTENT_W);
     sect.push(hd.node);
     y += hd.h;
-    const r = indicatorTable(ctx, g, x0, y);
-    sect.push(...r.nodes);
-    y = r.bottom + 5;
+    let bottom = y;
+    bands.cols.forEach((cols, b) => {
+      const grid = indicatorGrid(g, cols, true, g.kpis.slice(0, kpiCount), false);
+      const h = measure(ctx, grid, s1);
+      const placed = placeGrid(ctx, grid, h, s1, x0, bottom, h.map((_, i) => i));
+      sect.push(...placed.nodes);
+      bottom = placed.bottom;
+      if (kpiCount < g.kpis.length) {
+        const ref = noteLine(ctx, REF_PLACEHOLDER, x0, bottom, sum(cols.widths), sect);
+        bottom += ref.h;
+        const rest = g.kpis.slice(kpiCount);
+        const cont = indicatorGrid(g, cols, false, rest, true);
+        ctx.annex.push({ kind: 'table', heading: `（１）施策の目標指標、KPI（続き${bands.cols.length > 1 ? `　${b + 1}/${bands.cols.length}` : ''}）`, grid: cont, head: [0], body: cont.rows.map((_, i) => i).slice(1), size: s1, path: rest[0]!.indicator.path, label: `（１）${indLabel(rest[0]!)} 以降`, refs: [ref.run] });
+      }
+      if (b < bands.cols.length - 1) bottom += GAP;
+    });
+    // The legend beside the table (or under it), with the notes on overridden grades.
+    const lsize = Math.min(s1, PREF.legend);
+    const lg = legendGrid(g, legendW, allLegend.slice(0, legendCount), true, legendCount === allLegend.length ? notes : []);
+    const lh = measure(ctx, lg, lsize);
+    const lx = legendBeside ? x0 + tableW + LEGEND_GAP : x0;
+    const ly = legendBeside ? y : bottom + GAP;
+    const lplaced = placeGrid(ctx, lg, lh, lsize, lx, ly, lh.map((_, i) => i));
+    sect.push(...lplaced.nodes);
+    let lbottom = lplaced.bottom;
+    if (legendCount < allLegend.length) {
+      const ref = noteLine(ctx, REF_PLACEHOLDER, lx, lbottom, legendW, sect);
+      lbottom += ref.h;
+      const cont = legendGrid(g, legendW, allLegend.slice(legendCount), true, notes);
+      ctx.annex.push({ kind: 'table', heading: `${g.scheme.title}（続き）`, grid: cont, head: [0], body: cont.rows.map((_, i) => i).slice(1), size: lsize, path: ['grading'], label: g.scheme.title, refs: [ref.run] });
+    }
     nodes.push({ type: 'group', tag: 'Sect', children: sect });
+    y = Math.max(bottom, lbottom) + GAP;
   }
 
-  // （２） verification block and committee.
+  // (2) and the committee: one size for the block, the largest at which the page holds it all.
   {
     const sect: LayoutNode[] = [];
     const hd = sectionHeading(ctx, '（２）重点施策に関する検証', x0, y);
     sect.push(hd.node);
     y += hd.h;
-    sect.push(...verification(ctx, g, x0, y));
+    const room = BOTTOM - y - SECTION_H - GAP - totals.height - GAP - (totals.bands - 1) * GAP;
+    sect.push(...verificationBlock(ctx, g, verif, x0, y, room));
+    nodes.push({ type: 'group', tag: 'Sect', children: sect });
+    y += room + GAP;
+  }
+
+  // (3) totals, at the foot of the page.
+  {
+    const sect: LayoutNode[] = [];
+    const hd = sectionHeading(ctx, '（３）当該重点施策に関連する事業について（合計事業費）', x0, y);
+    sect.push(hd.node);
+    y += hd.h;
+    totals.grids.forEach((grid, b) => {
+      const h = totals.heights[b]!;
+      const placed = placeGrid(ctx, grid, h, totals.size, x0, y, h.map((_, i) => i));
+      sect.push(...placed.nodes);
+      y = placed.bottom + GAP;
+    });
     nodes.push({ type: 'group', tag: 'Sect', children: sect });
   }
   return { ...A4_LANDSCAPE, nodes };
 }
 
-/** "114件" over "（30年度）": the value and its period note as two centred lines. */
-function valueText(m: Measured | undefined, unit: string, columnYear?: number): string {
-  if (!m) return '-';
-  const f = formatMeasured(m, unit, columnYear);
-  return f.note ? `${f.value}\n${f.note}` : f.value;
+/** A one-line note under a table (the reference to 別紙); returns its run for numbering. */
+function noteLine(ctx: LayoutContext, text: string, x: number, y: number, w: number, into: LayoutNode[]): { run: TextRun; h: number } {
+  const h = 7 * 1.4;
+  const box = { x, y, w, h };
+  const runs = fitText(ctx, { text, size: 7, padX: 0, padY: 0, leading: 1.4 }, box);
+  into.push({ type: 'text', tag: 'Note', runs, cell: box });
+  return { run: runs[0]!, h };
 }
 
-function indicatorTable(ctx: LayoutContext, g: GradedSheet, x0: number, top: number): { nodes: LayoutNode[]; bottom: number } {
+function verificationRows(g: GradedSheet): ProseRow[] {
   const s = g.sheet;
-  const years = sheetYears(s);
-  const legendW = 172;
-  const gap = 8;
-  const W = { lab: 16, type: 30, name: 150, base: 58, target: 54, grade: 36 };
-  const fixed = W.lab + W.type + W.name + W.base + W.target + W.grade;
-  const yw = (CONTENT_W - legendW - gap - fixed) / Math.max(1, years.length);
-  const t = new TableBuilder();
-  const headH = 24;
-  let x = x0;
-  t.row();
-  const hc = (w: number, text: string) => {
-    const box = { x, y: top, w, h: headH };
-    t.cell(box, fitText(ctx, head(text), box), { head: true });
-    x += w;
-  };
-  hc(W.lab + W.type + W.name, '数値目標・重要業績評価指標（ＫＰＩ）');
-  hc(W.base, '基準値');
-  hc(W.target, `目標値\n（${fiscalYearShort(s.planPeriod.to)}）`);
-  for (const h of fiscalYearHeaders(years)) hc(yw, h);
-  hc(W.grade, '達成\n状況');
-  let y = top + headH;
-
-  const cellH = (gi: GradedIndicator): number => {
-    const ind = gi.indicator;
-    let h = naturalHeight(ctx, { text: nameText(gi), size: CELL_SIZE }, W.name);
-    h = Math.max(h, naturalHeight(ctx, { text: 'x\nx', size: CELL_SIZE }, W.base));
-    if (ind.target?.label) h = Math.max(h, naturalHeight(ctx, { text: ind.target.label, size: CELL_SIZE }, W.target));
-    return Math.max(24, h);
-  };
-  const groups: { label: string; rows: (GradedIndicator | null)[] }[] = [
-    { label: '①目標指標', rows: [g.goal] },
-    { label: '②ＫＰＩ', rows: g.kpis.length > 0 ? g.kpis : [null] },
+  const labels = fieldLabels(g);
+  const rows: ProseRow[] = [
+    { heading: '② （１）数値目標・ＫＰＩの実績値と（２）－①の状況の理由等', text: reasonParagraphs(g).map((p) => p.mark + p.text.replace(/\s+$/u, '')).join('\n\n'), field: { path: ['reasons'], label: labels.reasons } },
+    { heading: labels.situation, text: s.situation, field: { path: ['situation'], label: labels.situation } },
+    { heading: labels.policy, text: s.policy, field: { path: ['policy'], label: labels.policy } },
   ];
-  const footnotes: { text: string; path: YamlPath }[] = [];
-  for (const grp of groups) {
-    const heights = grp.rows.map((gi) => (gi ? cellH(gi) : 24));
-    const need = [...grp.label].length * 7.5 * 1.08 + 6;
-    const sum = heights.reduce((a, b) => a + b, 0);
-    if (sum < need) heights[heights.length - 1]! += need - sum;
-    const groupH = Math.max(sum, need);
-    grp.rows.forEach((gi, ri) => {
-      const h = heights[ri]!;
-      t.row();
-      let cx = x0;
-      const cell = (w: number, spec: TextSpec | null, opts: { head?: boolean; tag?: 'TH' | 'TD' } = {}) => {
-        const box = { x: cx, y, w, h };
-        t.cell(box, spec ? fitText(ctx, spec, box) : null, opts);
-        cx += w;
-      };
-      if (ri === 0) {
-        const box = { x: cx, y, w: W.lab, h: groupH };
-        t.cell(box, verticalText(ctx, grp.label, box, { size: 7.5 }), { head: true, tag: 'TH' });
-      }
-      cx += W.lab;
-      if (!gi) {
-        cell(W.type, null);
-        cell(W.name, { text: '-', align: 'center', valign: 'middle', size: CELL_SIZE });
-        cell(W.base, null);
-        cell(W.target, null);
-        years.forEach(() => cell(yw, null));
-        cell(W.grade, null);
-        y += h;
-        return;
-      }
-      const ind = gi.indicator;
-      const res = gi.result;
-      const label = ind.kind === 'goal' ? '数値目標' : `ＫＰＩ${ind.number ?? ''}`;
-      cell(W.type, { text: ind.kind === 'goal' ? '数値\n目標' : String(ind.number ?? ''), align: 'center', valign: 'middle', size: CELL_SIZE }, { tag: 'TH' });
-      cell(W.name, { text: nameText(gi), valign: 'middle', size: CELL_SIZE, field: { path: [...ind.path, 'name'], label: `${label} 指標名` } }, { tag: 'TH' });
-      const v = (text: string, path: YamlPath, what: string): TextSpec => ({ text, align: 'center', valign: 'middle', size: CELL_SIZE, padX: 1.5, field: { path, label: `${label} ${what}` } });
-      cell(W.base, v(valueText(ind.baseline, ind.unit), [...ind.path, 'baseline'], '基準値'));
-      cell(W.target, v(targetText(g, gi), [...ind.path, 'target'], '目標値'));
-      for (const yr of years) {
-        const m = ind.actuals.get(yr);
-        const text = m ? valueText(m, ind.unit, yr) : yr <= s.fiscalYear ? '-' : '';
-        cell(yw, v(text, m?.path ?? [...ind.path, 'actuals'], fiscalYearHeader(yr, true)));
-      }
-      const grade = res.grade + (res.overridden ? '※' : '');
-      cell(W.grade, { text: grade, font: 'bold', size: 10, align: 'center', valign: 'middle', padX: 1 });
-      if (res.overridden) {
-        const why = res.reason ? `（理由：${res.reason}）` : '';
-        footnotes.push({ text: `※ ${label}「${ind.name}」の達成状況は、評価基準による ${res.computed} を ${res.grade} としています${why}`, path: ind.override?.path ?? [...ind.path, 'grade_override'] });
-      }
-      y += h;
-    });
-  }
-  const tableBottom = y;
-  const tableW = fixed + yw * years.length;
-  const nodes: LayoutNode[] = [...t.nodes()];
+  if (s.item5) rows.push({ heading: labels.item5, text: s.item5.text, field: { path: ['item5', 'text'], label: labels.item5 } });
+  rows.push({ heading: labels.related, text: s.relatedPolicyProjects.length ? s.relatedPolicyProjects.join('\n') : '-', field: { path: ['related_policy_projects'], label: labels.related } });
+  return rows.map((r) => ({ ...r, text: r.text.replace(/\r\n?/g, '\n').replace(/\s+$/u, '') }));
+}
 
-  // Legend beside the table.
-  const lx = x0 + tableW + gap;
-  const lt = new TableBuilder().row();
-  const titleBox = { x: lx, y: top, w: legendW, h: 14 };
-  lt.cell(titleBox, fitText(ctx, { text: g.scheme.title, font: 'bold', size: HEAD_SIZE, valign: 'middle', field: { path: ['grading'], label: '評価基準の表題' } }, titleBox), { head: true, tag: 'TH' });
-  let ly = top + 14;
-  const gw = 16;
-  g.scheme.legend.forEach((e) => {
-    const th = Math.max(10.5, naturalHeight(ctx, { text: e.text, size: 6.5, padY: 1.2 }, legendW - gw));
-    lt.row();
-    const b1 = { x: lx, y: ly, w: gw, h: th };
-    lt.cell(b1, fitText(ctx, { text: e.grade, font: 'bold', size: 7.5, align: 'center', valign: 'middle', padX: 0, padY: 0 }, b1), { tag: 'TH' });
-    const b2 = { x: lx + gw, y: ly, w: legendW - gw, h: th };
-    lt.cell(b2, fitText(ctx, { text: e.text, size: 6.5, valign: 'middle', padY: 1.2, field: { path: ['grading'], label: `評価基準 ${e.grade}` } }, b2));
-    ly += th;
+const V = { vl: 16, head: 132 };
+const TEXT_W = CONTENT_W - V.vl - V.head;
+const CHOICE_MARK_W = 34;
+const HALF = CONTENT_W / 2;
+const PROGRESS_H = 16;
+/** Size of table rows continued on 別紙 (there is room: the floor is not needed). */
+const ANNEX_SIZE = 8;
+
+function minVerificationHeight(ctx: LayoutContext, rows: ProseRow[]): number {
+  let h = PROGRESS_H;
+  for (const r of rows) h += Math.max(contentHeight(ctx, { kind: 'text', text: r.heading }, V.head, FLOOR), linesHeight(Math.min(3, Math.max(1, textLines(ctx, r.text, TEXT_W, FLOOR).length)), FLOOR));
+  return h + linesHeight(1, FLOOR) * 2 + linesHeight(3, FLOOR);
+}
+
+interface Entry {
+  opinion: string;
+  response: string;
+  fieldO: Field;
+  fieldR: Field;
+  n: string;
+}
+
+function verificationGrid(g: GradedSheet, rows: { heading: string; text: string; field: Field }[]): Grid {
+  const choiceW = TEXT_W / PROGRESS_CHOICES.length - CHOICE_MARK_W;
+  const widths = [V.vl, V.head, ...PROGRESS_CHOICES.flatMap(() => [choiceW, CHOICE_MARK_W])];
+  const n = 1 + rows.length;
+  const first: Cell[] = [
+    { col: 0, rowSpan: n, tag: 'TH', scope: 'Row', shade: true, content: { kind: 'vertical', text: '検証内容' } },
+    { col: 1, tag: 'TH', scope: 'Row', content: { kind: 'text', text: '① 施策の進捗状況' } },
+  ];
+  PROGRESS_CHOICES.forEach((c, i) => {
+    first.push({ col: 2 + 2 * i, tag: 'TD', content: { kind: 'atoms', atoms: [c] } });
+    first.push(c === g.sheet.progress ? { col: 3 + 2 * i, tag: 'TD', content: { kind: 'atoms', atoms: ['〇'], size: 9 } } : empty(3 + 2 * i));
   });
-  nodes.push(...lt.nodes());
-
-  // Footnotes of overridden grades, under the table.
-  let fy = tableBottom + 1;
-  for (const f of footnotes) {
-    const spec: TextSpec = { text: f.text, size: 7, padX: 0, padY: 0.5, field: { path: f.path, label: '達成状況の変更理由' } };
-    const h = naturalHeight(ctx, spec, tableW);
-    nodes.push({ type: 'text', tag: 'Note', runs: fitText(ctx, spec, { x: x0, y: fy, w: tableW, h }) });
-    fy += h;
-  }
-  return { nodes, bottom: Math.max(fy, ly) };
+  const out: Row[] = [{ cells: first, minH: PROGRESS_H }];
+  for (const r of rows) out.push({ cells: [{ col: 1, tag: 'TH', scope: 'Row', content: { kind: 'text', text: r.heading } }, td(2, r.text, r.field, { colSpan: 2 * PROGRESS_CHOICES.length })] });
+  return { widths, rows: out };
 }
 
-function nameText(gi: GradedIndicator): string {
-  const ind = gi.indicator;
-  if (!ind.note) return ind.name;
-  const note = /^[（(].*[）)]$/u.test(ind.note) ? ind.note : `（${ind.note}）`;
-  return `${ind.name}\n${note}`;
+function committeeGrid(entries: { opinion: string; response: string; fieldO?: Field; fieldR?: Field }[]): Grid {
+  const rows: Row[] = [{ cells: [th(0, '推進委員会からの意見（要旨）'), th(1, '推進委員会からの意見に対する担当課の考え（要旨）')] }];
+  for (const e of entries) rows.push({ cells: [td(0, e.opinion, e.fieldO), td(1, e.response, e.fieldR)] });
+  return { widths: [HALF, CONTENT_W - HALF], rows };
 }
 
-function targetText(g: GradedSheet, gi: GradedIndicator): string {
-  const t = gi.indicator.target;
-  if (!t) return '-';
-  let text = t.value !== undefined ? formatNumber(t.value) + gi.indicator.unit : (t.label ?? '-');
-  if (t.value !== undefined && t.label) text = `${t.label}\n${text}`;
-  if (t.year !== g.sheet.planPeriod.to) text += `\n${periodNote(t.year, false)}`;
-  return text;
-}
-
-interface FlexRow {
-  heading: TextSpec;
-  body: TextSpec[];
-  /** Widths of the body cells (sum = text column). */
-  demand: number;
-  min: number;
-  h?: number;
-}
-
-/**
- * Shares `avail` among rows: every row gets at least its minimum; rows asking for less than an equal
- * share get what they ask; the rest share what is left (so one long text cannot squeeze the others).
- * Space left over when everything fits goes to the rows in proportion to their demand.
- */
+/** Shares `avail` among rows: each gets at least its minimum; rows asking for less than a fair share get what they ask. */
 export function share(demands: number[], mins: number[], avail: number): number[] {
   const n = demands.length;
-  const total = demands.reduce((a, b) => a + b, 0);
-  if (total <= avail) return demands.map((d) => d + ((avail - total) * d) / (total || 1));
+  const total = sum(demands);
+  if (total <= avail) return [...demands];
   const out = new Array<number>(n).fill(0);
   const order = [...demands.keys()].sort((a, b) => demands[a]! - demands[b]!);
   let left = avail;
@@ -280,98 +559,181 @@ export function share(demands: number[], mins: number[], avail: number): number[
   return out;
 }
 
-function verification(ctx: LayoutContext, g: GradedSheet, x0: number, top: number): LayoutNode[] {
+/** Lines of prose that fit `h` at `size` in a cell `w` wide, keeping one line for the reference to 別紙. */
+function linesIn(h: number, size: number): number {
+  return Math.floor((h - 2 + 0.01) / (size * LEADING)) - 1;
+}
+
+function verificationBlock(ctx: LayoutContext, g: GradedSheet, prose: ProseRow[], x0: number, top: number, room: number): LayoutNode[] {
   const s = g.sheet;
-  const labels = fieldLabels(g);
-  const W = { vl: 16, head: 128 };
-  const textW = CONTENT_W - W.vl - W.head;
-  const headSpec = (text: string): TextSpec => ({ text, size: HEAD_SIZE, valign: 'middle' });
-  const bodySpec = (text: string, path: YamlPath, label: string): TextSpec => ({ text, size: BODY_SIZE, field: { path, label } });
-
-  const rows: FlexRow[] = [];
-  const addRow = (heading: string, body: TextSpec, minLines: number) => {
-    const hs = headSpec(heading);
-    const demand = Math.max(naturalHeight(ctx, hs, W.head), naturalHeight(ctx, body, textW));
-    const min = Math.max(naturalHeight(ctx, hs, W.head), minLines * BODY_SIZE * 1.3 + 4);
-    rows.push({ heading: hs, body: [body], demand: Math.max(demand, min), min });
-  };
-  addRow('② （１）数値目標・ＫＰＩの実績値と（２）－①の状況の理由等', bodySpec(reasonParagraphs(g).map((p) => p.mark + p.text).join('\n\n'), ['reasons'], labels.reasons), 2);
-  addRow('③現状と課題、方向性、数値目標・ＫＰＩ達成に向けた課題・問題点', bodySpec(s.situation, ['situation'], labels.situation), 2);
-  addRow(labels.policy, bodySpec(s.policy, ['policy'], labels.policy), 2);
-  if (s.item5) addRow(labels.item5, bodySpec(s.item5.text, ['item5', 'text'], labels.item5), 1);
-  addRow(labels.related, bodySpec(s.relatedPolicyProjects.length ? s.relatedPolicyProjects.join('、') : '-', ['related_policy_projects'], labels.related), 1);
-  const nVerify = rows.length;
-
-  // Committee rows: opinion | response, side by side, one row per entry.
-  const half = CONTENT_W / 2;
-  const entries = s.committee.length > 0 ? s.committee : null;
-  if (entries) {
-    for (const c of entries) {
-      const o = bodySpec(`${circled(c.number)}${c.opinion}`, [...c.path, 'opinion'], `推進委員会からの意見 ${circled(c.number)}`);
-      const r = bodySpec(`${circled(c.number)}${c.response}`, [...c.path, 'response'], `担当課の考え ${circled(c.number)}`);
-      const demand = Math.max(naturalHeight(ctx, o, half), naturalHeight(ctx, r, half));
-      rows.push({ heading: headSpec(''), body: [o, r], demand, min: 2 * BODY_SIZE * 1.3 + 4 });
+  const entries: Entry[] = s.committee.map((c) => ({
+    opinion: `${circled(c.number)}${c.opinion.replace(/\s+$/u, '')}`,
+    response: `${circled(c.number)}${c.response.replace(/\s+$/u, '')}`,
+    fieldO: { path: [...c.path, 'opinion'], label: `推進委員会からの意見 ${circled(c.number)}` },
+    fieldR: { path: [...c.path, 'response'], label: `担当課の考え ${circled(c.number)}` },
+    n: circled(c.number),
+  }));
+  const shownEntries = entries.length ? entries : [{ opinion: '-', response: '-' }];
+  const heightAt = (size: number) => sum(measure(ctx, verificationGrid(g, prose), size)) + sum(measure(ctx, committeeGrid(shownEntries), size));
+  let size = sizesFrom(PREF.verification).find((sz) => heightAt(sz) <= room);
+  let vRows: { heading: string; text: string; field: Field; ref?: boolean }[] = prose;
+  let cEntries: { opinion: string; response: string; fieldO?: Field; fieldR?: Field; ref?: boolean }[] = shownEntries;
+  const pendingProse: { heading: string; field: Field; rest: string; row: number; col: 'v' | 'o' | 'r' }[] = [];
+  const laterEntries: Entry[] = [];
+  if (size === undefined) {
+    // Not even the floor holds it all: share the room by need, cut prose after whole sentences, and continue on 別紙.
+    size = FLOOR;
+    const vg = verificationGrid(g, prose);
+    const vh = measure(ctx, vg, size);
+    const headH = (r: ProseRow) => contentHeight(ctx, { kind: 'text', text: r.heading }, V.head, size!);
+    const cHead = measure(ctx, committeeGrid([]), size)[0]!;
+    const entryH = measure(ctx, committeeGrid(shownEntries), size).slice(1);
+    const demands = [...vh.slice(1), sum(entryH)];
+    const mins = [...prose.map((r) => Math.max(headH(r), linesHeight(3, size!))), linesHeight(3, size)];
+    const alloc = share(demands, mins, room - vh[0]! - cHead);
+    vRows = prose.map((r, i) => {
+      if (alloc[i]! >= demands[i]! - 0.01) return r;
+      const lines = textLines(ctx, r.text, TEXT_W, size!);
+      const { shown, rest } = splitSentences(r.text, lines, linesIn(alloc[i]!, size!));
+      pendingProse.push({ heading: `${r.field.label}（続き）`, field: r.field, rest, row: i, col: 'v' });
+      return { ...r, text: shown === '' ? REF_PLACEHOLDER : `${shown}\n${REF_PLACEHOLDER}`, ref: true };
+    });
+    // The committee: whole entries while they fit, then the one that is cut, then the rest on 別紙.
+    let left = alloc[alloc.length - 1]!;
+    cEntries = [];
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      const eh = entryH[i]!;
+      if (eh <= left + 0.01 && laterEntries.length === 0) {
+        cEntries.push(e);
+        left -= eh;
+        continue;
+      }
+      if (laterEntries.length === 0 && left >= linesHeight(3, size)) {
+        const n = linesIn(left, size);
+        const o = splitSentences(e.opinion, textLines(ctx, e.opinion, HALF, size), n);
+        const r = splitSentences(e.response, textLines(ctx, e.response, CONTENT_W - HALF, size), n);
+        const row = cEntries.length;
+        if (o.rest) pendingProse.push({ heading: `${e.fieldO.label}（続き）`, field: e.fieldO, rest: o.rest, row, col: 'o' });
+        if (r.rest) pendingProse.push({ heading: `${e.fieldR.label}（続き）`, field: e.fieldR, rest: r.rest, row, col: 'r' });
+        cEntries.push({ ...e, opinion: o.rest ? (o.shown ? `${o.shown}\n${REF_PLACEHOLDER}` : REF_PLACEHOLDER) : o.shown, response: r.rest ? (r.shown ? `${r.shown}\n${REF_PLACEHOLDER}` : REF_PLACEHOLDER) : r.shown, ref: true });
+        left = 0;
+        continue;
+      }
+      laterEntries.push(e);
     }
-  } else {
-    rows.push({ heading: headSpec(''), body: [{ text: '-' }, { text: '-' }], demand: 14, min: 14 });
+    if (laterEntries.length > 0) cEntries.push({ opinion: REF_PLACEHOLDER, response: REF_PLACEHOLDER, ref: true });
+  }
+  if (size < PREF.verification) {
+    const biggest = [...prose.map((r) => ({ f: r.field, n: r.text.length })), ...entries.map((e) => ({ f: e.fieldO, n: e.opinion.length + e.response.length }))].sort((a, b) => b.n - a.n)[0];
+    shrinkWarning(ctx, biggest?.f, '（２）', PREF.verification, size);
   }
 
-  const progressH = 16;
-  const committeeHeadH = 14;
-  const avail = BOTTOM - top - progressH - committeeHeadH;
-  const hs = share(
-    rows.map((r) => r.demand),
-    rows.map((r) => r.min),
-    avail,
-  );
-  rows.forEach((r, i) => (r.h = hs[i]));
-
+  // Heights, with the room left over shared by the prose rows (the form fills its page).
+  const vg = verificationGrid(g, vRows);
+  const cg = committeeGrid(cEntries);
+  const vh = measure(ctx, vg, size);
+  const ch = measure(ctx, cg, size);
+  const spare = room - sum(vh) - sum(ch);
+  if (spare > 0) {
+    const grow = vh.slice(1);
+    const total = sum(grow) || 1;
+    grow.forEach((h, i) => (vh[i + 1] = Math.floor((h + (spare * h) / total) * 100) / 100));
+  }
   const nodes: LayoutNode[] = [];
-  const t = new TableBuilder();
-  const verifyH = progressH + rows.slice(0, nVerify).reduce((a, r) => a + r.h!, 0);
-  let y = top;
-  // ① progress with the four choices.
-  t.row();
-  const vl = { x: x0, y, w: W.vl, h: verifyH };
-  t.cell(vl, verticalText(ctx, '検証内容', vl, { size: 8 }), { head: true, tag: 'TH' });
-  const hb = { x: x0 + W.vl, y, w: W.head, h: progressH };
-  t.cell(hb, fitText(ctx, headSpec('① 施策の進捗状況'), hb), { tag: 'TH' });
-  const pairW = textW / PROGRESS_CHOICES.length;
-  PROGRESS_CHOICES.forEach((choice, i) => {
-    const cx = x0 + W.vl + W.head + i * pairW;
-    const lb = { x: cx, y, w: pairW - 40, h: progressH };
-    t.cell(lb, fitText(ctx, { text: choice, align: 'center', valign: 'middle' }, lb));
-    const mb = { x: cx + pairW - 40, y, w: 40, h: progressH };
-    t.cell(mb, choice === s.progress ? fitText(ctx, { text: '〇', size: 9, align: 'center', valign: 'middle', padX: 0 }, mb) : null);
-  });
-  y += progressH;
-  rows.slice(0, nVerify).forEach((r) => {
-    t.row();
-    const h = r.h!;
-    const hb2 = { x: x0 + W.vl, y, w: W.head, h };
-    t.cell(hb2, fitText(ctx, r.heading, hb2), { tag: 'TH' });
-    const bb = { x: x0 + W.vl + W.head, y, w: textW, h };
-    t.cell(bb, fitText(ctx, r.body[0]!, bb));
-    y += h;
-  });
-  nodes.push(...t.nodes());
+  const pv = placeGrid(ctx, vg, vh, size, x0, top, vh.map((_, i) => i));
+  nodes.push(...pv.nodes);
+  const pc = placeGrid(ctx, cg, ch, size, x0, pv.bottom, ch.map((_, i) => i));
+  nodes.push(...pc.nodes);
 
-  // Committee table.
-  const ct = new TableBuilder().row();
-  const h1 = { x: x0, y, w: half, h: committeeHeadH };
-  ct.cell(h1, fitText(ctx, head('推進委員会からの意見（要旨）'), h1), { head: true });
-  const h2 = { x: x0 + half, y, w: CONTENT_W - half, h: committeeHeadH };
-  ct.cell(h2, fitText(ctx, head('推進委員会からの意見に対する担当課の考え（要旨）'), h2), { head: true });
-  y += committeeHeadH;
-  rows.slice(nVerify).forEach((r) => {
-    ct.row();
-    const h = r.h!;
-    const b1 = { x: x0, y, w: half, h };
-    ct.cell(b1, fitText(ctx, r.body[0]!, b1));
-    const b2 = { x: x0 + half, y, w: CONTENT_W - half, h };
-    ct.cell(b2, fitText(ctx, r.body[1]!, b2));
-    y += h;
-  });
-  nodes.push(...ct.nodes());
+  // Register what continues on 別紙, in reading order, with the runs that refer to it.
+  const refRuns = (group: LayoutNode[], rowIndex: number, cellIndex: number): TextRun[] => {
+    const table = group.find((n) => n.type === 'group' && n.tag === 'Table');
+    if (!table || table.type !== 'group') return [];
+    const tr = table.children[rowIndex];
+    if (!tr || tr.type !== 'group') return [];
+    const cell = tr.children[cellIndex];
+    return cell && cell.type === 'text' ? cell.runs.filter((r) => r.text === REF_PLACEHOLDER) : [];
+  };
+  for (const p of pendingProse) {
+    const runs = p.col === 'v' ? refRuns(pv.nodes, p.row + 1, p.row === -1 ? 0 : 1) : refRuns(pc.nodes, p.row + 1, p.col === 'o' ? 0 : 1);
+    ctx.annex.push({ kind: 'prose', heading: p.heading, text: p.rest, path: p.field.path, label: p.field.label, refs: runs });
+  }
+  if (laterEntries.length > 0) {
+    const last = cEntries.length;
+    const runs = [...refRuns(pc.nodes, last, 0), ...refRuns(pc.nodes, last, 1)];
+    const first = laterEntries[0]!;
+    const range = `${first.n}${laterEntries.length > 1 ? `〜${laterEntries[laterEntries.length - 1]!.n}` : ''}`;
+    // The rest of the committee continues as the same two-column table, whole entries per page; an entry
+    // taller than a page (prose near the format's limit) continues as paragraphs instead.
+    const cont = committeeGrid(laterEntries);
+    const heights = measure(ctx, cont, ANNEX_SIZE);
+    if (heights.slice(1).every((h) => h <= 420)) {
+      ctx.annex.push({ kind: 'table', heading: `推進委員会からの意見（要旨）${range}（続き）`, grid: cont, head: [0], body: heights.map((_, i) => i).slice(1), size: ANNEX_SIZE, path: first.fieldO.path, label: `推進委員会からの意見 ${range}`, refs: runs });
+    } else {
+      laterEntries.forEach((e, i) => {
+        ctx.annex.push({ kind: 'prose', heading: `推進委員会からの意見（要旨）${e.n}`, text: e.opinion, path: e.fieldO.path, label: e.fieldO.label, refs: i === 0 ? runs : [] });
+        ctx.annex.push({ kind: 'prose', heading: `推進委員会からの意見に対する担当課の考え（要旨）${e.n}`, text: e.response, path: e.fieldR.path, label: e.fieldR.label, refs: [] });
+      });
+    }
+  }
   return nodes;
 }
+
+/** (3) as a grid: 単位 | years （決算） | 合計; 事業費 合計 and 一般財源 合計 in 千円 (from graded.totals, never re-added). */
+function totalsGrid(g: GradedSheet, years: number[], last: boolean): Grid {
+  const s = g.sheet;
+  const W = { label: 96, unit: 36, total: 96 };
+  const totalW = last ? W.total : 0;
+  const yw = Math.min(90, (CONTENT_W - W.label - W.unit - totalW) / Math.max(1, years.length));
+  const widths = [W.label, W.unit, ...years.map(() => yw), ...(last ? [W.total] : [])];
+  const heads = yearHeadAtoms(g, years, 'money');
+  const lastCol = widths.length - 1;
+  const rows: Row[] = [
+    {
+      cells: [
+        { ...empty(0), tag: 'TD', shade: true },
+        th(1, '単位'),
+        ...heads.map((a, i): Cell => ({ col: 2 + i, tag: 'TH', scope: 'Column', shade: true, content: { kind: 'atoms', atoms: a, font: 'bold' } })),
+        ...(last ? [th(lastCol, '合計')] : []),
+      ],
+    },
+  ];
+  const money = (v: number | undefined, yr: number) => (v !== undefined ? [formatNumber(v)] : yr <= s.fiscalYear ? ['-'] : []);
+  const line = (label: string, byYear: ReadonlyMap<number, number>, total: number, first: boolean): Row => ({
+    cells: [
+      { ...th(0, label), scope: 'Row' },
+      ...(first ? [{ ...atoms(1, ['千円']), rowSpan: 2 }] : []),
+      ...years.map((yr, i) => atoms(2 + i, money(byYear.get(yr), yr), { path: ['projects'], label: `（３）${label} ${fiscalYearHeader(yr, true)}` }, 'right')),
+      ...(last ? [atoms(lastCol, [formatNumber(total)], { path: ['projects'], label: `（３）${label} 合計` }, 'right')] : []),
+    ],
+  });
+  rows.push(line('事業費 合計', g.totals.cost, g.totals.costTotal, true), line('一般財源 合計', g.totals.generalFund, g.totals.generalFundTotal, false));
+  return { widths, rows };
+}
+
+/** (3) in one band of year columns, or in as many as its numbers need (stacked tables). */
+function totalsBlock(ctx: LayoutContext, g: GradedSheet): { grids: Grid[]; heights: number[][]; size: number; height: number; bands: number } {
+  const years = sheetYears(g.sheet);
+  const flex = [0];
+  const mins = new Map([[0, 48]]);
+  let parts: number[][] = [years];
+  for (let n = 1; n <= years.length; n++) {
+    parts = n === 1 ? [years] : splitYears(years, n);
+    const ok = parts.every((ys, b) => widenForAtoms(ctx, totalsGrid(g, ys, b === parts.length - 1), flex, mins).impossible.length === 0);
+    if (ok) {
+      if (n > 1) bandWarning(ctx, '（３）', n);
+      break;
+    }
+  }
+  const grids = parts.map((ys, b) => {
+    const grid = totalsGrid(g, ys, b === parts.length - 1);
+    grid.widths = widen(ctx, grid, flex, mins);
+    return grid;
+  });
+  const size = Math.min(...grids.map((grid) => atomSize(ctx, grid, PREF.totals)));
+  const heights = grids.map((grid) => measure(ctx, grid, size));
+  return { grids, heights, size, height: sum(heights.map(sum)), bands: grids.length };
+}
+
+export { rowGroups };

@@ -1,202 +1,278 @@
-//! Page 2 of the sheet: （３） the totals table (from graded.totals, never re-added here) and
-//! （４） the related projects in 15 numbered slots, empty slots drawn as empty ruled rows.
+//! Page 2 of the form: （４） the related projects alone, in 15 numbered slots, described as one table
+//! for the engine (./grid.ts). Rows grow with their content at one type size for the page; slots
+//! that do not fit even at 6 pt continue on 別紙 (whole slots, header repeated), and so does the
+//! rest of a 備考 too long for its slot (whole sentences).
 
 import { sheetYears, type GradedSheet, type Project } from '../model/types.js';
-import { fitText, verticalText, type LayoutContext, type TextSpec } from './fit.js';
-import { fiscalYearHeaders, formatMeasured, formatMoney, formatNumber } from './format.js';
-import { CONTENT_W, MARGIN, sectionHeading } from './page1.js';
-import { TableBuilder } from './table.js';
-import { A4_LANDSCAPE, type LayoutNode, type Page } from './types.js';
+import { REF_PLACEHOLDER, splitSentences, type LayoutContext } from './fit.js';
+import { fiscalYearHeader, formatMoney } from './format.js';
+import {
+  atomSize,
+  contentHeight,
+  empty,
+  FLOOR,
+  LEADING,
+  linesHeight,
+  measure,
+  placeGrid,
+  rowGroups,
+  sizesFrom,
+  sum,
+  textLines,
+  widenForAtoms,
+  type Cell,
+  type Field,
+  type Grid,
+  type Row,
+} from './grid.js';
+import { atoms, CONTENT_W, MARGIN, measuredAtoms, PREF, sectionHeading, splitYears, th, yearHeadAtoms } from './page1.js';
+import { A4_LANDSCAPE, type LayoutNode, type Page, type TextRun } from './types.js';
 
-const SLOTS = 15;
+export const SLOTS = 15;
 const BOTTOM = A4_LANDSCAPE.height - MARGIN.bottom;
-const SMALL = 7;
+/** Columns: No. | 主な事業 | 事務事業 | (row kind) | 単位 | years … | 備考欄. */
+const C = { no: 0, main: 1, name: 2, kind: 3, unit: 4, y0: 5 };
 
-const head = (text: string): TextSpec => ({ text, font: 'bold', size: SMALL, align: 'center', valign: 'middle', padX: 1, padY: 0.5, leading: 1.15 });
-const num = (text: string): TextSpec => ({ text, size: SMALL, align: 'right', valign: 'middle', padX: 2.5, padY: 0 });
-
-/** Headers of the year columns: 令和1年度 / （決算）参考 for reference years (era where it starts or changes). */
-function yearHeads(g: GradedSheet, years: readonly number[]): string[] {
-  return fiscalYearHeaders(years).map((h, i) => `${h}\n（決算）${g.sheet.referenceYears.includes(years[i]!) ? '参考' : ''}`);
-}
-
-/** A slot of （４）: rows 事業費, 一般財源, then one 成果指標 row per outcome (at least one). */
-function slotRows(p: Project | undefined): number {
-  return 2 + Math.max(1, p?.outcomes.length ?? 0);
-}
-
-export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
-  const s = g.sheet;
-  const years = sheetYears(s);
-  const x0 = MARGIN.left;
-  const pages: Page[] = [];
-  let nodes: LayoutNode[] = [];
-  let y = MARGIN.top;
-
-  // Identification at the top right, so a loose page 2 still says which sheet it belongs to.
-  const ident = `重点施策 ${s.measure.number}　${s.measure.title}`;
-  nodes.push({ type: 'text', tag: 'P', runs: fitText(ctx, { text: ident, size: 8, align: 'right', padX: 0, padY: 0, leading: 1.5 }, { x: x0 + CONTENT_W / 2, y, w: CONTENT_W / 2, h: 13 }) });
-
-  // （３） totals.
-  {
-    const sect: LayoutNode[] = [];
-    const hd = sectionHeading(ctx, '（３）当該重点施策に関連する事業について（合計事業費）', x0, y);
-    sect.push(hd.node);
-    y += hd.h;
-    const t = new TableBuilder().row();
-    const W = { label: 90, unit: 36, year: 78, total: 90 };
-    // Many year columns (several 参考 years, a long plan): narrow them so that 合計 stays on the page.
-    W.year = Math.min(W.year, (CONTENT_W - W.label - W.unit - W.total) / Math.max(1, years.length));
-    const headH = 22;
-    const rowH = 15;
-    let x = x0;
-    const cell = (w: number, h: number, spec: TextSpec | null, opts: { head?: boolean; tag?: 'TH' | 'TD' } = {}) => {
-      const box = { x, y, w, h };
-      t.cell(box, spec ? fitText(ctx, spec, box) : null, opts);
-      x += w;
-    };
-    cell(W.label, headH, head(''), { head: true });
-    cell(W.unit, headH, head('単位'), { head: true });
-    for (const h of yearHeads(g, years)) cell(W.year, headH, head(h), { head: true });
-    cell(W.total, headH, head('合計'), { head: true });
-    y += headH;
-    const rows: [string, ReadonlyMap<number, number>, number][] = [
-      ['事業費合計', g.totals.cost, g.totals.costTotal],
-      ['一般財源合計', g.totals.generalFund, g.totals.generalFundTotal],
-    ];
-    for (const [label, byYear, total] of rows) {
-      t.row();
-      x = x0;
-      cell(W.label, rowH, { ...head(label), font: 'bold' }, { head: true, tag: 'TH' });
-      cell(W.unit, rowH, { text: '千円', size: SMALL, align: 'center', valign: 'middle', padY: 0 });
-      for (const yr of years) {
-        const v = byYear.get(yr);
-        cell(W.year, rowH, num(v !== undefined ? formatNumber(v) : yr <= s.fiscalYear ? '-' : ''));
-      }
-      cell(W.total, rowH, num(formatNumber(total)));
-      y += rowH;
-    }
-    sect.push(...t.nodes());
-    nodes.push({ type: 'group', tag: 'Sect', children: sect });
-    y += 6;
-  }
-
-  // （４） projects in numbered slots.
+function slotsOf(projects: readonly Project[]): (Project | undefined)[] {
   const slots: (Project | undefined)[] = new Array(SLOTS).fill(undefined);
-  for (const p of s.projects) {
+  for (const p of projects) {
     let i = p.number - 1;
     while (i < 0 || slots[i] !== undefined) i = i < 0 ? slots.length : i + 1;
     slots[i] = p;
   }
-  const filled = Array.from(slots, (p) => p);
-  const W = { vl: 14, no: 20, main: 24, name: 104, kind: 34, unit: 104, remarks: 0 };
-  const yw = 58;
-  W.remarks = CONTENT_W - (W.vl + W.no + W.main + W.name + W.kind + W.unit) - yw * years.length;
-  if (W.remarks < 90) {
-    // Many years: narrow the year columns rather than the remarks.
-    W.remarks = 90;
-  }
-  const ywAdj = (CONTENT_W - (W.vl + W.no + W.main + W.name + W.kind + W.unit + W.remarks)) / Math.max(1, years.length);
-  const headH = 22;
-  const maxRowH = 11;
-  const minRowH = 8.6;
+  return slots;
+}
 
-  let slot = 0;
-  let part = 0;
-  while (slot < filled.length) {
-    const sect: LayoutNode[] = [];
-    const hd = sectionHeading(ctx, part === 0 ? '（４）重点施策関連事業' : '（４）重点施策関連事業（続き）', x0, y);
-    sect.push(hd.node);
-    y += hd.h;
-    // How many slots fit on this page at the smallest row height; then spread the rows.
-    const avail = BOTTOM - y - headH;
-    let count = 0;
-    let rows = 0;
-    while (slot + count < filled.length && (rows + slotRows(filled[slot + count])) * minRowH <= avail) {
-      rows += slotRows(filled[slot + count]);
-      count++;
-    }
-    if (count === 0) {
-      count = 1;
-      rows = slotRows(filled[slot]);
-    }
-    const rowH = Math.min(maxRowH, avail / rows);
-    const t = new TableBuilder().row();
-    let x = x0;
-    const cell = (w: number, h: number, spec: TextSpec | null, opts: { head?: boolean; tag?: 'TH' | 'TD' } = {}) => {
-      const box = { x, y, w, h };
-      t.cell(box, spec ? fitText(ctx, spec, box) : null, opts);
-      x += w;
-    };
-    x += W.vl;
-    cell(W.no, headH, head('Ｎｏ．'), { head: true });
-    cell(W.main, headH, head('主な\n事業'), { head: true });
-    cell(W.name, headH, head('事務事業'), { head: true });
-    cell(W.kind + W.unit, headH, head('区分・成果指標／単位'), { head: true });
-    for (const h of yearHeads(g, years)) cell(ywAdj, headH, head(h), { head: true });
-    cell(W.remarks, headH, head('備考欄'), { head: true });
-    const bodyTop = y + headH;
-    y = bodyTop;
-    const vlBox = { x: x0, y: bodyTop, w: W.vl, h: rows * rowH };
-    t.row();
-    t.cell({ x: x0, y: y - headH, w: W.vl, h: headH }, null, { head: true });
-    t.cell(vlBox, verticalText(ctx, '重点施策に関連する事業', vlBox, { size: 7 }), { head: true, tag: 'TH' });
-    for (let k = 0; k < count; k++) {
-      const idx = slot + k;
-      const p = filled[idx];
-      const n = slotRows(p);
-      const slotH = n * rowH;
-      const slotTop = y;
-      const label = `（４）No.${idx + 1}`;
-      const kinds: { kind: string; unit: TextSpec | null; values: (string | null)[] }[] = [
-        { kind: '事業費', unit: { text: '千円', size: SMALL, align: 'center', valign: 'middle', padY: 0 }, values: years.map((yr) => (p ? money(p.cost, yr, s.fiscalYear) : null)) },
-        { kind: '一般財源', unit: { text: '千円', size: SMALL, align: 'center', valign: 'middle', padY: 0 }, values: years.map((yr) => (p ? money(p.generalFund, yr, s.fiscalYear) : null)) },
-      ];
-      const outcomes = p?.outcomes ?? [];
-      if (outcomes.length === 0) kinds.push({ kind: '成果指標', unit: p ? { text: '-', size: SMALL, align: 'center', valign: 'middle', padY: 0 } : null, values: years.map(() => null) });
-      outcomes.forEach((o, j) =>
-        kinds.push({
-          kind: '成果指標',
-          unit: { text: o.name, size: SMALL, minSize: 5.5, valign: 'middle', padY: 0, leading: 1.1, field: { path: [...o.path, 'name'], label: `${label} 成果指標名` } },
-          values: years.map((yr) => {
-            const m = o.values.get(yr);
-            if (m) return formatMeasured(m, o.unit, yr).value + formatMeasured(m, o.unit, yr).note;
-            return yr <= s.fiscalYear ? '-' : '';
-          }),
-        }),
-      );
-      kinds.forEach((row, ri) => {
-        t.row();
-        x = x0 + W.vl;
-        if (ri === 0) {
-          cell(W.no, slotH, { text: String(p?.number ?? idx + 1), size: SMALL, align: 'center', valign: 'middle' }, { tag: 'TH' });
-          cell(W.main, slotH, p?.main ? { text: '〇', size: 8, align: 'center', valign: 'middle', padX: 0 } : null);
-          const nameText = p ? (p.code ? `${p.code}\n${p.name}` : p.name) : '';
-          cell(W.name, slotH, p ? { text: nameText, size: SMALL, valign: 'middle', leading: 1.2, field: { path: [...p.path, 'name'], label: `${label} 事務事業名` } } : null);
-        } else x += W.no + W.main + W.name;
-        cell(W.kind, rowH, { text: row.kind, size: 6.5, align: 'center', valign: 'middle', padX: 1, padY: 0 });
-        cell(W.unit, rowH, row.unit);
-        for (const v of row.values) cell(ywAdj, rowH, v === null || v === '' ? null : num(v));
-        if (ri === 0) {
-          cell(W.remarks, slotH, p?.remarks ? { text: p.remarks, size: 6.5, minSize: 6, leading: 1.2, padY: 1, field: { path: [...p.path, 'remarks'], label: `${label} 備考欄` } } : null);
-        }
-        y += rowH;
+interface SlotText {
+  remarks: string;
+  /** The remark was cut: its cell ends with the reference to 別紙. */
+  cut?: boolean;
+}
+
+function projectsGrid(g: GradedSheet, widths: number[], slots: (Project | undefined)[], texts: SlotText[], years: number[] = sheetYears(g.sheet), last = true): Grid {
+  const s = g.sheet;
+  const remarksCol = last ? C.y0 + years.length : -1;
+  const rows: Row[] = [
+    {
+      cells: [
+        th(C.no, 'Ｎｏ．'),
+        { ...th(C.main, '主な事業'), content: { kind: 'atoms', atoms: ['主な', '事業'], font: 'bold' } },
+        th(C.name, '事務事業', { colSpan: 2 }),
+        th(C.unit, '単位'),
+        ...yearHeadAtoms(g, years, 'money').map((a, i): Cell => ({ col: C.y0 + i, tag: 'TH', scope: 'Column', shade: true, content: { kind: 'atoms', atoms: a, font: 'bold' } })),
+        ...(last ? [th(remarksCol, '備考欄')] : []),
+      ],
+    },
+  ];
+  slots.forEach((p, idx) => {
+    const label = `（４）No.${idx + 1}`;
+    const outcomes = p?.outcomes ?? [];
+    const n = 2 + Math.max(1, outcomes.length);
+    const money = (map: ReadonlyMap<number, number> | undefined, what: string): Cell[] =>
+      years.map((yr, i) => {
+        if (!p || !map) return empty(C.y0 + i);
+        const v = map.get(yr);
+        const list = v !== undefined ? [formatMoney(v)] : yr <= s.fiscalYear ? ['-'] : [];
+        return atoms(C.y0 + i, list, { path: [...p.path, what === '事業費' ? 'cost' : 'general_fund', String(yr)], label: `${label} ${what} ${fiscalYearHeader(yr, true)}` }, 'right');
       });
-      y = slotTop + slotH;
+    const remark = texts[idx]?.remarks ?? '';
+    const first: Cell[] = [
+      { col: C.no, rowSpan: n, tag: 'TH', scope: 'Row', content: { kind: 'atoms', atoms: [String(p?.number ?? idx + 1)] } },
+      p?.main ? { col: C.main, rowSpan: n, tag: 'TD', content: { kind: 'atoms', atoms: ['〇'] } } : empty(C.main, { rowSpan: n }),
+      p
+        ? { col: C.name, rowSpan: n, tag: 'TH', scope: 'Row', content: { kind: 'text', text: p.code ? `${p.code}　${p.name}` : p.name, field: { path: [...p.path, 'name'], label: `${label} 事務事業名` } } }
+        : empty(C.name, { rowSpan: n }),
+      { col: C.kind, tag: 'TH', scope: 'Row', content: { kind: 'text', text: '事業費', align: 'center' } },
+      { ...atoms(C.unit, ['千円']), rowSpan: 2 },
+      ...money(p?.cost, '事業費'),
+      ...(!last
+        ? []
+        : remark && p
+          ? [{ col: remarksCol, rowSpan: n, tag: 'TD', content: { kind: 'text', text: remark, valign: 'top', field: { path: [...p.path, 'remarks'], label: `${label} 備考欄` } } } as Cell]
+          : [empty(remarksCol, { rowSpan: n })]),
+    ];
+    rows.push({ cells: first });
+    rows.push({ cells: [{ col: C.kind, tag: 'TH', scope: 'Row', content: { kind: 'text', text: '一般財源', align: 'center' } }, ...money(p?.generalFund, '一般財源')] });
+    const k = Math.max(1, outcomes.length);
+    for (let j = 0; j < k; j++) {
+      const o = outcomes[j];
+      const cells: Cell[] = [];
+      if (j === 0) cells.push({ col: C.kind, rowSpan: k, tag: 'TH', scope: 'Row', content: { kind: 'atoms', atoms: ['成果', '指標'] } });
+      if (o && p) {
+        // The outcome's name with its unit: the unit is printed even when no year has a value.
+        cells.push({ col: C.unit, tag: 'TH', scope: 'Row', content: { kind: 'text', text: o.unit ? `${o.name}（${o.unit}）` : o.name, field: { path: [...o.path, 'name'], label: `${label} 成果指標名` } } });
+        years.forEach((yr, i) => {
+          const m = o.values.get(yr);
+          const list = m ? measuredAtoms(m, o.unit, yr) : yr <= s.fiscalYear ? ['-'] : [];
+          cells.push(atoms(C.y0 + i, list, { path: m?.path ?? [...o.path, 'values'], label: `${label} ${o.name} ${fiscalYearHeader(yr, true)}` }, 'right'));
+        });
+      } else {
+        cells.push(p ? atoms(C.unit, ['-']) : empty(C.unit));
+        years.forEach((_, i) => cells.push(empty(C.y0 + i)));
+      }
+      rows.push({ cells });
     }
-    sect.push(...t.nodes());
-    nodes.push({ type: 'group', tag: 'Sect', children: sect });
-    slot += count;
-    part++;
-    pages.push({ ...A4_LANDSCAPE, nodes });
-    nodes = [];
-    y = MARGIN.top;
-  }
-  return pages;
+  });
+  return { widths, rows };
 }
 
-function money(map: ReadonlyMap<number, number>, year: number, fiscalYear: number): string {
-  const v = map.get(year);
-  if (v !== undefined) return formatMoney(v);
-  return year <= fiscalYear ? '-' : '';
+export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
+  const s = g.sheet;
+  const x0 = MARGIN.left;
+  const slots = slotsOf(s.projects);
+  const full: SlotText[] = slots.map((p) => ({ remarks: (p?.remarks ?? '').replace(/\r\n?/g, '\n').replace(/\s+$/u, '') }));
+  const fixed = [24, 24, 112, 36, 114];
+  const widthsFor = (years: number[], last: boolean): number[] => {
+    const rem = last ? 120 : 0;
+    const yw = Math.min(last ? 64 : 90, (CONTENT_W - sum(fixed) - rem) / Math.max(1, years.length));
+    return [...fixed, ...years.map(() => yw), ...(last ? [CONTENT_W - sum(fixed) - yw * years.length] : [])];
+  };
+  const flexOf = (years: number[], last: boolean) => [C.name, C.unit, ...(last ? [C.y0 + years.length] : [])];
+  const mins = (years: number[], last: boolean) => new Map([[C.name, 50], [C.unit, 50], ...(last ? [[C.y0 + years.length, 60] as [number, number]] : [])]);
+  // Columns: a number wider than its column at the floor widens it, taken from the text columns; past
+  // that, the year columns continue in further bands (the table again, with the next years).
+  const all = sheetYears(s);
+  let parts: number[][] = [all];
+  for (let n = 1; n <= all.length; n++) {
+    parts = n === 1 ? [all] : splitYears(all, n);
+    const ok = parts.every((ys, b) => {
+      const last = b === parts.length - 1;
+      return widenForAtoms(ctx, projectsGrid(g, widthsFor(ys, last), slots, full, ys, last), flexOf(ys, last), mins(ys, last)).impossible.length === 0;
+    });
+    if (ok) {
+      if (n > 1) ctx.warn('layout.bands', ['plan_period'], `数値が 6pt でも列に収まらないため、（４）の年度の列を ${n} 段に分けて印刷しました（2 段目以降は別紙）`, `a number does not fit its column even at 6 pt: the year columns of （４） print in ${n} bands (the later ones on 別紙)`);
+      break;
+    }
+  }
+  const bandWidths = parts.map((ys, b) => {
+    const last = b === parts.length - 1;
+    const r = widenForAtoms(ctx, projectsGrid(g, widthsFor(ys, last), slots, full, ys, last), flexOf(ys, last), mins(ys, last));
+    for (const f of r.widened)
+      ctx.warn('layout.widen', f.path, `「${f.label}」の数値が列に収まらないため、列幅を広げました（文字の列を狭めています）`, `"${f.label}" is wider than its column even at ${FLOOR} pt; the column was widened at the expense of text columns`);
+    for (const f of r.impossible)
+      ctx.error('layout.number-too-wide', f.path, `「${f.label}」の値が ${FLOOR}pt でも、列幅を広げても収まりません`, `"${f.label}" does not fit its column even at ${FLOOR} pt with the column widened as far as the form allows`, '値や注記を短くしてください', 'shorten the value or its note');
+    return r.impossible.length === 0 ? r.widths : widthsFor(ys, last);
+  });
+  const years = parts[0]!;
+  const firstLast = parts.length === 1;
+  const widths = bandWidths[0]!;
+  const remarksCol = firstLast ? widths.length - 1 : -1;
+  const pg = (w: number[], t: SlotText[]) => projectsGrid(g, w, slots, t, years, firstLast);
+
+  const top = MARGIN.top + 9 * 1.5;
+  const room = BOTTOM - top;
+  let texts = full;
+  let grid = pg(widths, texts);
+  const smax = atomSize(ctx, grid, PREF.projects);
+  let size = sizesFrom(smax).find((sz) => sum(measure(ctx, pg(widths, full), sz)) <= room);
+  const pending: { idx: number; rest: string; field: Field }[] = [];
+  if (size === undefined) {
+    size = FLOOR;
+    // Remarks first: each slot keeps the height its other cells need, and long remarks share what is left.
+    const bare = pg(widths, full.map(() => ({ remarks: '' })));
+    const bh = measure(ctx, bare, size);
+    const groups = rowGroups(bare).slice(1);
+    const base = groups.map(([a, b]) => sum(bh.slice(a, b)));
+    const remW = remarksCol >= 0 ? widths[remarksCol]! : 0;
+    const demand = full.map((t, i) => Math.max(base[i]!, t.remarks ? contentHeight(ctx, { kind: 'text', text: t.remarks }, remW, size!) : 0));
+    const extra = Math.max(0, room - bh[0]! - sum(base));
+    const want = demand.map((d, i) => d - base[i]!);
+    const alloc = sharedExtra(want, extra);
+    texts = full.map((t, i) => {
+      const p = slots[i];
+      if (!p || !t.remarks || remarksCol < 0 || want[i]! <= alloc[i]! + 0.01) return t;
+      const h = base[i]! + alloc[i]!;
+      const n = Math.max(0, Math.floor((h - 2 + 0.01) / (size! * LEADING)) - 1);
+      const lines = textLines(ctx, t.remarks, remW, size!);
+      const { shown, rest } = splitSentences(t.remarks, lines, Math.max(n, 0));
+      if (!rest) return t;
+      pending.push({ idx: i, rest, field: { path: [...p.path, 'remarks'], label: `（４）No.${i + 1} 備考欄` } });
+      return { remarks: shown ? `${shown}\n${REF_PLACEHOLDER}` : REF_PLACEHOLDER, cut: true };
+    });
+  }
+  if (size < smax) {
+    const longest = slots
+      .map((p, i) => ({ p, n: (full[i]?.remarks.length ?? 0) + (p?.outcomes.length ?? 0) * 20 + (p?.name.length ?? 0) }))
+      .filter((x) => x.p)
+      .sort((a, b) => b.n - a.n)[0];
+    if (longest?.p) ctx.warn('layout.shrink', longest.p.path, `（４）重点施策関連事業が 1 ページに収まるよう、文字を ${smax}pt から ${size}pt に縮小しました（No.${longest.p.number} など）`, `（４） prints at ${size} pt instead of ${smax} pt to fit its page (No. ${longest.p.number} and others need the room)`, '備考や成果指標名を短くすると元の大きさで印刷されます', 'shorter remarks or outcome names print at the regular size');
+  }
+
+  grid = pg(widths, texts);
+  const h = measure(ctx, grid, size);
+  const groups = rowGroups(grid).slice(1);
+  // Whole slots on page 2 while they fit; the rest continue on 別紙.
+  let used = h[0]!;
+  let count = 0;
+  for (const [a, b] of groups) {
+    const gh = sum(h.slice(a, b));
+    if (used + gh > room + 0.01 && count > 0) break;
+    used += gh;
+    count++;
+  }
+  const placedRows = [0, ...groups.slice(0, count).flatMap(([a, b]) => range(a, b))];
+  if (count === groups.length) {
+    // Spare height is shared by the rows (the form fills its page).
+    const spare = room - used;
+    if (spare > 0) for (let i = 1; i < h.length; i++) h[i] = Math.floor((h[i]! + spare / (h.length - 1)) * 100) / 100;
+  }
+  const nodes: LayoutNode[] = [];
+  const sect: LayoutNode[] = [];
+  const hd = sectionHeading(ctx, '（４）重点施策関連事業', x0, MARGIN.top);
+  sect.push(hd.node);
+  const placed = placeGrid(ctx, grid, h, size, x0, top, placedRows);
+  sect.push(...placed.nodes);
+  nodes.push({ type: 'group', tag: 'Sect', children: sect });
+
+  // References: a cut remark ends with one; slots continued on 別紙 get a line under the table.
+  const refsIn = (idx: number): TextRun[] => {
+    const [a] = groups[idx]!;
+    const table = placed.nodes.find((n) => n.type === 'group' && n.tag === 'Table');
+    if (!table || table.type !== 'group') return [];
+    const tr = table.children[placedRows.indexOf(a)];
+    if (!tr || tr.type !== 'group') return [];
+    return tr.children.flatMap((c) => (c.type === 'text' ? c.runs.filter((r) => r.text === REF_PLACEHOLDER) : []));
+  };
+  if (count < groups.length) {
+    const rest = groups.slice(count).flatMap(([a, b]) => range(a, b));
+    const firstP = slots.slice(count).find((p) => p);
+    const box = { x: x0, y: placed.bottom, w: CONTENT_W, h: 7 * 1.4 };
+    const run: TextRun = { text: REF_PLACEHOLDER, x: x0, y: Math.round((placed.bottom + 7 * 1.1) * 100) / 100, size: 7, font: 'regular' };
+    if (placed.bottom + box.h <= BOTTOM + MARGIN.bottom - 2) nodes.push({ type: 'text', tag: 'Note', runs: [run], cell: box });
+    ctx.annex.push({ kind: 'table', heading: '（４）重点施策関連事業（続き）', grid, head: [0], body: rest, size, path: firstP?.path ?? ['projects'], label: `（４）No.${count + 1} 以降`, refs: [run] });
+  }
+  // Later bands of year columns: the table again on 別紙, whole, with 備考欄 in the last band.
+  parts.slice(1).forEach((ys, k) => {
+    const b = k + 1;
+    const last = b === parts.length - 1;
+    const bg = projectsGrid(g, bandWidths[b]!, slots, full, ys, last);
+    const first = s.projects[0];
+    ctx.annex.push({ kind: 'table', heading: `（４）重点施策関連事業（${fiscalYearHeader(ys[0]!, true)}〜${fiscalYearHeader(ys[ys.length - 1]!, true)}）`, grid: bg, head: [0], body: bg.rows.map((_, i) => i).slice(1), size: Math.max(size!, atomSize(ctx, bg, PREF.projects)), path: first?.path ?? ['projects'], label: `（４）${fiscalYearHeader(ys[0]!, true)}〜`, refs: [] });
+  });
+  for (const p of pending) {
+    const refs = p.idx < count ? refsIn(p.idx) : [];
+    ctx.annex.push({ kind: 'prose', heading: `${p.field.label}（続き）`, text: p.rest, path: p.field.path, label: p.field.label, refs, ...(p.idx >= count ? { fromTable: true } : {}) });
+  }
+  return [{ ...A4_LANDSCAPE, nodes }];
 }
+
+function range(a: number, b: number): number[] {
+  const out: number[] = [];
+  for (let i = a; i < b; i++) out.push(i);
+  return out;
+}
+
+/** Shares `extra` among wants: small wants are met whole, large ones share the rest equally. */
+function sharedExtra(want: number[], extra: number): number[] {
+  const out = want.map(() => 0);
+  const order = [...want.keys()].filter((i) => want[i]! > 0).sort((a, b) => want[a]! - want[b]!);
+  let left = extra;
+  order.forEach((i, k) => {
+    const fair = left / (order.length - k);
+    out[i] = Math.min(want[i]!, fair);
+    left -= out[i]!;
+  });
+  return out;
+}
+
+export { linesHeight };

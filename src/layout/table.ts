@@ -2,7 +2,7 @@
 //! (0.4 pt inside, 0.8 pt around), heading cells shaded; text tagged Table > TR > TH/TD in reading order.
 
 import type { Box } from './fit.js';
-import type { LayoutNode, Shape, TextRun, TextTag } from './types.js';
+import type { LayoutNode, Scope, Shape, TextRun, TextTag } from './types.js';
 
 export const INNER_RULE = 0.4;
 export const OUTER_RULE = 0.8;
@@ -58,6 +58,9 @@ export interface CellOpts {
   tag?: TextTag;
   /** Shade the cell as a heading. */
   head?: boolean;
+  scope?: Scope;
+  rowSpan?: number;
+  colSpan?: number;
 }
 
 /** One ruled table; call row() before each row's cells, in reading order (left to right). */
@@ -85,10 +88,19 @@ export class TableBuilder {
       b.w = x2 - b.x;
       b.h = y2 - b.y;
     }
-    if (runs && runs.length > 0) {
-      if (this.rows.length === 0) this.row();
-      this.rows[this.rows.length - 1]!.push({ type: 'text', tag: opts.tag ?? (opts.head ? 'TH' : 'TD'), runs });
-    }
+    // Every cell is a structure element, an empty one an empty TD, so that table navigation counts
+    // columns right; its rectangle goes with it for the no-loss checks.
+    if (this.rows.length === 0) this.row();
+    const tag = opts.tag ?? (opts.head ? 'TH' : 'TD');
+    this.rows[this.rows.length - 1]!.push({
+      type: 'text',
+      tag,
+      runs: runs ?? [],
+      cell: { x: box.x, y: box.y, w: box.w, h: box.h },
+      ...(tag === 'TH' ? { scope: opts.scope ?? 'Column' } : {}),
+      ...(opts.rowSpan && opts.rowSpan > 1 ? { rowSpan: opts.rowSpan } : {}),
+      ...(opts.colSpan && opts.colSpan > 1 ? { colSpan: opts.colSpan } : {}),
+    });
     return this;
   }
 

@@ -28,6 +28,8 @@ export type Shape =
 /** Structure tags used; they become the tagged PDF's structure elements. */
 export type GroupTag = 'Sect' | 'Table' | 'TR' | 'Div' | 'L' | 'LI';
 export type TextTag = 'H1' | 'H2' | 'H3' | 'P' | 'TH' | 'TD' | 'Lbl' | 'LBody' | 'Note' | 'Span';
+/** Which cells a table heading (TH) heads: its row, its column, or both. */
+export type Scope = 'Row' | 'Column' | 'Both';
 
 export type LayoutNode =
   | { type: 'group'; tag: GroupTag; children: LayoutNode[] }
@@ -35,7 +37,18 @@ export type LayoutNode =
    * `cell`: the rectangle the runs must stay inside (their table cell or text box), when the layout
    * knows it; the no-loss invariants check every run against it.
    */
-  | { type: 'text'; tag: TextTag; runs: TextRun[]; cell?: Rect }
+  | {
+      type: 'text';
+      tag: TextTag;
+      runs: TextRun[];
+      cell?: Rect;
+      /** Table cells: the heading's scope, and the rows and columns the cell spans (when more than one). */
+      scope?: Scope;
+      rowSpan?: number;
+      colSpan?: number;
+    }
+  /** Page furniture (別紙 headers, page numbers): drawn as pagination artifacts, outside the structure. */
+  | { type: 'furniture'; runs: TextRun[]; cell?: Rect }
   /** Rules and fills: decoration, drawn as artifacts (not read aloud, not extracted as text). */
   | { type: 'art'; shapes: Shape[] };
 

@@ -64,12 +64,17 @@ export async function renderPdf(pages: Page[], fonts: FontSet, meta: PdfMeta): P
     doc.on('error', reject);
   });
 
+  xmp(doc, meta);
   const state: DrawState = { font: '', size: 0, fonts };
+  // One Document element is the root of the structure tree (PDF/UA-1 7.1); every page's content hangs under it.
+  const root = doc.struct('Document');
+  doc.addStructure(root);
   for (const page of pages) {
     doc.addPage({ size: [page.width, page.height], margin: 0 });
     deflateOnce(doc);
-    for (const node of page.nodes) drawNode(doc, node, null, state);
+    for (const node of page.nodes) drawNode(doc, node, root, state);
   }
+  root.end();
   doc.end();
   await done;
   const buf = Buffer.concat(chunks);
@@ -211,15 +216,57 @@ function drawNode(doc: Doc, node: LayoutNode, parent: StructEl | null, state: Dr
       el.end();
       return;
     }
-    case 'text': {
+    case 'furniture':
+      // 別紙 headers and page numbers: pagination artifacts, outside the structure (PDF/UA-1 7.8).
       if (node.runs.length === 0) return;
+      doc.markContent('Artifact', { type: 'Pagination' });
+      drawRuns(doc, node.runs, state);
+      doc.endMarkedContent();
+      return;
+    case 'text': {
       const el = doc.struct(node.tag);
+      const attrs: Record<string, unknown> = {};
+      if (node.tag === 'TH' && node.scope) attrs.Scope = node.scope;
+      if (node.rowSpan && node.rowSpan > 1) attrs.RowSpan = node.rowSpan;
+      if (node.colSpan && node.colSpan > 1) attrs.ColSpan = node.colSpan;
+      // Table attributes (ISO 32000-1 14.8.5.7): the owner Table, a heading's Scope, and the spans.
+      if (Object.keys(attrs).length > 0) (el as unknown as { dictionary: { data: Record<string, unknown> } }).dictionary.data.A = { O: 'Table', ...attrs };
       attach(doc, el, parent);
-      el.add(() => drawRuns(doc, node.runs, state));
+      // An empty cell stays an (empty) TD, so that table navigation counts its columns right.
+      if (node.runs.length > 0) el.add(() => drawRuns(doc, node.runs, state));
       el.end();
       return;
     }
   }
+}
+
+/** XML text with its five special characters escaped. */
+function xml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+}
+
+/**
+ * The XMP metadata: pdfkit writes its own from the info dictionary without escaping (a title with
+ * "&" would make the XML invalid), so the document's writer is replaced by one that escapes and
+ * adds pdfuaid:part 1 (PDF/UA-1 5: the identification schema) with dc:title (7.1).
+ */
+function xmp(doc: Doc, meta: PdfMeta): void {
+  const d = doc as unknown as { _addInfo(): void; appendXML(xml: string, newline?: boolean): void };
+  d._addInfo = function () {
+    const date = meta.creationDate.toISOString().split('.')[0] + 'Z';
+    d.appendXML(
+      [
+        `<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/"><xmp:CreateDate>${date}</xmp:CreateDate><xmp:ModifyDate>${date}</xmp:ModifyDate><xmp:CreatorTool>sheetgen</xmp:CreatorTool></rdf:Description>`,
+        `<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:format>application/pdf</dc:format>` +
+          `<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${xml(meta.title)}</rdf:li></rdf:Alt></dc:title>` +
+          `<dc:creator><rdf:Seq><rdf:li>${xml(meta.author)}</rdf:li></rdf:Seq></dc:creator>` +
+          `<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xml(meta.subject)}</rdf:li></rdf:Alt></dc:description>` +
+          `<dc:language><rdf:Bag><rdf:li>${xml(meta.lang)}</rdf:li></rdf:Bag></dc:language></rdf:Description>`,
+        `<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"><pdf:Producer>sheetgen (PDFKit)</pdf:Producer></rdf:Description>`,
+        `<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"><pdfuaid:part>1</pdfuaid:part></rdf:Description>`,
+      ].join('\n'),
+    );
+  };
 }
 
 interface PdfFontLike extends EmbeddedFontLike {

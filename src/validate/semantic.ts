@@ -71,7 +71,9 @@ export function checkSemantics(data: unknown, lang: Lang): SemanticProblem[] {
       push(path, 'semantic.control-char', t(lang, 'controlChar', { code, at }), { hint: t(lang, 'controlCharHint') });
     }
     const key = [...path].reverse().find((seg): seg is string => typeof seg === 'string');
-    const max = key !== undefined && PROSE_KEYS.has(key) ? MAX_PROSE_CHARS : MAX_LABEL_CHARS;
+    // ② written per indicator is prose under every key (reasons.goal, reasons.kpis.16).
+    const prose = path[0] === 'reasons' || (key !== undefined && PROSE_KEYS.has(key));
+    const max = prose ? MAX_PROSE_CHARS : MAX_LABEL_CHARS;
     // Counted as a clerk counts: characters (𠮷 is one), without the line break a `|` block ends with.
     const body = v.replace(/\s+$/, '');
     if (body.length > max) {

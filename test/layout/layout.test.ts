@@ -5,10 +5,10 @@ import { seedSheet } from '../render/seed-fixture.js';
 
 const fonts = loadFonts();
 
-function texts(page: Page): string[] {
+function texts(page: Page, furniture = true): string[] {
   const out: string[] = [];
   const walk = (n: LayoutNode) => {
-    if (n.type === 'text') for (const r of n.runs) out.push(r.text);
+    if (n.type === 'text' || (furniture && n.type === 'furniture')) for (const r of n.runs) out.push(r.text);
     if (n.type === 'group') n.children.forEach(walk);
   };
   page.nodes.forEach(walk);
@@ -40,12 +40,34 @@ describe('layoutSheet', () => {
     }
   });
 
-  it('marks an overridden grade and explains it in a footnote', () => {
+  it('marks an overridden grade and explains it under the legend; the grade column is an option', () => {
     const g = seedSheet();
     g.kpis[1]!.result = { ...g.kpis[1]!.result, grade: 'S', computed: 'A', overridden: true, reason: '年度末までに達成見込み' };
     const t = texts(layoutSheet(g, fonts, { lang: 'ja' }).pages[0]!);
-    expect(t).toContain('S※');
+    expect(t.join('')).toContain('Ｓ※');
     expect(t.join('')).toContain('年度末までに達成見込み');
+    expect(t).not.toContain('達成');
+    const withColumn = texts(layoutSheet(g, fonts, { lang: 'ja', gradeColumn: true }).pages[0]!);
+    expect(withColumn).toContain('Ｓ※');
+    expect(withColumn).toContain('Ｄ');
+    expect(withColumn.join('')).toContain('達成状況');
+  });
+
+  it('writes the marks of ② per indicator from the computed grades', () => {
+    const g = seedSheet();
+    g.sheet.reasons = [
+      { indicator: 'goal', text: '令和２年は社会減となった。', path: ['reasons', 0, 'text'] },
+      { indicator: 15, text: '実績はカウントできない。', path: ['reasons', 1, 'text'] },
+      { indicator: 16, text: '前年度実績を上回った。', path: ['reasons', 2, 'text'] },
+    ];
+    const t = texts(layoutSheet(g, fonts, { lang: 'ja' }).pages[0]!).join('');
+    const order = ['【達成状況：Ｄ】令和２年は社会減となった。', 'ＫＰＩ15【達成状況：―】実績はカウントできない。', 'ＫＰＩ16【達成状況：Ａ】前年度実績を上回った。'];
+    let at = -1;
+    for (const o of order) {
+      const i = t.indexOf(o);
+      expect(i, o).toBeGreaterThan(at);
+      at = i;
+    }
   });
 
   it('shows the as-of date, team, related divisions, ⑤ and ⑥ when given', () => {
@@ -79,13 +101,18 @@ describe('layoutSheet', () => {
     expect(over.map((w) => w.path)).toEqual([['situation']]);
     const p1 = texts(r.pages[0]!);
     expect(p1).toContain('（別紙 1 に続く）');
-    const annex = r.pages.slice(2).flatMap(texts);
-    expect(annex[1]).toBe('別紙 1　③現状と課題、方向性、数値目標・ＫＰＩ達成に向けた課題・問題点（続き）');
-    // What page 1 shows of ③ plus what 別紙 shows is the whole text.
+    const annex = r.pages.slice(2).flatMap((p) => texts(p));
+    expect(annex.some((t) => /^別紙 1 \/ \d+$/.test(t))).toBe(true);
+    const body = r.pages.slice(2).flatMap((p) => texts(p, false));
+    const head = body.indexOf('③現状と課題、方向性、数値目標・ＫＰＩ達成に向けた課題・問題点（続き）');
+    expect(head).toBeGreaterThanOrEqual(0);
+    // What page 1 shows of ③ plus what 別紙 shows is the whole text, cut after a whole sentence.
     const strip = (s: string) => s.replace(/\s/g, '');
     const start = p1.indexOf('【段落1】【現状】');
     const end = p1.indexOf('（別紙 1 に続く）');
-    expect(strip(p1.slice(start, end).join('') + annex.slice(2).join(''))).toBe(strip(long));
+    const shown = p1.slice(start, end).join('');
+    expect(shown).toMatch(/。$/u);
+    expect(strip(shown + body.slice(head + 1).join(''))).toBe(strip(long));
   });
 
   it('finds characters the font lacks, with their field', () => {

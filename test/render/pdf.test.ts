@@ -10,6 +10,8 @@ import { loadFonts } from '../../src/render/fonts.js';
 import { renderPdf } from '../../src/render/pdf.js';
 import { compare, decodePng } from './pixels.js';
 import { SEED_META, SEED_TEXT, seedSheet } from './seed-fixture.js';
+import { STRESS } from './stress-fixture.js';
+import { all, readStructure } from './structure.js';
 
 const fonts = loadFonts();
 const refDir = fileURLToPath(new URL('./reference/', import.meta.url));
@@ -58,7 +60,8 @@ describe('renderPdf on the seed sheet', () => {
     for (const n of names) expect(n).toMatch(/^BIZUDPGothic/);
     expect(raw.match(/\/FontFile2 /g)?.length).toBe(2);
     expect(raw).not.toContain('/Helvetica');
-    expect(pdf.length).toBeLessThan(150 * 1024);
+    // Every cell is tagged, empty ones as empty TD: more structure than before, still small.
+    expect(pdf.length).toBeLessThan(200 * 1024);
   });
 
   it('is tagged, in Japanese, with the metadata given', () => {
@@ -80,6 +83,7 @@ describe('renderPdf on the seed sheet', () => {
       expect(all).toContain(flat(s));
     expect(all).toContain('3670生涯活躍のまち形成事業');
     expect(all).toContain('概ね順調〇');
+    for (const c of ['順調', '停滞', '実施困難', '完了']) expect(all).toContain(c);
   });
 
   it('reads in the order of the form', () => {
@@ -88,9 +92,11 @@ describe('renderPdf on the seed sheet', () => {
       '重点施策マネジメントシート令和2年度事後・決算',
       '基本目標2重点施策9旭市生涯活躍のまち構想主管課企画政策課',
       '（１）施策の目標指標、KPI',
-      '人口の社会増減（転入・転出の差）▲11人（30年）増加113人（元年）▲74人（2年）D',
+      '数値目標基準値目標値（6年度）令和1年度（決算）参考2年度（決算）3年度（決算）4年度（決算）5年度（決算）',
+      '人口の社会増減（転入・転出の差）▲11人（30年）増加113人（元年）▲74人（2年）',
+      '重要業績評価指標（KPI）基準値目標値（6年度）令和1年度（決算）参考2年度（決算）',
       '15生涯活躍のまちへの移住者数',
-      '16移住相談件数91件（30年度）200件85件114件A',
+      '16移住相談件数91件（30年度）200件85件114件',
       'KPI達成状況の評価（数値目標）',
       '（２）重点施策に関する検証',
       '①施策の進捗状況',
@@ -101,9 +107,11 @@ describe('renderPdf on the seed sheet', () => {
       '⑥3年度施策の方針に関連する事務事業名3670生涯活躍のまち形成事業', // ⑥ by the second reading of the seed
       '推進委員会からの意見（要旨）',
       '（３）当該重点施策に関連する事業について（合計事業費）',
+      '単位1年度（決算）2年度（決算）3年度（決算）4年度（決算）5年度（決算）6年度（決算）合計',
       '事業費合計千円8,636537,409537,409',
-      '一般財源合計千円4,53316,09116,091',
+      '一般財源合計4,53316,09116,091',
       '（４）重点施策関連事業',
+      'Ｎｏ．主な事業事務事業単位1年度（決算）',
       '1〇3670生涯活躍のまち形成事業事業費千円8,636537,409',
     ];
     let at = -1;
@@ -114,14 +122,74 @@ describe('renderPdf on the seed sheet', () => {
     }
   });
 
-  it('shows the grades D, ―, A in the grade column in order', () => {
+  it('states the grades in ② and has no grade column; (1) stops before the target year', () => {
     const p1 = flat(text[0]!);
-    const d = p1.indexOf('（2年）D');
-    const dash = p1.indexOf('-―16');
-    const a = p1.indexOf('114件A');
-    expect(d).toBeGreaterThan(0);
-    expect(dash).toBeGreaterThan(d);
-    expect(a).toBeGreaterThan(dash);
+    expect(p1).toContain('【達成状況：Ｄ】');
+    expect(p1).not.toContain('達成状況（');
+    expect(p1).not.toContain('6年度（決算）参考');
+    // 5年度（決算） twice in (1) (one per header row) and once in (3); 6年度（決算） only in (3).
+    expect(p1.split('5年度（決算）').length - 1).toBe(3);
+    expect(p1.split('6年度（決算）').length - 1).toBe(1);
+    // 千円 once in (3); once per slot in (4).
+    expect(p1.split('千円').length - 1).toBe(1);
+    expect(flat(text[1]!).split('千円').length - 1).toBe(15 + 1); // and the remark's 500,000千円
+  });
+
+  it('is tagged for PDF/UA: XMP part 1, a Document root, tables with scoped headings and spans, empty cells as TD', () => {
+    const { roots, xmp } = readStructure(pdf);
+    expect(xmp).toContain('<pdfuaid:part>1</pdfuaid:part>');
+    expect(xmp).toContain(SEED_META.title);
+    expect(roots.map((r) => r.type)).toEqual(['Document']);
+    const els = all(roots[0]!);
+    const tables = els.filter((e) => e.type === 'Table');
+    expect(tables.length).toBeGreaterThanOrEqual(6);
+    const cells = els.filter((e) => e.type === 'TH' || e.type === 'TD');
+    for (const th of cells.filter((e) => e.type === 'TH')) expect(['Row', 'Column', 'Both']).toContain(th.attrs.Scope);
+    for (const t of tables) for (const tr of t.kids) expect(tr.type).toBe('TR');
+    // Spans: ① spans its two rows, 事務事業 two columns, 千円 two rows in (3) and each slot of (4).
+    expect(cells.some((c) => c.attrs.RowSpan === 2 && c.type === 'TH')).toBe(true);
+    expect(cells.some((c) => c.attrs.ColSpan === 2 && c.type === 'TH')).toBe(true);
+    expect(cells.filter((c) => c.attrs.RowSpan === 2 && c.type === 'TD').length).toBeGreaterThanOrEqual(16);
+    // Empty cells are TD elements with no content.
+    expect(cells.filter((c) => c.type === 'TD' && c.mcids === 0).length).toBeGreaterThan(100);
+    // Every row of a table has cells covering the same number of columns (spans counted).
+    for (const t of tables) {
+      const width = (tr: typeof t) => tr.kids.reduce((a, c) => a + Number(c.attrs.ColSpan ?? 1), 0);
+      const covered: number[] = [];
+      t.kids.forEach((tr, r) => {
+        let w = width(tr);
+        // Cells spanning rows from above count in the rows they cover.
+        for (const [k, n] of covered.entries()) if (k === r) w += n;
+        tr.kids.forEach((c) => {
+          for (let i = 1; i < Number(c.attrs.RowSpan ?? 1); i++) covered[r + i] = (covered[r + i] ?? 0) + Number(c.attrs.ColSpan ?? 1);
+        });
+        if (r === 0) (t as unknown as { w: number }).w = w;
+        else expect(w, `row ${r} of a table`).toBe((t as unknown as { w: number }).w);
+      });
+    }
+  });
+
+  it('marks 別紙 headers and page numbers as pagination artifacts', async () => {
+    const g = seedSheet();
+    g.sheet.situation = Array.from({ length: 12 }, (_, i) => `【段落${i + 1}】${SEED_TEXT.situation}`).join('\n');
+    const bytes = await render(g);
+    const d = open(bytes).asPDF()!;
+    const page = d.loadPage(2) as mupdf.PDFPage;
+    const raw = page.getObject().get('Contents').readStream().asString();
+    expect(raw).toMatch(/\/Artifact <<[^>]*\/Type \/Pagination/);
+    const { roots } = readStructure(bytes);
+    const texts = flat(pageTexts(open(bytes))[2]!);
+    expect(texts).toMatch(/別紙1\/\d/);
+    // The page number is not in the structure: no element holds it (only artifacts do).
+    expect(all(roots[0]!).length).toBeGreaterThan(0);
+  });
+
+  it('can add a grade column (an option, off by default)', async () => {
+    const bytes = await renderPdf(layoutSheet(seedSheet(), fonts, { lang: 'ja', gradeColumn: true }).pages, fonts, SEED_META);
+    const p1 = flat(pageTexts(open(bytes))[0]!);
+    expect(p1).toContain('達成状況');
+    expect(p1).toMatch(/▲74人（2年）(4年度)?.*Ｄ/u);
+    expect(p1).toContain('114件Ａ');
   });
 
   it('is byte-identical when rendered again', async () => {
@@ -142,6 +210,28 @@ describe('renderPdf on the seed sheet', () => {
   });
 });
 
+describe('stress sheets look like their references', () => {
+  for (const [name, make] of Object.entries(STRESS)) {
+    it(`${name}: every page`, { timeout: 60_000 }, async () => {
+      const bytes = await render(make());
+      const d = open(bytes);
+      for (let i = 0; i < d.countPages(); i++) {
+        const png = d.loadPage(i).toPixmap(mupdf.Matrix.scale(1, 1), mupdf.ColorSpace.DeviceRGB, false);
+        const file = `${refDir}${name}-p${i + 1}.png`;
+        if (UPDATE || !existsSync(file)) {
+          writeFileSync(file, png.asPNG());
+          if (!UPDATE) throw new Error(`reference ${file} was missing and has been written; run again`);
+        }
+        const diff = compare(png, decodePng(readFileSync(file)));
+        expect(diff.sameSize, file).toBe(true);
+        expect(diff.ratio, file).toBeLessThanOrEqual(0.005);
+      }
+      // No page beyond the references.
+      expect(existsSync(`${refDir}${name}-p${d.countPages() + 1}.png`)).toBe(false);
+    });
+  }
+});
+
 describe('renderPdf with overflowing text', () => {
   it('puts the rest of a very long ③ on a 別紙 page', async () => {
     const g = seedSheet();
@@ -150,7 +240,8 @@ describe('renderPdf with overflowing text', () => {
     expect(doc.countPages()).toBeGreaterThanOrEqual(3);
     const text = pageTexts(doc);
     expect(text[0]).toContain('（別紙 1 に続く）');
-    expect(flat(text[2]!)).toContain(flat('別紙 1　③現状と課題'));
+    expect(flat(text[2]!)).toMatch(/別紙1\/\d/);
+    expect(flat(text[2]!)).toContain(flat('③現状と課題、方向性、数値目標・ＫＰＩ達成に向けた課題・問題点（続き）'));
     expect(flat(text.slice(2).join(''))).toContain('【段落12】【現状】');
   });
 });

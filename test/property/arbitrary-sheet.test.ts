@@ -1,0 +1,78 @@
+// The sheet generator of the no-loss property tests: every sheet it makes must validate (an invalid
+// one is a generator bug, and would test nothing), and it must reach the limits the issue names.
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LIMITS, REASONS_BY_INDICATOR, numberText, prose, rng, sheetFromShape, stressSheets } from '../../scripts/gen-sheets.mjs';
+import { gradeText } from '../helpers/invariants.js';
+import { arbShape, arbSheet } from './arbitrary-sheet.js';
+
+const SEED = Number(process.env.SHEETGEN_PROPERTY_SEED ?? 8_2026);
+
+describe('generated sheets', () => {
+  it('all validate, grade and use only characters the font has', () => {
+    fc.assert(
+      fc.property(arbSheet(), ({ yaml }) => {
+        const g = gradeText('generated.yaml', yaml);
+        expect(g.sheet.projects.length).toBeGreaterThanOrEqual(1);
+      }),
+      { seed: SEED, numRuns: 25 },
+    );
+  }, 60_000);
+
+  it('every stress sheet validates and reaches its limit', { timeout: 30_000 }, () => {
+    const sheets = Object.fromEntries(stressSheets().map((s) => [s.name, gradeText(`${s.name}.yaml`, s.text)]));
+    expect([...sheets['long-prose']!.sheet.situation].length).toBe(LIMITS.prose);
+    expect([...(sheets['long-prose']!.sheet.reasons as string)].length).toBe(LIMITS.prose);
+    expect(sheets['fifteen-projects']!.sheet.projects).toHaveLength(15);
+    expect(sheets['fifteen-projects']!.sheet.projects.every((p) => p.outcomes.length === 5)).toBe(true);
+    const plan = sheets['ten-year-plan']!.sheet.planPeriod;
+    expect(plan.to - plan.from + 1).toBe(10);
+    expect(sheets['sixty-opinions']!.sheet.committee).toHaveLength(60);
+    expect(sheets['no-prose']!.sheet.committee).toHaveLength(0);
+  });
+
+  it('draws the edges: empty and 10,000-character prose, 60 opinions, 15 projects, 10 years, 999,999,999,999', () => {
+    const seen = { emptyProse: false, maxProse: false, committee60: false, projects15: false, years10: false };
+    fc.assert(
+      fc.property(arbShape({ maxTotalProse: 1e9 }), (shape) => {
+        const p = shape.prose!;
+        if ([p.reasons, p.situation, p.policy].includes(0)) seen.emptyProse = true;
+        if ([p.reasons, p.situation, p.policy].includes(LIMITS.prose)) seen.maxProse = true;
+        if (shape.committee! >= 50) seen.committee60 = true;
+        if (shape.projects!.length >= 14) seen.projects15 = true;
+        if (shape.planYears === 10) seen.years10 = true;
+      }),
+      { seed: SEED, numRuns: 400 },
+    );
+    expect(seen).toEqual({ emptyProse: true, maxProse: true, committee60: true, projects15: true, years10: true });
+    const r = rng(7);
+    const nums = Array.from({ length: 2000 }, () => numberText(r, 'extreme'));
+    expect(nums).toContain('999999999999');
+    expect(nums).toContain('-0.0000001');
+    expect(nums.some((n) => n.replace(/[-.]/g, '').length === 15)).toBe(true);
+    expect(nums.every((n) => Math.abs(Number(n)) < LIMITS.maxAbs)).toBe(true);
+  });
+
+  it('writes prose of exactly the length asked, with lines, brackets and ASCII', () => {
+    const text = prose(rng(3), 10_000);
+    expect([...text].length).toBe(10_000);
+    expect(text).toMatch(/\n/);
+    for (const c of ['（', '）', '「', '」', '、', '。', '・']) expect(text).toContain(c);
+    expect(text).toMatch(/[A-Za-z]/);
+    expect(text).not.toContain('達成状況');
+    expect(prose(rng(3), 0)).toBe('');
+  });
+
+  // validation issue: src/validate/semantic.ts takes the last string key of a path for the field's
+  // kind, so ② per indicator (reasons.goal, reasons.kpis.16) is held to the 200 characters of a label.
+  // A paragraph is prose: this passes, and the cap in arbitrary-sheet.ts comes off, when that is fixed.
+  it.runIf(REASONS_BY_INDICATOR).fails('takes ② per indicator paragraphs up to the prose limit', () => {
+    gradeText('per-indicator.yaml', sheetFromShape({ seed: 5, kpis: 2, reasonsByIndicator: true, prose: { reasons: 3 * 1000 } }));
+  });
+
+  it('gives the same text for the same shape', () => {
+    expect(sheetFromShape({ seed: 9, committee: 5 })).toBe(sheetFromShape({ seed: 9, committee: 5 }));
+    expect(sheetFromShape({ seed: 9 })).not.toBe(sheetFromShape({ seed: 10 }));
+  });
+});

@@ -1,0 +1,89 @@
+//! fast-check arbitraries of whole valid sheets for the no-loss property tests (issue 8 §3): a shape
+//! (counts, lengths, number mode, seed) drawn by fast-check, turned into YAML text by
+//! scripts/gen-sheets.mjs sheetFromShape. Shrinking works on the shape: fewer projects, shorter prose.
+
+import fc from 'fast-check';
+import { LIMITS, sheetFromShape, type SheetShape } from '../../scripts/gen-sheets.mjs';
+
+export interface ShapeLimits {
+  /** Longest prose field drawn (default: the format's 10,000). */
+  maxProse?: number;
+  /** Most committee entries drawn (default 60: the issue's "0 to 60"; the format sets no limit). */
+  maxCommittee?: number;
+  /** Most KPIs drawn (default 20). */
+  maxKpis?: number;
+  /**
+   * Budget of prose characters in one sheet (all prose fields and committee texts together): keeps
+   * one sheet's build to about a second in `npm test`; the fuzz run raises it.
+   */
+  maxTotalProse?: number;
+}
+
+/** A prose length: mostly short, sometimes empty, sometimes the very limit. */
+const proseLength = (max: number): fc.Arbitrary<number> =>
+  fc.oneof(
+    { weight: 2, arbitrary: fc.constant(0) },
+    { weight: 6, arbitrary: fc.integer({ min: 1, max: Math.min(400, max) }) },
+    { weight: 2, arbitrary: fc.integer({ min: 0, max }) },
+    { weight: 1, arbitrary: fc.constant(max) },
+  );
+
+export function arbShape(limits: ShapeLimits = {}): fc.Arbitrary<SheetShape> {
+  const maxProse = limits.maxProse ?? LIMITS.prose;
+  const maxCommittee = limits.maxCommittee ?? 60;
+  const budget = limits.maxTotalProse ?? 4 * LIMITS.prose;
+  return fc
+    .record({
+      seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+      planYears: fc.integer({ min: 1, max: LIMITS.planYears }),
+      planFrom: fc.integer({ min: 2015, max: 2035 }),
+      fiscalYearIndex: fc.integer({ min: 0, max: LIMITS.planYears - 1 }),
+      referenceYears: fc.integer({ min: 0, max: 2 }),
+      prose: fc.record({
+        reasons: proseLength(maxProse),
+        situation: proseLength(maxProse),
+        policy: proseLength(maxProse),
+        item5: fc.oneof(fc.constant(-1), proseLength(maxProse)),
+        remarks: fc.integer({ min: 0, max: Math.min(maxProse, 600) }),
+      }),
+      kpis: fc.integer({ min: 0, max: limits.maxKpis ?? 20 }),
+      committee: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: maxCommittee })),
+      committeeChars: fc.oneof(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: maxProse })),
+      projects: fc.oneof(
+        fc.array(fc.integer({ min: 0, max: LIMITS.outcomes }), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.integer({ min: 0, max: LIMITS.outcomes }), { minLength: 1, maxLength: LIMITS.projects }),
+        fc.array(fc.integer({ min: 0, max: LIMITS.outcomes }), { minLength: LIMITS.projects, maxLength: LIMITS.projects }),
+      ),
+      nameChars: fc.oneof(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: LIMITS.label })),
+      numbers: fc.constantFrom('plain' as const, 'mixed' as const, 'extreme' as const),
+      relatedDivisions: fc.integer({ min: 0, max: 4 }),
+      relatedPolicyProjects: fc.integer({ min: 0, max: 6 }),
+      // Used only where the format has ② per indicator (scripts/gen-sheets.mjs REASONS_BY_INDICATOR).
+      reasonsByIndicator: fc.boolean(),
+    })
+    .map((s) => {
+      // Keep within the budget: the committee's texts first, then the prose fields, scaled down.
+      // validation issue (src/validate/semantic.ts): ② per-indicator paragraphs are held to the 200
+      // characters of a label, not the prose limit; the cap comes off when that is fixed (see the
+      // it.fails in arbitrary-sheet.test.ts).
+      const shape = { ...s, fiscalYearIndex: s.fiscalYearIndex % s.planYears, prose: { ...s.prose }, reasonsParagraphMax: 200 };
+      const committeeTotal = 2 * shape.committee * shape.committeeChars;
+      if (committeeTotal > budget / 2) shape.committeeChars = Math.max(1, Math.floor(budget / 2 / Math.max(1, 2 * shape.committee)));
+      const p = shape.prose;
+      const proseTotal = p.reasons + p.situation + p.policy + Math.max(0, p.item5);
+      const room = budget - 2 * shape.committee * shape.committeeChars;
+      if (proseTotal > room) {
+        const k = room / proseTotal;
+        p.reasons = Math.floor(p.reasons * k);
+        p.situation = Math.floor(p.situation * k);
+        p.policy = Math.floor(p.policy * k);
+        if (p.item5 > 0) p.item5 = Math.floor(p.item5 * k);
+      }
+      return shape;
+    });
+}
+
+/** A whole valid sheet as YAML text, with the shape it was made from (for the failure message). */
+export function arbSheet(limits: ShapeLimits = {}): fc.Arbitrary<{ shape: SheetShape; yaml: string }> {
+  return arbShape(limits).map((shape) => ({ shape, yaml: sheetFromShape(shape) }));
+}
