@@ -64,10 +64,8 @@ describe('generated sheets', () => {
     expect(prose(rng(3), 0)).toBe('');
   });
 
-  // validation issue: src/validate/semantic.ts takes the last string key of a path for the field's
-  // kind, so ② per indicator (reasons.goal, reasons.kpis.16) is held to the 200 characters of a label.
-  // A paragraph is prose: this passes, and the cap in arbitrary-sheet.ts comes off, when that is fixed.
-  it.runIf(REASONS_BY_INDICATOR).fails('takes ② per indicator paragraphs up to the prose limit', () => {
+  // ② per indicator (reasons.goal, reasons.kpis.16) is prose: each paragraph takes up to the prose limit.
+  it.runIf(REASONS_BY_INDICATOR)('takes ② per indicator paragraphs up to the prose limit', () => {
     gradeText('per-indicator.yaml', sheetFromShape({ seed: 5, kpis: 2, reasonsByIndicator: true, prose: { reasons: 3 * 1000 } }));
   });
 

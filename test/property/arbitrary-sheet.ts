@@ -63,10 +63,7 @@ export function arbShape(limits: ShapeLimits = {}): fc.Arbitrary<SheetShape> {
     })
     .map((s) => {
       // Keep within the budget: the committee's texts first, then the prose fields, scaled down.
-      // validation issue (src/validate/semantic.ts): ② per-indicator paragraphs are held to the 200
-      // characters of a label, not the prose limit; the cap comes off when that is fixed (see the
-      // it.fails in arbitrary-sheet.test.ts).
-      const shape = { ...s, fiscalYearIndex: s.fiscalYearIndex % s.planYears, prose: { ...s.prose }, reasonsParagraphMax: 200 };
+      const shape = { ...s, fiscalYearIndex: s.fiscalYearIndex % s.planYears, prose: { ...s.prose } };
       const committeeTotal = 2 * shape.committee * shape.committeeChars;
       if (committeeTotal > budget / 2) shape.committeeChars = Math.max(1, Math.floor(budget / 2 / Math.max(1, 2 * shape.committee)));
       const p = shape.prose;
