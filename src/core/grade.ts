@@ -1,7 +1,6 @@
 //! Grading a loaded sheet: picks the grading scheme (command line, then the sheet's own `grading`,
 //! then the city's default), grades every indicator and computes the totals.
 
-import { dirname, isAbsolute, join } from 'node:path';
 import { SheetgenError, type Diagnostic, type Lang } from '../diagnostics.js';
 import { gradeSheet, legendGrades, loadScheme, schemeInfo, type GradingScheme } from '../grade/index.js';
 import { computeTotals } from '../model/totals.js';
@@ -9,6 +8,7 @@ import type { GradedSheet, Sheet } from '../model/types.js';
 import { t } from '../messages.js';
 import { place } from '../validate/index.js';
 import { loadSheet, type LoadedSheet } from './load.js';
+import { schemePathFromSheet } from './scheme-path.js';
 
 export interface GradeOptions {
   lang: Lang;
@@ -26,9 +26,8 @@ const schemeCache = new Map<string, GradingScheme>();
 function schemeFor(sheet: Sheet, opts: GradeOptions): { scheme: GradingScheme; fromSheet: boolean } {
   const fromSheet = opts.scheme === undefined && sheet.grading !== undefined;
   let key = opts.scheme ?? sheet.grading;
-  // A scheme file named in a sheet is relative to the sheet, like any path a document names (joined, not
-  // resolved, so that messages show the path as the user would write it, not an absolute one).
-  if (fromSheet && key !== undefined && /[\\/]|\.json$/i.test(key) && !isAbsolute(key)) key = join(dirname(sheet.file), key);
+  // A scheme file named in a sheet is relative to the sheet (validation refused any other); see scheme-path.ts.
+  if (fromSheet && key !== undefined && /[\\/]|\.json$/i.test(key)) key = schemePathFromSheet(sheet.file, key);
   const cacheKey = key ?? '';
   let scheme = schemeCache.get(cacheKey);
   if (!scheme) {
