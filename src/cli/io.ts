@@ -14,8 +14,23 @@ export interface GlobalOptions {
 export function globals(cmd: Command): GlobalOptions {
   const root = cmd.parent ?? cmd;
   const o = root.opts<{ lang?: Lang; color?: boolean }>();
-  const color = o.color !== false && process.stderr.isTTY === true && !process.env.NO_COLOR;
-  return { lang: o.lang ?? langFromEnv(), color };
+  return { lang: o.lang ?? langFromEnv(), color: colorWanted(o.color !== false, process.stderr, process.env) };
+}
+
+/**
+ * Whether messages on `stream` get ANSI colours. In order: `--no-color` turns them off; FORCE_COLOR
+ * set to 1, 2, 3, true or '' turns them on, any other value (0, false) off, as Node itself reads it
+ * (Node's docs, "FORCE_COLOR"); NO_COLOR or NODE_DISABLE_COLORS set and not empty turns them off
+ * (no-color.org); otherwise only a terminal that is not TERM=dumb gets them. A pipe or a file (a log,
+ * a batch job on a Windows PC, `> log.txt`) never receives escape codes; Windows Terminal and the
+ * legacy console both show them, Node's libuv translating them for the legacy one.
+ */
+export function colorWanted(flag: boolean, stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  if (!flag) return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return ['', '1', '2', '3', 'true'].includes(force);
+  if (env.NO_COLOR || env.NODE_DISABLE_COLORS) return false;
+  return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
 export const out = (s: string): void => {

@@ -12,6 +12,7 @@ import { t } from '../messages.js';
 import { place } from '../validate/index.js';
 import { checkReasonMarks } from '../validate/marks.js';
 import { loadSheet, type LoadedSheet } from './load.js';
+import { schemePathFromSheet } from './scheme-path.js';
 
 export interface GradeOptions {
   lang: Lang;
@@ -93,9 +94,9 @@ export function commandLineScheme(key: string, lang: Lang): GradingScheme {
 function schemeFor(sheet: Sheet, opts: GradeOptions): { scheme: GradingScheme; fromSheet: boolean } {
   const fromSheet = opts.scheme === undefined && sheet.grading !== undefined;
   let key = opts.scheme ?? sheet.grading;
-  // A scheme file named in a sheet is relative to the sheet, like any path a document names (joined, not
-  // resolved, so that messages show the path as the user would write it, not an absolute one).
-  if (fromSheet && key !== undefined && /[\\/]|\.json$/i.test(key) && !isAbsolute(key)) key = join(dirname(sheet.file), key);
+  // A scheme file named in a sheet is relative to the sheet (validation refused any other; `\` or `/`
+  // both separate folders, see scheme-path.ts); joined, not resolved, so messages show the user's path.
+  if (fromSheet && key !== undefined && /[\\/]|\.json$/i.test(key) && !isAbsolute(key)) key = schemePathFromSheet(sheet.file, key);
   const cacheKey = `${fromSheet ? sheet.file : ''}\u0000${key ?? ''}`;
   let scheme = schemeCache.get(cacheKey) ?? (fromSheet ? undefined : schemeCache.get(`\u0000${key ?? ''}`));
   if (!scheme) {

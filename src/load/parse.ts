@@ -102,6 +102,13 @@ export function parseSheetText(file: string, text: string, lang: Lang): ParsedSh
       diagnostics.push({ severity: 'error', code: `yaml.unclosed`, file, ...at(opened, opened + 1), message: t(lang, 'unclosed', { char: ch, close: CLOSERS[ch] ?? ch }) });
       continue;
     }
+    // A stack overflow inside yaml (flow collections thousands deep) happens at a depth that depends on
+    // the Node version's stack frames (Node 20 and 24 differ): report where the nesting passes the limit.
+    if (/call stack/i.test(e.message)) {
+      const deepAt = flowDepthExceededAt(text, MAX_DEPTH) ?? start;
+      diagnostics.push({ severity: 'error', code: `yaml.${e.code.toLowerCase()}`, file, ...at(deepAt, deepAt + 1), message: yamlMessage(lang, e.code, e.message, '') });
+      continue;
+    }
     const source = e.code === 'DUPLICATE_KEY' ? (/^[^:\n]*/.exec(text.slice(start))?.[0] ?? '') : text.slice(start, end);
     const unquoted = source.trim().replace(/^(["'])(.*)\1$/, '$2');
     const message = e.code === 'DUPLICATE_KEY' && mixed.has(unquoted) ? t(lang, 'duplicateYearKey', { key: unquoted }) : yamlMessage(lang, e.code, e.message, source);
@@ -328,6 +335,26 @@ function unclosedAt(text: string, pos: number, message: string): number | undefi
   if (!open) return undefined;
   const at = text.lastIndexOf(open, Math.max(0, pos - 1));
   return at >= 0 ? at : undefined;
+}
+
+/**
+ * Offset of the first `[` or `{` that opens a flow collection deeper than `max`, scanning the text
+ * (quoted strings and comments skipped), or undefined. Only used to place a stack-overflow error.
+ */
+function flowDepthExceededAt(text: string, max: number): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      // Skip the quoted string ('' is an escaped quote in single quotes, \" in double quotes).
+      for (i++; i < text.length && text[i] !== c; i++) if (c === '"' && text[i] === '\\') i++;
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1] ?? ''))) {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '[' || c === '{') {
+      if (++depth > max) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return undefined;
 }
 
 /** A clerk-readable message for a yaml error code, falling back to the library's English text. */

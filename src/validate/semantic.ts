@@ -7,6 +7,7 @@ import type { Lang } from '../diagnostics.js';
 import { BUILTIN_SCHEMES } from '../grade/scheme.js';
 import { sheetYears, type YamlPath } from '../model/types.js';
 import { t } from '../messages.js';
+import { windowsNameProblem } from './portable-name.js';
 import type { SchemaProblem } from './schema.js';
 
 /**
@@ -86,8 +87,13 @@ export function checkSemantics(data: unknown, lang: Lang): SemanticProblem[] {
   // sheet must not make sheetgen read arbitrary files (grading: /etc/passwd). Other files come
   // from the command line (--scheme), which the person running sheetgen controls.
   const grading = own(data, 'grading');
-  if (typeof grading === 'string' && grading !== '' && !Object.hasOwn(BUILTIN_SCHEMES, grading) && !schemeFileInFolder(grading)) {
-    push(['grading'], 'semantic.grading-path', t(lang, 'gradingPath', { builtins: Object.keys(BUILTIN_SCHEMES).join(', ') }), { hint: t(lang, 'gradingPathHint') });
+  if (typeof grading === 'string' && grading !== '' && !Object.hasOwn(BUILTIN_SCHEMES, grading)) {
+    if (!schemeFileInFolder(grading)) push(['grading'], 'semantic.grading-path', t(lang, 'gradingPath', { builtins: Object.keys(BUILTIN_SCHEMES).join(', ') }), { hint: t(lang, 'gradingPathHint') });
+    else {
+      // A name Windows refuses would fail on the city's PCs (and CON.json would open the console there).
+      const bad = windowsUnsafeSegment(grading);
+      if (bad !== undefined) push(['grading'], 'semantic.grading-windows-name', t(lang, 'gradingWindowsName', { name: bad }));
+    }
   }
 
   const plan = own(data, 'plan_period');
@@ -187,11 +193,21 @@ function duplicates(list: unknown[], path: YamlPath, code: string, key: string, 
   });
 }
 
-/** A relative path to a .json file that stays inside the folder it is taken from. */
+/**
+ * A relative path to a .json file that stays inside the folder it is taken from. `\` and `/` both
+ * separate folders (a sheet may come from a Windows PC); refused: a drive (`C:\x.json`, drive-relative
+ * `C:x.json`), a rooted or UNC path (`\x.json`, `\\server\share\x.json`, `/etc/x.json`), `~`, any
+ * other `:` (an NTFS stream, `x:y.json`), and a way out through `..`.
+ */
 export function schemeFileInFolder(p: string): boolean {
-  if (!/\.json$/i.test(p) || /^([a-zA-Z]:|[\\/]|~)/.test(p)) return false;
+  if (!/\.json$/i.test(p) || /^([a-zA-Z]:|[\\/]|~)/.test(p) || p.includes(':')) return false;
   const norm = posix.normalize(p.replace(/\\/g, '/'));
   return norm !== '..' && !norm.startsWith('../');
+}
+
+/** The first folder or file name in a relative path that Windows refuses (CON, `a.`, `x?`), if any. */
+export function windowsUnsafeSegment(p: string): string | undefined {
+  return p.split(/[\\/]/).find((seg) => seg !== '' && windowsNameProblem(seg) !== undefined && seg !== '.' && seg !== '..');
 }
 
 function walkStrings(v: unknown, path: YamlPath, visit: (s: string, path: YamlPath) => void): void {
