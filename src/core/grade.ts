@@ -2,7 +2,7 @@
 //! then the city's default), grades every indicator and computes the totals.
 
 import { existsSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, join, sep } from 'node:path';
+import { dirname, isAbsolute, sep } from 'node:path';
 import { EXIT, SheetgenError, type Diagnostic, type Lang } from '../diagnostics.js';
 import { readRegularFileSync } from '../fs-errors.js';
 import { BUILTIN_SCHEMES, gradeSheet, legendGrades, loadScheme, parseScheme, schemeInfo, type GradingScheme } from '../grade/index.js';
