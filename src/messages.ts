@@ -148,6 +148,15 @@ const en: Record<string, string> = {
   outIsReadOnly: 'The output {file} is read-only; sheetgen does not replace it (make it writable or choose another name)',
   outIsSpecial: 'The output {file} is not a regular file',
   outNotPdf: 'The output {file} exists and is not a PDF; sheetgen only replaces PDFs (delete it first or choose another name)',
+  // init and editor support (issues 10, 15)
+  initExists: '{file} already exists; init does not replace it (use --force to replace it)',
+  initSourceInvalid: '{file} has errors; fix them before starting a new sheet from it',
+  initWrote: 'wrote {file}: fill it in, then run sheetgen validate {file}',
+  initVscodeWrote: 'wrote {file}: VS Code completes and explains the sheets with {schema}',
+  vscodeSettingsInvalid: '{file} is not valid JSON (comments or a trailing comma?); it is left as it is: add the yaml.schemas entry by hand or fix the file',
+  modelineMissing: 'The editor line names a schema that does not exist: {ref}; completion and hover will not work',
+  modelineForeign: 'The editor line names a schema that is not sheetgen\'s sheet schema: {ref}',
+  modelineHint: 'Write this line instead: {line}',
 };
 
 const ja: Record<string, string> = {
@@ -167,14 +176,14 @@ const ja: Record<string, string> = {
   duplicateKey: 'キー「{key}」が同じ階層に 2 回あります',
   tabIndent: '字下げにタブが使われています。YAML の字下げは半角スペースだけです',
   unclosed: 'この {char} が {close} で閉じられていません',
-  yaml_BAD_INDENT: '字下げが正しくありません（{detail}）',
-  yaml_MISSING_CHAR: '閉じる引用符または括弧がありません（{detail}）',
-  yaml_BLOCK_AS_IMPLICIT_KEY: '字下げが正しくないか「:」がありません（{detail}）',
-  yaml_MULTILINE_IMPLICIT_KEY: 'キーが複数行にわたっています。「:」か閉じる引用符が抜けていませんか（{detail}）',
-  yaml_UNEXPECTED_TOKEN: '予期しない文字があります（{detail}）',
-  yaml_BAD_SCALAR_START: '値をこの文字で始めることはできません（{detail}）。引用符で囲んでください',
+  yaml_BAD_INDENT: '字下げが正しくありません。同じ階層の項目は同じ数の半角スペースで字下げしてください',
+  yaml_MISSING_CHAR: '閉じる引用符または括弧がありません',
+  yaml_BLOCK_AS_IMPLICIT_KEY: '字下げが正しくないか「:」がありません',
+  yaml_MULTILINE_IMPLICIT_KEY: 'キーが複数行にわたっています。「:」か閉じる引用符が抜けていませんか',
+  yaml_UNEXPECTED_TOKEN: 'ここに書けない文字があります',
+  yaml_BAD_SCALAR_START: '値をこの文字で始めることはできません。引用符で囲んでください',
   unknownTag: 'YAML のタグ {tag} には対応していません。普通の値だけを書いてください',
-  yamlSyntax: 'YAML の書き方に誤りがあります: {detail}',
+  yamlSyntax: 'YAML の書き方に誤りがあります（ここの前後の字下げ・「:」・引用符・括弧を確かめてください）',
   required: '項目「{field}」がありません',
   unknownKey: '項目「{field}」は使えません',
   didYouMean: '「{suggestion}」の誤りではありませんか？',
@@ -285,6 +294,14 @@ const ja: Record<string, string> = {
   outIsReadOnly: '出力先 {file} は読み取り専用です。置き換えません（書き込み可能にするか別の名前にしてください）',
   outIsSpecial: '出力先 {file} は通常のファイルではありません',
   outNotPdf: '出力先 {file} は PDF ではないファイルです。置き換えるのは PDF だけです（先に削除するか別の名前にしてください）',
+  initExists: '{file} はすでにあります。置き換えません（置き換えるには --force を指定してください）',
+  initSourceInvalid: '{file} にエラーがあります。直してから新しいシートの元にしてください',
+  initWrote: '{file} を書き出しました。記入したら sheetgen validate {file} で確かめてください',
+  initVscodeWrote: '{file} を書き出しました。VS Code でシートの補完と説明が出ます（スキーマ: {schema}）',
+  vscodeSettingsInvalid: '{file} は正しい JSON ではありません（コメントや末尾のカンマがありませんか）。変更していません。yaml.schemas の項目を手で追加するか、ファイルを直してください',
+  modelineMissing: 'エディタ用の行が指すスキーマがありません: {ref}。補完と説明が表示されません',
+  modelineForeign: 'エディタ用の行が sheetgen のシートのスキーマではないものを指しています: {ref}',
+  modelineHint: '代わりに次の行を書いてください: {line}',
 };
 
 const tables: Record<Lang, Record<string, string>> = { en, ja };
