@@ -8,7 +8,9 @@ import { isMap, isPair, isScalar, isSeq, parseDocument, Scalar, type Document, t
 import { EXIT, SheetgenError, hasErrors, type Diagnostic, type Lang } from '../diagnostics.js';
 import { t } from '../messages.js';
 import { expandInputs } from './inputs.js';
+import { keepSourceFormatting } from './keep-format.js';
 import { loadSheet, loadSheetText } from './load.js';
+import { schemaRefFor, withModeline } from './modeline.js';
 
 export interface RolloverOptions {
   lang: Lang;
@@ -70,11 +72,13 @@ function emptyText(old: unknown): Scalar {
  * The rolled-over text of one sheet. `text` must be a valid sheet (checked by the caller); the
  * result is checked again by the caller before it is written.
  */
-export function rollText(text: string, to: number, lang: Lang): string {
+export function rollText(text: string, to: number, lang: Lang, schemaRef?: string): string {
   const doc = parseDocument(text, { version: '1.2' }) as Document.Parsed;
   const root = doc.contents;
   const from = Number(doc.get('fiscal_year'));
-  const header = t(lang, 'rolloverPrevious', { year: from });
+  void lang;
+  // The kept-as-comment notes are part of the sheet file, which is a Japanese document whatever the terminal's language.
+  const header = t('ja', 'rolloverPrevious', { year: from });
 
   // fiscal_year advanced and as_of blank: the new sheet is not dated yet.
   doc.setIn(['fiscal_year'], to);
@@ -131,8 +135,22 @@ export function rollText(text: string, to: number, lang: Lang): string {
     else ind.comment = [ind.comment, ...lines.split('\n').map((l) => ` ${l}`)].filter(Boolean).join('\n');
   }
 
+  clearProgress(root, header);
+
   // lineWidth 0: a long line of the user's stays one line (the default folds at 80 columns).
-  return doc.toString({ lineWidth: 0 });
+  const printed = doc.toString({ lineWidth: 0 });
+  // The editor line must resolve from the new folder; the rest keeps the file's own formatting.
+  return keepSourceFormatting(text, schemaRef === undefined ? printed : withModeline(printed, schemaRef));
+}
+
+/** ① 進捗状況 is the year's judgement: null in the new file (no 〇 until chosen), the old choice kept as a comment. */
+function clearProgress(root: unknown, header: string): void {
+  const pair = findPair(root, 'progress');
+  if (!pair || !isScalar(pair.value) || pair.value.value === null) return;
+  commentAbove(pair, `${header}\nprogress: ${String(pair.value.value)}`);
+  const empty = new Scalar(null);
+  if (pair.value.comment) empty.comment = pair.value.comment;
+  pair.value = empty;
 }
 
 /** `asahi-2020-09.yaml` → `asahi-2021-09.yaml`: a year in the name follows the data; other names stay. */
@@ -184,7 +202,7 @@ export async function rollover(inputs: readonly string[], opts: RolloverOptions)
       continue;
     }
     outputs.set(abs, file);
-    const text = rollText(loaded.text, opts.to, lang);
+    const text = rollText(loaded.text, opts.to, lang, schemaRefFor(dirname(resolve(result.output))));
     // The new file must validate as it will be written; if not, it is not written.
     const check = loadSheetText(result.output, text, lang);
     if (hasErrors(check.diagnostics)) {

@@ -109,7 +109,8 @@ export interface Sheet {
   relatedDivisions: string[];
   goal: Indicator;
   kpis: Indicator[];
-  progress: Progress;
+  /** null: not chosen yet (a rolled-over file); no 〇 is printed and validate warns. */
+  progress: Progress | null;
   /** ② */
   reasons: string;
   /** ③ */
