@@ -115,3 +115,25 @@ export function checkSchemaRef(sheetFile: string, ref: string): 'ok' | 'missing'
     return 'foreign';
   }
 }
+
+/** Messages of the editor-line check, in the caller's language. */
+export interface EditorLineWords {
+  missing: (ref: string) => string;
+  foreign: (ref: string) => string;
+  hint: (line: string) => string;
+}
+
+/**
+ * A warning at the editor line when it names a schema that does not exist (seen from the sheet's
+ * folder, as the editor resolves it) or that is not sheetgen's, with the line to write instead.
+ * Nothing when the sheet has no editor line (a yaml.schemas setting may serve it).
+ */
+export function checkEditorLine(file: string, text: string, words: EditorLineWords): { line: number; column: number; endColumn: number; kind: 'missing' | 'foreign'; message: string; hint: string } | undefined {
+  const ml = findModeline(text);
+  if (!ml) return undefined;
+  const state = checkSchemaRef(file, ml.ref);
+  if (state === 'ok') return undefined;
+  const kind = state === 'foreign' ? 'foreign' : 'missing';
+  const line = modelineFor(schemaRefFor(dirname(resolve(file))));
+  return { line: ml.line, column: ml.column, endColumn: ml.column + ml.ref.length, kind, message: kind === 'foreign' ? words.foreign(ml.ref) : words.missing(ml.ref), hint: words.hint(line) };
+}

@@ -5,7 +5,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+vi.setConfig({ testTimeout: 60_000 });
 import { parse } from 'yaml';
 import { blankText, initSheet, writeVscodeSettings } from '../../src/core/init.js';
 import { keepSourceFormatting } from '../../src/core/keep-format.js';
@@ -205,5 +207,33 @@ describe('rollover: editor line, progress, formatting', () => {
     const source = 'a: "x  y"\nb: 1\n';
     const printed = 'a: "x y"\nb: 2\n';
     expect(parse(keepSourceFormatting(source, printed))).toEqual(parse(printed));
+  });
+});
+
+describe('validate: the editor line', () => {
+  it('warns at its line when the schema it names does not exist or is not sheetgen\'s, with the line to write', () => {
+    const dir = tmp();
+    const file = join(dir, 'asahi.yaml');
+    const seed = readFileSync(join(root, 'examples', 'asahi-2020-09.yaml'), 'utf8');
+    writeFileSync(file, seed); // ../schemas/… does not resolve from a folder of the user's own
+    const r = run(['validate', file]);
+    expect(r.code).toBe(0);
+    const want = `# yaml-language-server: $schema=${schemaRefFor(dir)}`;
+    expect(r.stderr).toContain(`${file}:1:33: warning: The editor line names a schema that does not exist: ../schemas/sheet.schema.json`);
+    expect(r.stderr).toContain(`hint: Write this line instead: ${want}`);
+
+    writeFileSync(join(dir, 'other.json'), '{"$id": "https://example.com/other"}');
+    writeFileSync(file, withModeline(seed, 'other.json'));
+    const ja = run(['validate', file], root, { LANG: 'ja_JP.UTF-8' });
+    expect(ja.stderr).toContain(`${file}:1:33: 警告: エディタ用の行が sheetgen のシートのスキーマではないものを指しています: other.json`);
+    expect(ja.stderr).toContain(`代わりに次の行を書いてください: ${want}`);
+
+    writeFileSync(file, withModeline(seed, schemaRefFor(dir)));
+    const ok = run(['validate', file]);
+    expect(ok.stderr).not.toContain('editor line');
+    // The suggested line works: writing it silences the warning.
+    writeFileSync(file, seed.replace(/^# yaml-language-server.*$/m, want));
+    expect(run(['validate', file]).stderr).toBe('');
+    expect(run(['validate', join(root, 'examples', 'asahi-2020-09.yaml')]).stderr).toBe('');
   });
 });

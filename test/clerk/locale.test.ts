@@ -2,7 +2,9 @@
 // commander's own errors in Japanese, and `sheetgen … | head` ending quietly.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+vi.setConfig({ testTimeout: 60_000 });
 import { langFromEnv } from '../../src/diagnostics.js';
 import { program } from '../../src/cli/main.js';
 import { JA_DESCRIPTIONS, displayWidth, translateCommanderError, wrapJa } from '../../src/cli/help-ja.js';
