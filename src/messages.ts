@@ -157,6 +157,19 @@ const en: Record<string, string> = {
   modelineMissing: 'The editor line names a schema that does not exist: {ref}; completion and hover will not work',
   modelineForeign: 'The editor line names a schema that is not sheetgen\'s sheet schema: {ref}',
   modelineHint: 'Write this line instead: {line}',
+  // messages a clerk can act on (issue 10.5)
+  circledNumber: 'Write the number in plain digits: {fixed} (not {typed})',
+  eraYearFixed: 'Write the Western year: {fixed} (not {typed}); sheetgen prints 和暦 itself',
+  dateFixed: 'Write the date as {fixed} (year-month-day with hyphens, in quotes)',
+  leadingZero: 'A number loses its leading zero ({typed} would be read as {value}): write it in quotes: {fixed}',
+  yearKeyCommaFixed: 'Inside { } a comma separates entries, so {typed} was read as two entries: write {fixed}',
+  fullWidthColon: 'A full-width colon (：) follows "{key}"; the name and the value are separated by a half-width colon and a space',
+  fullWidthSpace: 'A full-width space (　) is used for indentation; YAML indents with half-width spaces only',
+  slipFixed: 'Write: {fixed}',
+  slipIndent: 'Indent it with {count} half-width spaces: {fixed}',
+  didYouMeanMissing: 'Did you mean "{suggestion}"? ("{suggestion}" is missing)',
+  progressEmpty: '進捗状況 (progress) is not chosen yet: no 〇 is printed',
+  progressEmptyHint: 'Write one of: 順調, 概ね順調, 停滞, 実施困難',
 };
 
 const ja: Record<string, string> = {
@@ -170,7 +183,7 @@ const ja: Record<string, string> = {
   emptyFile: 'ファイルが空です。municipality、fiscal_year、measure、goal などが必要です',
   multipleDocuments: 'ファイルに YAML ドキュメントが {count} 個あります（--- で区切られています）。1 ファイルに 1 シートです',
   multipleDocumentsHint: 'シートごとにファイルを分けてください',
-  rootNotMap: 'ファイルは項目の対応（municipality: …、fiscal_year: …）でなければなりません（{kind} になっています）',
+  rootNotMap: 'ファイルは「項目名: 値」の並び（municipality: …、fiscal_year: …）で書きます（{kind} になっています）',
   tooDeep: '入れ子が {max} 段を超えています',
   aliasLimit: 'YAML のエイリアス（*名前）が {max} 回を超えて使われています。安全のため読み込みません',
   duplicateKey: 'キー「{key}」が同じ階層に 2 回あります',
@@ -207,7 +220,7 @@ const ja: Record<string, string> = {
   'type.integer': '整数',
   'type.string': '文字列',
   'type.boolean': 'true か false',
-  'type.object': '項目の対応',
+  'type.object': '「項目名: 値」の組',
   'type.array': 'リスト',
   'type.null': '空（null）',
   numberWithComma: '数値は桁区切りなしで書いてください: {fixed}',
@@ -302,6 +315,18 @@ const ja: Record<string, string> = {
   modelineMissing: 'エディタ用の行が指すスキーマがありません: {ref}。補完と説明が表示されません',
   modelineForeign: 'エディタ用の行が sheetgen のシートのスキーマではないものを指しています: {ref}',
   modelineHint: '代わりに次の行を書いてください: {line}',
+  circledNumber: '数値は普通の数字で書いてください: {fixed}（{typed} ではなく）',
+  eraYearFixed: '年は西暦で書いてください: {fixed}（{typed} ではなく）。和暦は sheetgen が印刷します',
+  dateFixed: '日付は {fixed} のように書いてください（年-月-日をハイフンでつなぎ、引用符で囲む）',
+  leadingZero: '数値として読まれ、先頭の 0 が消えます（{typed} は {value} になります）。引用符で囲んでください: {fixed}',
+  yearKeyCommaFixed: '{ } の中ではカンマが項目の区切りになるため、{typed} が 2 つの項目として読まれました。{fixed} と書いてください',
+  fullWidthColon: '「{key}」の後ろが全角のコロン（：）です。項目名と値の間は半角のコロンと半角スペースで区切ります',
+  fullWidthSpace: '字下げに全角スペース（　）が使われています。YAML の字下げは半角スペースだけです',
+  slipFixed: '次のように書いてください: {fixed}',
+  slipIndent: '半角スペース {count} 個で字下げしてください: {fixed}',
+  didYouMeanMissing: '「{suggestion}」の誤りではありませんか？（「{suggestion}」がありません）',
+  progressEmpty: '進捗状況（progress）がまだ選ばれていません。〇は印刷されません',
+  progressEmptyHint: '順調・概ね順調・停滞・実施困難のいずれかを書いてください',
 };
 
 const tables: Record<Lang, Record<string, string>> = { en, ja };
