@@ -1,11 +1,11 @@
-// Writes markdownDescription next to every titled field of schemas/sheet.schema.json: "**title** — description".
+// Writes markdownDescription next to every titled field of schemas/sheet.schema.json and config.schema.json: "**title** — description".
 // yaml-language-server (VS Code's YAML extension) shows only markdownDescription or description in a
 // completion list, never the title, so without this a clerk choosing a key would not see its Japanese
 // name (主管課). Hover shows the title as a heading, then this text. Run by `npm run gen:types`;
 // with --check, fails when the file is out of date (npm test runs it).
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const file = new URL('../schemas/sheet.schema.json', import.meta.url);
+const files = ['../schemas/sheet.schema.json', '../schemas/config.schema.json'].map((f) => new URL(f, import.meta.url));
 const check = process.argv.includes('--check');
 
 function withDocs(node) {
@@ -21,14 +21,17 @@ function withDocs(node) {
   return out;
 }
 
-const text = readFileSync(file, 'utf8');
-const next = `${JSON.stringify(withDocs(JSON.parse(text)), null, 2)}\n`;
-if (check) {
-  if (next !== text) {
-    console.error('schemas/sheet.schema.json: markdownDescription is out of date; run npm run gen:types');
-    process.exit(1);
+for (const file of files) {
+  const text = readFileSync(file, 'utf8');
+  const next = `${JSON.stringify(withDocs(JSON.parse(text)), null, 2)}\n`;
+  const name = file.pathname.split('/').slice(-2).join('/');
+  if (check) {
+    if (next !== text) {
+      console.error(`${name}: markdownDescription is out of date; run npm run gen:types`);
+      process.exit(1);
+    }
+  } else if (next !== text) {
+    writeFileSync(file, next);
+    console.log(`wrote ${name} (markdownDescription)`);
   }
-} else if (next !== text) {
-  writeFileSync(file, next);
-  console.log('wrote schemas/sheet.schema.json (markdownDescription)');
 }

@@ -170,6 +170,8 @@ const en: Record<string, string> = {
   didYouMeanMissing: 'Did you mean "{suggestion}"? ("{suggestion}" is missing)',
   progressEmpty: '進捗状況 (progress) is not chosen yet: no 〇 is printed',
   progressEmptyHint: 'Write one of: 順調, 概ね順調, 停滞, 実施困難',
+  configInvalid: 'The city defaults file {file} has errors; fix them first',
+  initConfigWrote: 'wrote {file}: the defaults for the sheets in this folder and below',
 };
 
 const ja: Record<string, string> = {
@@ -327,6 +329,8 @@ const ja: Record<string, string> = {
   didYouMeanMissing: '「{suggestion}」の誤りではありませんか？（「{suggestion}」がありません）',
   progressEmpty: '進捗状況（progress）がまだ選ばれていません。〇は印刷されません',
   progressEmptyHint: '順調・概ね順調・停滞・実施困難のいずれかを書いてください',
+  configInvalid: '市の既定値のファイル {file} にエラーがあります。先に直してください',
+  initConfigWrote: '{file} を書き出しました。このフォルダとその下のシートの既定値になります',
 };
 
 const tables: Record<Lang, Record<string, string>> = { en, ja };

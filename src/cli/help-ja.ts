@@ -38,7 +38,7 @@ export const JA_DESCRIPTIONS: Record<string, string> = {
   'init --from': '白紙のひな形の代わりに、このシートを元にします（内容はそのまま、説明のコメントを加えます）',
   'init --force': 'すでにあるファイルを置き換えます',
   'init --vscode': 'シートの代わりに、VS Code の補完設定（.vscode/settings.json の yaml.schemas）をフォルダに書きます',
-  'init --config': '市の既定値のファイル（sheetgen.config.yaml）をこのフォルダに書きます',
+  'init --config': 'シートの代わりに、市の既定値のファイル（sheetgen.config.yaml）をフォルダに書きます',
   preview: 'シートを保存するたびに作り直し、ブラウザで PDF を表示します',
 };
 

@@ -4,7 +4,7 @@
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT, SheetgenError } from '../diagnostics.js';
-import { initSheet, writeVscodeSettings } from '../core/init.js';
+import { initSheet, writeConfigFile, writeVscodeSettings } from '../core/init.js';
 import { t } from '../messages.js';
 import { exit, globals, out, printDiagnostics } from './io.js';
 
@@ -12,6 +12,7 @@ interface InitCliOptions {
   from?: string;
   force?: boolean;
   vscode?: boolean;
+  config?: boolean;
   year?: string;
 }
 
@@ -23,10 +24,16 @@ export function register(program: Command): void {
     .option('--from <sheet>', 'start from this sheet instead of the blank template')
     .option('--year <year>', 'fiscal year of the blank template (Western, default: the current fiscal year)')
     .option('--force', 'replace the file if it exists')
+    .option('--config', "write the city's defaults file (sheetgen.config.yaml) into a folder instead of a sheet; FILE names the folder")
     .option('--vscode', "write the VS Code setting (.vscode/settings.json, yaml.schemas) for the file's folder instead of a sheet; FILE names the folder")
-    .addHelpText('after', '\nExamples:\n  $ sheetgen init sheets/2021/my-measure.yaml\n  $ sheetgen init sheets/2021/new.yaml --from sheets/2021/asahi-2021-09.yaml\n  $ sheetgen init sheets --vscode')
+    .addHelpText('after', '\nExamples:\n  $ sheetgen init sheets/2021/my-measure.yaml\n  $ sheetgen init sheets/2021/new.yaml --from sheets/2021/asahi-2021-09.yaml\n  $ sheetgen init sheets --vscode\n  $ sheetgen init sheets --config')
     .action(async (given: string | undefined, opts: InitCliOptions, cmd: Command) => {
       const g = globals(cmd);
+      if (opts.config) {
+        const r = await writeConfigFile({ lang: g.lang, folder: given ?? '.', ...(opts.force ? { force: true } : {}) });
+        out(t(g.lang, 'initConfigWrote', { file: r }));
+        return;
+      }
       if (opts.vscode) {
         const r = await writeVscodeSettings({ lang: g.lang, folder: given ?? '.' });
         out(t(g.lang, 'initVscodeWrote', { file: r.file, schema: r.ref }));

@@ -6,6 +6,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { EXIT, SheetgenError, langFromEnv, type Lang } from '../diagnostics.js';
 import { t } from '../messages.js';
 import { register as registerBuild } from './build.js';
+import { cityLang } from './city.js';
 import { register as registerGrade } from './grade.js';
 import { applyJapanese, JA_DESCRIPTIONS, japaneseHelp, translateCommanderError, translateHelpText } from './help-ja.js';
 import { register as registerInit } from './init.js';
@@ -41,6 +42,9 @@ export function program(lang: Lang = 'en'): Command {
   registerInit(p);
   for (const c of p.commands) c.exitOverride().showHelpAfterError();
   if (lang === 'ja') applyJapanese(p);
+  // A city's defaults file may set the language: the commands see it as the --lang value.
+  const fromCity = cityLang();
+  if (fromCity) p.setOptionValueWithSource('lang', fromCity, 'config');
   return p;
 }
 
@@ -70,7 +74,7 @@ function guardPipes(): void {
 function langOf(argv: readonly string[]): Lang {
   const i = argv.indexOf('--lang');
   const v = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--lang='))?.slice(7);
-  return v === 'ja' || v === 'en' ? v : langFromEnv();
+  return v === 'ja' || v === 'en' ? v : (cityLang() ?? langFromEnv());
 }
 
 /** Runs the CLI; returns the exit code (bin/sheetgen.js sets it on the process). */

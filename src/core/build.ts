@@ -26,6 +26,8 @@ export interface BuildOptions extends GradeOptions {
   /** User fonts (TTF/OTF) replacing the bundled BIZ UDPGothic. */
   font?: string;
   boldFont?: string;
+  /** Form option from the city's defaults (form.grade_column): a column of grades in the indicator table. */
+  gradeColumn?: boolean;
   /** Seconds since 1970 for the PDF's dates (reproducible builds); default SOURCE_DATE_EPOCH, then the sheet. */
   sourceDateEpoch?: number;
 }

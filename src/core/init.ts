@@ -8,6 +8,7 @@ import { isMap, isPair, isScalar, isSeq, parseDocument, Document, type Node } fr
 import schema from '../../schemas/sheet.schema.json' with { type: 'json' };
 import { EXIT, SheetgenError, hasErrors, type Diagnostic, type Lang } from '../diagnostics.js';
 import { t } from '../messages.js';
+import { CONFIG_NAME, configTemplate } from './config.js';
 import { loadSheet, loadSheetText } from './load.js';
 import { modelineFor, schemaRefFor, withModeline } from './modeline.js';
 import { renameIntoPlace } from './write.js';
@@ -212,6 +213,14 @@ export async function initSheet(opts: InitOptions): Promise<InitResult> {
   if (hasErrors(check.diagnostics)) return { file: out, text, diagnostics: check.diagnostics };
   await writeText(out, text, lang);
   return { file: out, text, diagnostics: [] };
+}
+
+/** Writes FOLDER/sheetgen.config.yaml (the city's defaults), never over an existing one without force. */
+export async function writeConfigFile(opts: { lang: Lang; folder: string; force?: boolean }): Promise<string> {
+  const file = join(opts.folder, CONFIG_NAME);
+  await checkTarget(file, opts.force, opts.lang);
+  await writeText(file, configTemplate(schemaRefFor(opts.folder, undefined, 'config.schema.json')), opts.lang);
+  return file;
 }
 
 /** The glob of sheets, relative to a workspace folder, for the yaml.schemas setting. */

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 /** The schema's $id: how a schema file is recognised as sheetgen's sheet schema. */
 export const SHEET_SCHEMA_ID = 'https://sheetgen.local/schemas/sheet.schema.json';
 
-const SCHEMA_REL = ['schemas', 'sheet.schema.json'];
+const SCHEMA_DIR = 'schemas';
 
 /** This package's own folder (the one whose package.json names sheetgen), from this module's place (src/ or dist/). */
 export function packageRoot(): string {
@@ -37,7 +37,8 @@ const slashes = (p: string): string => p.split(sep).join('/').replace(/\\/g, '/'
  * path of this package's schema (a global install, or a checkout elsewhere). Forward slashes always:
  * yaml-language-server and VS Code read them on Windows too.
  */
-export function schemaRefFor(folder: string, root: string = packageRoot()): string {
+export function schemaRefFor(folder: string, root: string = packageRoot(), schemaFile = 'sheet.schema.json'): string {
+  const SCHEMA_REL = [SCHEMA_DIR, schemaFile];
   const abs = resolve(folder);
   for (let dir = abs; ; dir = dirname(dir)) {
     const candidate = join(dir, 'node_modules', 'sheetgen', ...SCHEMA_REL);

@@ -18,6 +18,8 @@ export interface JobOptions {
   scheme?: string;
   font?: string;
   boldFont?: string;
+  /** Form option from the city's defaults (form.grade_column). */
+  gradeColumn?: boolean;
   sourceDateEpoch?: number;
   /** Send the whole graded sheet back (for the --json report); otherwise only the rows. */
   keepGraded?: boolean;
