@@ -30,8 +30,12 @@ export function quoteField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function cell(v: GradeRow[keyof GradeRow]): string {
+/** The CSV's headings are Japanese, so are its words: the direction as people write it (the JSON keeps higher/lower). */
+const BETTER_JA: Record<string, string> = { higher: '高いほど良い', lower: '低いほど良い' };
+
+function cell(v: GradeRow[keyof GradeRow], key?: keyof GradeRow): string {
   if (v === null || v === undefined) return '';
+  if (key === 'better' && typeof v === 'string') return BETTER_JA[v] ?? v;
   if (typeof v === 'number') return plainNumber(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   // Line breaks inside a cell are kept (quoted); CR LF inside text is normalised to LF first.
@@ -41,6 +45,6 @@ function cell(v: GradeRow[keyof GradeRow]): string {
 /** The whole file as text (BOM, header row, one line per row, CRLF after every record). */
 export function gradesCsv(rows: readonly GradeRow[]): string {
   const lines = [GRADE_COLUMNS.map((c) => quoteField(c.label)).join(',')];
-  for (const r of rows) lines.push(GRADE_COLUMNS.map((c) => cell(r[c.key])).join(','));
+  for (const r of rows) lines.push(GRADE_COLUMNS.map((c) => cell(r[c.key], c.key)).join(','));
   return BOM + lines.map((l) => `${l}\r\n`).join('');
 }
