@@ -17,24 +17,22 @@ export interface Slip {
 /** 1-based lines that are inside text (block scalars' bodies, quoted scalars' later lines), where slips are not slips. */
 function textLines(doc: Document | null, lineOf: (offset: number) => number): Set<number> {
   const lines = new Set<number>();
-  const visit = (n: unknown): void => {
-    if (isMap(n)) for (const p of n.items) {
-      if (isPair(p)) {
-        visit(p.key);
-        visit(p.value);
-      }
-    }
-    else if (isSeq(n)) n.items.forEach(visit);
+  // Iterative: a hostile file may nest thousands deep.
+  const stack: unknown[] = [doc?.contents];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (isMap(n)) {
+      for (const p of n.items) if (isPair(p)) stack.push(p.key, p.value);
+    } else if (isSeq(n)) stack.push(...n.items);
     else if (isScalar(n) && n.range) {
       const block = n.type === Scalar.BLOCK_LITERAL || n.type === Scalar.BLOCK_FOLDED;
       const quoted = n.type === Scalar.QUOTE_DOUBLE || n.type === Scalar.QUOTE_SINGLE;
-      if (!block && !quoted) return;
+      if (!block && !quoted) continue;
       const first = lineOf(n.range[0]);
       const last = lineOf(Math.max(n.range[0], n.range[1] - 1));
       for (let l = first + 1; l <= last; l++) lines.add(l);
     }
-  };
-  visit(doc?.contents);
+  }
   return lines;
 }
 
