@@ -2,7 +2,9 @@
 // user guide, and nothing points outside the repository.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+vi.setConfig({ testTimeout: 60_000 });
 import schema from '../../schemas/sheet.schema.json' with { type: 'json' };
 
 const root = join(import.meta.dirname, '..', '..');
