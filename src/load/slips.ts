@@ -23,7 +23,7 @@ function textLines(doc: Document | null, lineOf: (offset: number) => number): Se
     const n = stack.pop();
     if (isMap(n)) {
       for (const p of n.items) if (isPair(p)) stack.push(p.key, p.value);
-    } else if (isSeq(n)) stack.push(...n.items);
+    } else if (isSeq(n)) for (const item of n.items) stack.push(item);
     else if (isScalar(n) && n.range) {
       const block = n.type === Scalar.BLOCK_LITERAL || n.type === Scalar.BLOCK_FOLDED;
       const quoted = n.type === Scalar.QUOTE_DOUBLE || n.type === Scalar.QUOTE_SINGLE;
@@ -37,6 +37,8 @@ function textLines(doc: Document | null, lineOf: (offset: number) => number): Se
 }
 
 export function findSlips(text: string, doc: Document | null, lineOf: (offset: number) => number): Slip[] {
+  // Most files have neither character: nothing to walk (a hostile file may hold 100,000 nodes).
+  if (!/[：\u3000]/.test(text)) return [];
   const inText = textLines(doc, lineOf);
   const lines = text.split(/\r?\n/);
   const out: Slip[] = [];
