@@ -15,6 +15,8 @@ export function generateValidator() {
   // These options must match what src/validate/schema.ts expects of the errors (allErrors, verbose).
   const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, code: { source: true, esm: true } });
   addFormats(ajv, ['date']);
+  // For editors (scripts/gen-editor-docs.mjs): an annotation, no check.
+  ajv.addKeyword('markdownDescription');
   let code = standaloneCode(ajv, ajv.compile(schema));
   // ajv's ESM output still calls require() for its runtime helpers (CommonJS); give it one. An import
   // would differ between Node (module.exports) and bundlers' interop (exports.default).

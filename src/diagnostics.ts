@@ -56,8 +56,22 @@ export function hasErrors(diags: readonly Diagnostic[]): boolean {
 /** Language of user-facing messages. */
 export type Lang = 'ja' | 'en';
 
-/** ja when LC_ALL, LC_MESSAGES or LANG (first set one, as POSIX orders them) starts with "ja"; en otherwise. */
-export function langFromEnv(env: NodeJS.ProcessEnv = process.env): Lang {
+/** The locale Node reports (ICU's default: the user's locale on Windows, LANG & co. elsewhere). */
+function intlLocale(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().locale;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * ja when the first set one of LC_ALL, LC_MESSAGES, LANG (as POSIX orders them) starts with "ja";
+ * when none is set (Windows, where LANG is usually absent), ja when the locale Node reports is
+ * Japanese (ja, ja-JP); en otherwise. "C" and "POSIX" are English.
+ */
+export function langFromEnv(env: NodeJS.ProcessEnv = process.env, reported: () => string = intlLocale): Lang {
   const v = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-  return v.toLowerCase().startsWith('ja') ? 'ja' : 'en';
+  if (v !== '') return v.toLowerCase().startsWith('ja') ? 'ja' : 'en';
+  return /^ja(?:[-_]|$)/i.test(reported()) ? 'ja' : 'en';
 }

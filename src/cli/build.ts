@@ -3,6 +3,7 @@
 
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { withCityDefaults } from './city.js';
 import { EXIT, SheetgenError, hasErrors, type Diagnostic } from '../diagnostics.js';
 import type { BatchReport } from '../core/batch.js';
 import type { BuildOptions, BuildOutcome } from '../core/build.js';
@@ -17,10 +18,11 @@ export interface BuildCliOptions {
   font?: string;
   boldFont?: string;
   scheme?: string;
+  /** From the city's defaults file (form.grade_column): passed to the layout as a build option. */
+  gradeColumn?: boolean;
   jobs?: string;
   quiet?: boolean;
   json?: boolean;
-  gradeColumn?: boolean;
 }
 
 /** Exit code of a batch stopped by Ctrl-C (128 + SIGINT), as shells report it. */
@@ -28,7 +30,7 @@ export const EXIT_INTERRUPTED = 130;
 
 function fontOptions(opts: BuildCliOptions): Pick<BuildOptions, 'font' | 'boldFont' | 'scheme' | 'gradeColumn'> {
   return {
-    ...(opts.gradeColumn ? { gradeColumn: true } : {}),
+    ...(opts.gradeColumn !== undefined ? { gradeColumn: opts.gradeColumn } : {}),
     ...(opts.font !== undefined ? { font: opts.font, boldFont: opts.boldFont ?? opts.font } : {}),
     ...(opts.boldFont !== undefined ? { boldFont: opts.boldFont } : {}),
     ...(opts.scheme !== undefined ? { scheme: opts.scheme } : {}),
@@ -177,8 +179,10 @@ export function register(program: Command): void {
       'after',
       '\nExamples:\n  $ sheetgen build examples/asahi-2020-09.yaml -o out/2020-09.pdf\n  wrote out/2020-09.pdf (137905 bytes)\n  $ sheetgen build sheets/2020 -o public/2020        # every sheet, index.pdf, grades.csv, grades.json\n  $ sheetgen build "sheets/**/*.yaml" -o out --jobs 2 --json > report.json',
     )
-    .action(async (inputs: string[], opts: BuildCliOptions, cmd: Command) => {
+    .action(async (inputs: string[], given: BuildCliOptions, cmd: Command) => {
       const g = globals(cmd);
+      // The city's defaults (sheetgen.config.yaml above the first input) for what the command line leaves out.
+      const opts = withCityDefaults(given, inputs[0] ?? '.', g.lang);
       const only = inputs.length === 1 ? inputs[0]! : undefined;
       // One existing file keeps the single-sheet behaviour (-o may name the PDF itself).
       const isSingleFile = only !== undefined && !isGlob(only) && (await stat(only).then((s) => !s.isDirectory(), () => true));

@@ -26,7 +26,10 @@ export interface BuildOptions extends GradeOptions {
   /** User fonts (TTF/OTF) replacing the bundled BIZ UDPGothic. */
   font?: string;
   boldFont?: string;
-  /** Add a 達成状況 (grade) column to （１）; off by default (the form states grades in ② by their marks). */
+  /**
+   * Add a 達成状況 (grade) column to （１）; off by default (the form states grades in ② by their marks).
+   * Also set by a city's defaults (form.grade_column).
+   */
   gradeColumn?: boolean;
   /** Seconds since 1970 for the PDF's dates (reproducible builds); default SOURCE_DATE_EPOCH, then the sheet. */
   sourceDateEpoch?: number;

@@ -10,8 +10,10 @@ import { isFsError, writeFailure } from '../fs-errors.js';
 import { locate } from '../load/locate.js';
 import { t } from '../messages.js';
 import { expandInputs } from './inputs.js';
+import { keepSourceFormatting } from './keep-format.js';
 import { loadSheet, loadSheetText } from './load.js';
 import { InputGuard, renameIntoPlace, sweepStaleTemps } from './write.js';
+import { schemaRefFor, withModeline } from './modeline.js';
 
 export interface RolloverOptions {
   lang: Lang;
@@ -73,11 +75,13 @@ function emptyText(old: unknown): Scalar {
  * The rolled-over text of one sheet. `text` must be a valid sheet (checked by the caller); the
  * result is checked again by the caller before it is written.
  */
-export function rollText(text: string, to: number, lang: Lang): string {
+export function rollText(text: string, to: number, lang: Lang, schemaRef?: string): string {
   const doc = parseDocument(text, { version: '1.2' }) as Document.Parsed;
   const root = doc.contents;
   const from = Number(doc.get('fiscal_year'));
-  const header = t(lang, 'rolloverPrevious', { year: from });
+  void lang;
+  // The kept-as-comment notes are part of the sheet file, which is a Japanese document whatever the terminal's language.
+  const header = t('ja', 'rolloverPrevious', { year: from });
 
   // fiscal_year advanced and as_of blank: the new sheet is not dated yet.
   doc.setIn(['fiscal_year'], to);
@@ -151,8 +155,22 @@ export function rollText(text: string, to: number, lang: Lang): string {
     else ind.comment = [ind.comment, ...lines.split('\n').map((l) => ` ${l}`)].filter(Boolean).join('\n');
   }
 
+  clearProgress(root, header);
+
   // lineWidth 0: a long line of the user's stays one line (the default folds at 80 columns).
-  return doc.toString({ lineWidth: 0 });
+  const printed = doc.toString({ lineWidth: 0 });
+  // The editor line must resolve from the new folder; the rest keeps the file's own formatting.
+  return keepSourceFormatting(text, schemaRef === undefined ? printed : withModeline(printed, schemaRef));
+}
+
+/** ① 進捗状況 is the year's judgement: null in the new file (no 〇 until chosen), the old choice kept as a comment. */
+function clearProgress(root: unknown, header: string): void {
+  const pair = findPair(root, 'progress');
+  if (!pair || !isScalar(pair.value) || pair.value.value === null) return;
+  commentAbove(pair, `${header}\nprogress: ${String(pair.value.value)}`);
+  const empty = new Scalar(null);
+  if (pair.value.comment) empty.comment = pair.value.comment;
+  pair.value = empty;
 }
 
 /** What the rolled file must hold: the input's data with exactly the changes rollover makes, nothing else. */
@@ -161,6 +179,15 @@ function expectedRolled(data: Record<string, unknown>, to: number): Record<strin
   out.fiscal_year = to;
   if ('as_of' in out) out.as_of = null;
   for (const key of FREE_TEXT) if (typeof out[key] === 'string') out[key] = '';
+  // ② per indicator: every paragraph cleared, the indicators kept.
+  const reasons = out.reasons;
+  if (reasons && typeof reasons === 'object' && !Array.isArray(reasons)) {
+    const r = reasons as { goal?: unknown; kpis?: Record<string, unknown> };
+    if (typeof r.goal === 'string') r.goal = '';
+    if (r.kpis && typeof r.kpis === 'object') for (const k of Object.keys(r.kpis)) if (typeof r.kpis[k] === 'string') r.kpis[k] = '';
+  }
+  // ① 進捗状況 is the year's judgement: not chosen yet in the new file.
+  if ('progress' in out && out.progress !== null) out.progress = null;
   const item5 = out.item5;
   if (item5 && typeof item5 === 'object' && typeof (item5 as Record<string, unknown>).text === 'string') (item5 as Record<string, unknown>).text = '';
   if (Array.isArray(out.committee)) out.committee = [];
@@ -319,7 +346,7 @@ export async function rollover(inputs: readonly string[], opts: RolloverOptions)
     // what it must be; any other change refuses the file (located), never writes a different sheet.
     let text: string;
     try {
-      text = rollText(loaded.text, opts.to, lang);
+      text = rollText(loaded.text, opts.to, lang, schemaRefFor(dirname(resolve(result.output))));
     } catch (e) {
       const a = firstAnchor(loaded);
       result.diagnostics = [{ severity: 'error', code: 'rollover.alias', file, ...(a.line !== undefined ? { line: a.line, column: a.column! } : {}), message: t(lang, 'rolloverFailed', { file, detail: t(lang, 'rolloverAliasChanged', { path: a.path ?? '?' }) }) }];

@@ -20,7 +20,7 @@ export interface JobOptions {
   font?: string;
   boldFont?: string;
   sourceDateEpoch?: number;
-  /** Add a 達成状況 column to （１） (layout option, off by default). */
+  /** Add a 達成状況 column to （１） (layout option, off by default; also from a city's defaults, form.grade_column). */
   gradeColumn?: boolean;
   /** Send the whole graded sheet back (for the --json report); otherwise only the rows. */
   keepGraded?: boolean;

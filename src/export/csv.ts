@@ -31,6 +31,9 @@ export function quoteField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** The CSV's headings are Japanese, so are its words: the direction as people write it (the JSON keeps higher/lower). */
+const BETTER_JA: Record<string, string> = { higher: '高いほど良い', lower: '低いほど良い' };
+
 /** One field; a number with its written digits (24.0 stays 24.0) when the row has them. */
 function cell(v: unknown, written?: string): string {
   if (v === null || v === undefined) return '';
@@ -59,7 +62,7 @@ export function tableCsv<R extends object>(
 
 /** grades.csv as text. */
 export function gradesCsv(rows: readonly GradeRow[]): string {
-  return tableCsv(GRADE_COLUMNS, rows, undefined, writtenOf);
+  return tableCsv(GRADE_COLUMNS, rows, (k, v) => (k === 'better' && typeof v === 'string' ? (BETTER_JA[v] ?? v) : v), writtenOf);
 }
 
 /** projects.csv as text: 区分 in Japanese (事業費, 一般財源, 成果指標, 事業費合計, 一般財源合計). */

@@ -32,6 +32,8 @@ export interface GradeRow {
   actual: number | null;
   actual_year: number | null;
   actual_period: '年' | '年度' | null;
+  /** 令和2年度 / 令和2年: like the baseline's. */
+  actual_year_wareki: string | null;
   actual_note: string | null;
   grade: string;
   computed_grade: string;
@@ -77,6 +79,7 @@ export const GRADE_COLUMNS: readonly { key: keyof GradeRow; label: string }[] = 
   { key: 'actual', label: '実績値' },
   { key: 'actual_year', label: '実績値の年' },
   { key: 'actual_period', label: '実績値の年の区分' },
+  { key: 'actual_year_wareki', label: '実績値の年（和暦）' },
   { key: 'actual_note', label: '実績値の注記' },
   { key: 'grade', label: '達成状況' },
   { key: 'computed_grade', label: '評価基準による達成状況' },
@@ -128,6 +131,7 @@ function row(g: GradedSheet, gi: GradedIndicator, pdf: string): GradeRow {
     actual: r.actual?.value ?? null,
     actual_year: act.year,
     actual_period: act.period,
+    actual_year_wareki: act.year === null ? null : warekiYear(act.year, act.period === '年'),
     actual_note: r.actual?.note ?? null,
     grade: r.grade,
     computed_grade: r.computed,

@@ -5,6 +5,7 @@ import { isAlias, isMap, isNode, isPair, isScalar, isSeq, Lexer, LineCounter, pa
 import type { Diagnostic, Lang } from '../diagnostics.js';
 import type { YamlPath } from '../model/types.js';
 import { t } from '../messages.js';
+import { findSlips } from './slips.js';
 
 export interface ParsedSheet {
   file: string;
@@ -118,6 +119,20 @@ export function parseSheetText(file: string, text: string, lang: Lang): ParsedSh
     const [start, end] = w.pos;
     // An unresolved tag (!!python/object, !custom) would silently become a string: refuse it.
     diagnostics.push({ severity: 'error', code: `yaml.${w.code.toLowerCase()}`, file, ...at(start, end), message: yamlMessage(lang, w.code, w.message, text.slice(start, end)) });
+  }
+  // An input method's slips (name：値, full-width spaces as indentation): one message each, with the
+  // corrected line, instead of the parser's guesses at what follows from them.
+  const slips = findSlips(text, doc, (o) => lineCounter.linePos(o).line);
+  if (slips.length > 0) {
+    const kept = diagnostics.filter((d) => !d.code.startsWith('yaml.') || d.code === 'yaml.multiple-documents');
+    for (const s of slips) {
+      kept.push({
+        severity: 'error', code: `yaml.${s.kind}`, file, line: s.line, column: s.column, endLine: s.line, endColumn: s.column + 1,
+        message: s.kind === 'full-width-colon' ? t(lang, 'fullWidthColon', { key: s.key ?? '' }) : t(lang, 'fullWidthSpace'),
+        hint: s.kind === 'full-width-colon' ? t(lang, 'slipFixed', { fixed: s.fixed.trim() }) : t(lang, 'slipIndent', { count: s.fixed.length - s.fixed.trimStart().length, fixed: s.fixed.trim() }),
+      });
+    }
+    return { file, text, doc, lineCounter, data: undefined, diagnostics: kept };
   }
   if (doc.errors.length > 0) return { file, text, doc, lineCounter, data: undefined, diagnostics };
 

@@ -75,12 +75,12 @@ export type Target =
  */
 export type OptionalValueCell = number | null | Measured;
 /**
- * 進捗状況: 順調・概ね順調・停滞・実施困難・完了のいずれか。
+ * 進捗状況: 順調・概ね順調・停滞・実施困難・完了のいずれか。まだ決めていないときは null（〇は付かず、validate が警告する。rollover で作った次年度のファイルは null）。
  *
  * This interface was referenced by `SheetFile`'s JSON-Schema
  * via the `definition` "progress".
  */
-export type Progress = '順調' | '概ね順調' | '停滞' | '実施困難' | '完了';
+export type Progress = '順調' | '概ね順調' | '停滞' | '実施困難' | '完了' | null;
 
 /**
  * 重点施策マネジメントシート1枚分の定義。キーは英語、年は西暦（特に断りがなければ年度）で書く。和暦への変換・事業費の合計・KPIの達成状況はsheetgenが計算する。

@@ -127,7 +127,8 @@ export interface Sheet {
   relatedDivisions: string[];
   goal: Indicator;
   kpis: Indicator[];
-  progress: Progress;
+  /** null: not chosen yet (a rolled-over file); no 〇 is printed and validate warns. */
+  progress: Progress | null;
   /**
    * ② as free text (format v1), or per indicator (ReasonParagraph[]). Use reasonParagraphs() in
    * ./marks.ts to get the printed paragraphs of either form.

@@ -4,6 +4,7 @@
 import type { Diagnostic, Lang } from '../diagnostics.js';
 import { locate } from '../load/locate.js';
 import type { ParsedSheet } from '../load/parse.js';
+import { clerkWarnings, foldSlips } from './clerk.js';
 import { checkSchema, type SchemaProblem } from './schema.js';
 import { checkReasons, type ReasonsProblem } from './marks.js';
 import { checkSemantics, type SemanticProblem } from './semantic.js';
@@ -11,8 +12,9 @@ import { checkSemantics, type SemanticProblem } from './semantic.js';
 /** All schema and semantic diagnostics of a parsed sheet (none when the YAML itself could not be read). */
 export function validateParsed(parsed: ParsedSheet, lang: Lang): Diagnostic[] {
   if (parsed.data === undefined) return [];
-  const problems: ReasonsProblem[] = [...checkSchema(parsed.data, lang), ...checkSemantics(parsed.data, lang), ...checkReasons(parsed.data, lang)];
-  return problems.map((p) => place(parsed, p, p.severity)).sort(byPosition);
+  const problems = foldSlips<ReasonsProblem>([...checkSchema(parsed.data, lang), ...checkSemantics(parsed.data, lang), ...checkReasons(parsed.data, lang)], parsed, lang);
+  const warnings = clerkWarnings(parsed.data, lang).map((p) => place(parsed, p, 'warning'));
+  return [...problems.map((p) => place(parsed, p, p.severity)), ...warnings].sort(byPosition);
 }
 
 /** A problem at a path, turned into a diagnostic at the path's place in the file. */

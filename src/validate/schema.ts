@@ -7,7 +7,7 @@ import schema from '../../schemas/sheet.schema.json' with { type: 'json' };
 import type { Lang } from '../diagnostics.js';
 import type { YamlPath } from '../model/types.js';
 import { t } from '../messages.js';
-import { numberHint } from './numbers.js';
+import { dateHint, numberHint, yearHint } from './numbers.js';
 import precompiled from './sheet-validator.generated.js';
 import localizeJaModule from 'ajv-i18n/localize/ja/index.js';
 
@@ -35,6 +35,8 @@ export interface SchemaProblem {
   code: string;
   message: string;
   hint?: string;
+  /** For a misspelt key: the field it most likely meant. */
+  suggestion?: string;
 }
 
 export function checkSchema(data: unknown, lang: Lang): SchemaProblem[] {
@@ -192,7 +194,7 @@ function describe(e: ErrorObject, data: unknown, lang: Lang): SchemaProblem | un
       const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const suggestion = closest(field, allowed);
       const hint = suggestion ? t(lang, 'didYouMean', { suggestion }) : allowed.length ? t(lang, 'allowedFields', { list: allowed.join(', ') }) : undefined;
-      return { path: [...path, field], atKey: true, code: 'schema.unknown-key', message: t(lang, 'unknownKey', { field }), ...(hint ? { hint } : {}) };
+      return { path: [...path, field], atKey: true, code: 'schema.unknown-key', message: t(lang, 'unknownKey', { field }), ...(hint ? { hint } : {}), ...(suggestion ? { suggestion } : {}) };
     }
     case 'type': {
       // NaN and ±Infinity fail ajv's number type; the semantic check reports them more clearly.
@@ -229,7 +231,7 @@ function describe(e: ErrorObject, data: unknown, lang: Lang): SchemaProblem | un
       // The inner error (pattern) carries the same key; report once, here.
       const key = (e.params as { propertyName: string }).propertyName;
       // `{ 2020: 1,234 }` reads as 2020: 1 and a key "234": a thousands separator inside { }.
-      const hint = /^\d{3}$/.test(key) ? t(lang, 'yearKeyComma') : undefined;
+      const hint = /^\d{3}$/.test(key) ? t(lang, 'yearKeyComma') : yearHint(key, lang);
       return { path: [...path, key], atKey: true, code: 'schema.year-key', message: t(lang, 'yearKey', { key }), ...(hint ? { hint } : {}) };
     }
     case 'pattern':
@@ -247,8 +249,10 @@ function describe(e: ErrorObject, data: unknown, lang: Lang): SchemaProblem | un
       const { i, j } = e.params as { i: number; j: number };
       return { path: [...path, i], atKey: false, code: 'schema.unique-items', message: withTitle(t(lang, 'uniqueItems', { first: j + 1, second: i + 1 })) };
     }
-    case 'format':
-      return { path, atKey: false, code: 'schema.format', message: withTitle(t(lang, 'format_date')) };
+    case 'format': {
+      const hint = dateHint(e.data, lang);
+      return { path, atKey: false, code: 'schema.format', message: withTitle(t(lang, 'format_date')), ...(hint ? { hint } : {}) };
+    }
     case 'not':
     case 'if':
       return undefined;

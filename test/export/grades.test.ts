@@ -116,10 +116,31 @@ describe('grades.csv and grades.json of the examples', () => {
         if (v === null) expect(cell).toBe('');
         else if (typeof v === 'number') expect(Number(cell)).toBe(v);
         else if (typeof v === 'boolean') expect(cell).toBe(String(v));
+        // The CSV's headings are Japanese, so is its direction; the JSON keeps higher/lower.
+        else if (c.key === 'better') expect(cell).toBe({ higher: '高いほど良い', lower: '低いほど良い' }[v as string]);
         else expect(cell.replace(/^'/, '')).toBe(v);
       });
     });
     expect(json.fiscal_years).toEqual([2020]);
+  });
+
+  it("has the actual's 和暦 beside its year, like the baseline's", () => {
+    const h = csv[0]!;
+    const [y, p, w] = ['実績値の年', '実績値の年の区分', '実績値の年（和暦）'].map((l) => h.indexOf(l));
+    expect(w).toBeGreaterThan(0);
+    let seen = 0;
+    for (const row of csv.slice(1)) {
+      if (row[y!] === '') {
+        expect(row[w!]).toBe('');
+        continue;
+      }
+      seen++;
+      const year = Number(row[y!]);
+      const era = year >= 2019 ? `令和${year - 2018}` : `平成${year - 1988}`;
+      expect(row[w!]).toBe(`${era}${row[p!]}`);
+    }
+    expect(seen).toBeGreaterThan(0);
+    expect(csv.slice(1).every((r) => ['高いほど良い', '低いほど良い'].includes(r[h.indexOf('望ましい方向')]!))).toBe(true);
   });
 });
 

@@ -125,7 +125,8 @@ describe('hostile input catalogue', () => {
     const needsMknod = x.buildOut === 'full-device' && !isRoot;
     const needsUser = x.buildOut === 'read-only-dir' && isRoot && !hasSetpriv;
 
-    it.skipIf(needsMknod || needsUser)('CLI: exit code, location, message, no stack; ja; build', { timeout: 60_000 }, async () => {
+    // Each test carries its fixture's name, so a failure names the file to look at even in a flat report.
+    it.skipIf(needsMknod || needsUser)(`${name}: CLI: exit code, location, message, no stack; ja; build`, { timeout: 60_000 }, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'sheetgen-hostile-'));
       try {
         chmodSync(dir, 0o755);
@@ -185,7 +186,7 @@ describe('hostile input catalogue', () => {
       }
     });
 
-    it('in-process: the diagnostic codes', async () => {
+    it(`${name}: in-process: the diagnostic codes`, async () => {
       const file = join(casesDir, name);
       const r = gradeLoaded(await loadSheet(file, 'en'), { lang: 'en' });
       const got = r.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`);

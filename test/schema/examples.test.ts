@@ -12,6 +12,7 @@ const examplesDir = fileURLToPath(new URL('examples/', root));
 
 // strict: true also fails on unknown keywords, union types and required-without-properties in the schema itself.
 const ajv = new Ajv({ allErrors: true, strict: true });
+ajv.addKeyword('markdownDescription');
 // ajv-formats is CommonJS with a default export; under NodeNext its callable may sit on .default.
 type AddFormats = (ajv: Ajv) => Ajv;
 const formatsModule = formatsPlugin as unknown as { default?: AddFormats } & AddFormats;
