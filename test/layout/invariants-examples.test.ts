@@ -9,9 +9,9 @@ import { LAYOUT_READY, buildSheet, checkLayout, checkSheet, expectNoLoss, gradeT
 const fonts = loadFonts();
 const dir = fileURLToPath(new URL('../../examples/', import.meta.url));
 const examples = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
-// layout issue 8 (LAYOUT_READY in test/helpers/invariants.ts): the form layout prints the targets
-// 50.0% and 35.0% (asahi-2020-03) and 85.0% (asahi-2020-05) as 50%, 35%, 85%, not as written.
-const KNOWN_FAILING = new Set(['asahi-2020-03.yaml', 'asahi-2020-05.yaml']);
+// layout issue 8 (LAYOUT_READY in test/helpers/invariants.ts): examples that still lose something
+// (none since targets print as written: 50.0%, 35.0%, 85.0%).
+const KNOWN_FAILING = new Set<string>([]);
 
 describe('no-loss invariants on the examples', () => {
   it('has examples to check', () => expect(examples.length).toBeGreaterThanOrEqual(3));
