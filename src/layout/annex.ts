@@ -53,6 +53,9 @@ export function layoutAnnex(ctx: LayoutContext, ident: string): Page[] {
 
   for (const item of ctx.annex) {
     if (item.kind === 'prose') {
+      // The rest of a cell that itself stands on a 別紙 page starts a new page: a reader (and text
+      // extraction) then finds it after the page that refers to it, never above the reference.
+      if (item.fromTable && y > top) newPage();
       heading(item.heading);
       firstPage.push(pages.length + 1);
       const lh = SIZE * LEAD;

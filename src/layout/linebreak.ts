@@ -34,7 +34,7 @@ interface Unit {
 
 // ASCII words and numbers (500,000 / (1) / 10% / https://…) and full-width ones (ＫＰＩ) stay together; spaces are their own units.
 // A short bracketed phrase （…） is kept on one line when it fits (the review found "（概 / 数）").
-const UNIT_RE = /（[^（）\n]{1,24}）|[\x21-\x7E]+|[Ａ-Ｚａ-ｚ０-９]+|[ \t]+|[\s\S]/gu;
+const UNIT_RE = /（[^（）\n]{1,12}）|[\x21-\x7E]+|[Ａ-Ｚａ-ｚ０-９]+|[ \t]+|[\s\S]/gu;
 
 /** The same units without bracketed phrases: how a phrase too wide for the line is broken up. */
 const BASE_RE = /[\x21-\x7E]+|[Ａ-Ｚａ-ｚ０-９]+|[ \t]+|[\s\S]/gu;

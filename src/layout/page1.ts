@@ -506,10 +506,14 @@ const PROGRESS_H = 16;
 /** Size of table rows continued on 別紙 (there is room: the floor is not needed). */
 const ANNEX_SIZE = 8;
 
+/** Least height of a prose row that continues on 別紙: a line of text and the reference line. */
+const MIN_PROSE_LINES = 2;
+
 function minVerificationHeight(ctx: LayoutContext, rows: ProseRow[]): number {
   let h = PROGRESS_H;
-  for (const r of rows) h += Math.max(contentHeight(ctx, { kind: 'text', text: r.heading }, V.head, FLOOR), linesHeight(Math.min(3, Math.max(1, textLines(ctx, r.text, TEXT_W, FLOOR).length)), FLOOR));
-  return h + linesHeight(1, FLOOR) * 2 + linesHeight(3, FLOOR);
+  for (const r of rows) h += Math.max(contentHeight(ctx, { kind: 'text', text: r.heading }, V.head, FLOOR), linesHeight(Math.min(MIN_PROSE_LINES, Math.max(1, textLines(ctx, r.text, TEXT_W, FLOOR).length)), FLOOR));
+  // The committee: its header, an entry cut after a line, and the row that refers to the rest.
+  return h + contentHeight(ctx, { kind: 'text', text: '推進委員会からの意見に対する担当課の考え（要旨）', font: 'bold' }, HALF, FLOOR) + linesHeight(MIN_PROSE_LINES, FLOOR) + linesHeight(1, FLOOR);
 }
 
 interface Entry {
@@ -588,8 +592,9 @@ function verificationBlock(ctx: LayoutContext, g: GradedSheet, prose: ProseRow[]
     const headH = (r: ProseRow) => contentHeight(ctx, { kind: 'text', text: r.heading }, V.head, size!);
     const cHead = measure(ctx, committeeGrid([]), size)[0]!;
     const entryH = measure(ctx, committeeGrid(shownEntries), size).slice(1);
+    const refRowH = linesHeight(1, size);
     const demands = [...vh.slice(1), sum(entryH)];
-    const mins = [...prose.map((r) => Math.max(headH(r), linesHeight(3, size!))), linesHeight(3, size)];
+    const mins = [...prose.map((r, i) => Math.min(demands[i]!, Math.max(headH(r), linesHeight(MIN_PROSE_LINES, size!)))), Math.min(demands[demands.length - 1]!, linesHeight(MIN_PROSE_LINES, size) + refRowH)];
     const alloc = share(demands, mins, room - vh[0]! - cHead);
     vRows = prose.map((r, i) => {
       if (alloc[i]! >= demands[i]! - 0.01) return r;
@@ -599,7 +604,8 @@ function verificationBlock(ctx: LayoutContext, g: GradedSheet, prose: ProseRow[]
       return { ...r, text: shown === '' ? REF_PLACEHOLDER : `${shown}\n${REF_PLACEHOLDER}`, ref: true };
     });
     // The committee: whole entries while they fit, then the one that is cut, then the rest on 別紙.
-    let left = alloc[alloc.length - 1]!;
+    // When entries will continue on 別紙, the row that says so takes its line from the committee's share.
+    let left = alloc[alloc.length - 1]! - (alloc[alloc.length - 1]! < demands[demands.length - 1]! - 0.01 ? refRowH : 0);
     cEntries = [];
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
@@ -609,7 +615,7 @@ function verificationBlock(ctx: LayoutContext, g: GradedSheet, prose: ProseRow[]
         left -= eh;
         continue;
       }
-      if (laterEntries.length === 0 && left >= linesHeight(3, size)) {
+      if (laterEntries.length === 0 && left >= linesHeight(MIN_PROSE_LINES, size) - 0.01) {
         const n = linesIn(left, size);
         const o = splitSentences(e.opinion, textLines(ctx, e.opinion, HALF, size), n);
         const r = splitSentences(e.response, textLines(ctx, e.response, CONTENT_W - HALF, size), n);
@@ -632,8 +638,10 @@ function verificationBlock(ctx: LayoutContext, g: GradedSheet, prose: ProseRow[]
   // Heights, with the room left over shared by the prose rows (the form fills its page).
   const vg = verificationGrid(g, vRows);
   const cg = committeeGrid(cEntries);
-  const vh = measure(ctx, vg, size);
-  const ch = measure(ctx, cg, size);
+  const sizeV = size;
+  const sizeC = size;
+  const vh = measure(ctx, vg, sizeV);
+  const ch = measure(ctx, cg, sizeC);
   const spare = room - sum(vh) - sum(ch);
   if (spare > 0) {
     const grow = vh.slice(1);
@@ -641,9 +649,9 @@ function verificationBlock(ctx: LayoutContext, g: GradedSheet, prose: ProseRow[]
     grow.forEach((h, i) => (vh[i + 1] = Math.floor((h + (spare * h) / total) * 100) / 100));
   }
   const nodes: LayoutNode[] = [];
-  const pv = placeGrid(ctx, vg, vh, size, x0, top, vh.map((_, i) => i));
+  const pv = placeGrid(ctx, vg, vh, sizeV, x0, top, vh.map((_, i) => i));
   nodes.push(...pv.nodes);
-  const pc = placeGrid(ctx, cg, ch, size, x0, pv.bottom, ch.map((_, i) => i));
+  const pc = placeGrid(ctx, cg, ch, sizeC, x0, pv.bottom, ch.map((_, i) => i));
   nodes.push(...pc.nodes);
 
   // Register what continues on 別紙, in reading order, with the runs that refer to it.

@@ -121,10 +121,10 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
   const x0 = MARGIN.left;
   const slots = slotsOf(s.projects);
   const full: SlotText[] = slots.map((p) => ({ remarks: (p?.remarks ?? '').replace(/\r\n?/g, '\n').replace(/\s+$/u, '') }));
-  const fixed = [24, 24, 112, 36, 114];
+  const fixed = [24, 24, 124, 36, 126];
   const widthsFor = (years: number[], last: boolean): number[] => {
     const rem = last ? 120 : 0;
-    const yw = Math.min(last ? 64 : 90, (CONTENT_W - sum(fixed) - rem) / Math.max(1, years.length));
+    const yw = Math.min(last ? 60 : 90, (CONTENT_W - sum(fixed) - rem) / Math.max(1, years.length));
     return [...fixed, ...years.map(() => yw), ...(last ? [CONTENT_W - sum(fixed) - yw * years.length] : [])];
   };
   const flexOf = (years: number[], last: boolean) => [C.name, C.unit, ...(last ? [C.y0 + years.length] : [])];
@@ -247,7 +247,7 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
     const last = b === parts.length - 1;
     const bg = projectsGrid(g, bandWidths[b]!, slots, full, ys, last);
     const first = s.projects[0];
-    ctx.annex.push({ kind: 'table', heading: `（４）重点施策関連事業（${fiscalYearHeader(ys[0]!, true)}〜${fiscalYearHeader(ys[ys.length - 1]!, true)}）`, grid: bg, head: [0], body: bg.rows.map((_, i) => i).slice(1), size: Math.max(size!, atomSize(ctx, bg, PREF.projects)), path: first?.path ?? ['projects'], label: `（４）${fiscalYearHeader(ys[0]!, true)}〜`, refs: [] });
+    ctx.annex.push({ kind: 'table', heading: `（４）重点施策関連事業（${fiscalYearHeader(ys[0]!, true)}〜${fiscalYearHeader(ys[ys.length - 1]!, true)}）`, grid: bg, head: [0], body: bg.rows.map((_, i) => i).slice(1), size: atomSize(ctx, bg, PREF.projects), path: first?.path ?? ['projects'], label: `（４）${fiscalYearHeader(ys[0]!, true)}〜`, refs: [] });
   });
   for (const p of pending) {
     const refs = p.idx < count ? refsIn(p.idx) : [];

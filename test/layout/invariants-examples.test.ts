@@ -10,7 +10,7 @@ const fonts = loadFonts();
 const dir = fileURLToPath(new URL('../../examples/', import.meta.url));
 const examples = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
 // layout issue 8 (LAYOUT_READY in test/helpers/invariants.ts): examples that still lose something
-// (none since form-layout 429d89c printed targets as written: 50.0%, 85.0%).
+// (none since targets print as written: 50.0%, 35.0%, 85.0%).
 const KNOWN_FAILING = new Set<string>([]);
 
 describe('no-loss invariants on the examples', () => {

@@ -169,7 +169,7 @@ describe('renderPdf on the seed sheet', () => {
     }
   });
 
-  it('marks 別紙 headers and page numbers as pagination artifacts', async () => {
+  it('marks 別紙 headers and page numbers as pagination artifacts', { timeout: 60_000 }, async () => {
     const g = seedSheet();
     g.sheet.situation = Array.from({ length: 12 }, (_, i) => `【段落${i + 1}】${SEED_TEXT.situation}`).join('\n');
     const bytes = await render(g);
@@ -184,7 +184,7 @@ describe('renderPdf on the seed sheet', () => {
     expect(all(roots[0]!).length).toBeGreaterThan(0);
   });
 
-  it('can add a grade column (an option, off by default)', async () => {
+  it('can add a grade column (an option, off by default)', { timeout: 60_000 }, async () => {
     const bytes = await renderPdf(layoutSheet(seedSheet(), fonts, { lang: 'ja', gradeColumn: true }).pages, fonts, SEED_META);
     const p1 = flat(pageTexts(open(bytes))[0]!);
     expect(p1).toContain('達成状況');
@@ -192,7 +192,7 @@ describe('renderPdf on the seed sheet', () => {
     expect(p1).toContain('114件Ａ');
   });
 
-  it('is byte-identical when rendered again', async () => {
+  it('is byte-identical when rendered again', { timeout: 60_000 }, async () => {
     const again = await render();
     expect(Buffer.from(again).equals(Buffer.from(pdf))).toBe(true);
   });
@@ -233,7 +233,7 @@ describe('stress sheets look like their references', () => {
 });
 
 describe('renderPdf with overflowing text', () => {
-  it('puts the rest of a very long ③ on a 別紙 page', async () => {
+  it('puts the rest of a very long ③ on a 別紙 page', { timeout: 60_000 }, async () => {
     const g = seedSheet();
     g.sheet.situation = Array.from({ length: 12 }, (_, i) => `【段落${i + 1}】${SEED_TEXT.situation}`).join('\n');
     const doc = open(await render(g));
