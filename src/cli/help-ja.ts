@@ -40,6 +40,28 @@ export const JA_DESCRIPTIONS: Record<string, string> = {
   'init --vscode': 'シートの代わりに、VS Code の補完設定（.vscode/settings.json の yaml.schemas）をフォルダに書きます',
   'init --config': 'シートの代わりに、市の既定値のファイル（sheetgen.config.yaml）をフォルダに書きます',
   preview: 'シートを保存するたびに作り直し、ブラウザで PDF を表示します',
+  'preview <file>': 'シートの YAML ファイル',
+  'preview --port': '127.0.0.1 で待ち受けるポート番号（既定: 空いているポート）',
+  'preview --open': 'ページをブラウザで開きます（$BROWSER、なければ OS の既定のブラウザ）',
+  'preview --font': '本文のフォント（TTF/OTF。既定: 同梱の BIZ UDPゴシック）',
+  'preview --bold-font': '見出しのフォント（TTF/OTF。既定: --font、なければ BIZ UDPゴシック Bold）',
+  'preview --scheme': '評価方式: asahi（既定）、five-level、または評価方式の JSON ファイル',
+  export: 'PDF を作らずに、シートのオープンデータ（達成状況と、事業の事業費・成果指標）を CSV か JSON で書き出します',
+  'export <inputs...>': 'シートのファイル、フォルダ（中の *.yaml すべて）、または glob',
+  'export --format': 'csv（BOM 付き UTF-8・CRLF で Excel でそのまま開ける）または json',
+  'export --out': 'grades と projects を書き出すフォルダ',
+  'export --table': 'ファイルに書かず、表を一つ（grades か projects）画面（標準出力）に出します',
+  'export --scheme': '評価方式: asahi（既定）、five-level、または評価方式の JSON ファイル',
+  xlsx: '各課に配る Excel ブック: シートをブックに書き出し、記入済みのブックをシートの YAML に読み戻します',
+  'xlsx export': 'シートごとに、様式どおりの Excel ブックを書き出します',
+  'xlsx export <inputs...>': 'シートの YAML ファイル、フォルダ、または glob',
+  'xlsx export --output': '書き出し先（フォルダ。シートが一つなら OUT.xlsx も可）',
+  'xlsx export --scheme': 'ブックの達成状況の式が従う評価方式（既定: シートの指定、なければ asahi）',
+  'xlsx export --force': 'すでにあるブックを置き換えます',
+  'xlsx import': '記入済みのブックを、検査したシートの YAML ファイルとして読み戻します',
+  'xlsx import <books...>': 'sheetgen xlsx export で作ったブック（.xlsx）',
+  'xlsx import --output': 'YAML ファイルを書き出すフォルダ',
+  'xlsx import --force': 'すでにある YAML ファイルを置き換えます',
 };
 
 const TITLES: Record<string, string> = {
@@ -52,7 +74,9 @@ const TITLES: Record<string, string> = {
 
 /** The key of a command's entry: "" for the root, else the command's name. */
 function commandKey(cmd: Command): string {
-  return cmd.parent ? cmd.name() : '';
+  if (!cmd.parent) return '';
+  // A sub-command is named with its parent (xlsx export), so it never takes a top-level command's entry.
+  return cmd.parent.parent ? `${commandKey(cmd.parent)} ${cmd.name()}` : cmd.name();
 }
 
 /** Puts the Japanese descriptions on a program and all its commands (those that have one). */

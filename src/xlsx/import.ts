@@ -361,7 +361,8 @@ function readSheet(r: BookReader, meta: BookMeta): Record<string, unknown> {
     grading,
     goal,
     kpis,
-    progress: text(n.progress, '① 進捗状況', ['progress']) ?? '',
+    // Not chosen yet (a rolled-over sheet): null, as the YAML writes it; validate warns.
+    progress: text(n.progress, '① 進捗状況', ['progress']) ?? null,
     reasons: reasonsOf(),
     situation: text(n.situation, '③ 現状と課題、方向性', ['situation'], { trim: false }) ?? '',
     policy: text(n.policy, '④ 施策の方針', ['policy'], { trim: false }) ?? '',

@@ -46,7 +46,7 @@ describe('help in Japanese', () => {
       if (!JAPANESE.test(c.description())) missing.push(`${key} (description)`);
       for (const a of c.registeredArguments) if (!JAPANESE.test(a.description)) missing.push(`${key} ${a.name()}`);
       for (const o of c.options) if (!JAPANESE.test(o.description)) missing.push(`${key} ${o.long ?? o.short}`);
-      for (const s of c.commands) visit(s as ReturnType<typeof program>, s.name());
+      for (const s of c.commands) visit(s as ReturnType<typeof program>, key ? `${key} ${s.name()}` : s.name());
     };
     visit(p, '');
     expect(missing).toEqual([]);

@@ -115,8 +115,10 @@ describe('grading: paths written on Windows', () => {
     mkdirSync(join(dir, 'schemes'), { recursive: true });
     copyFileSync('grading/five-level.json', join(dir, 'schemes', 'city.json'));
     const out = gradeLoaded(await loadSheet(sheetWith(dir, 'schemes\\city.json'), 'en'), { lang: 'en' });
-    expect(out.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(out.graded?.scheme.id).toBe('five-level');
+    // The seed's ② states Ｄ, the city legend's grade; five-level gives C: the one error proves the scheme was used.
+    expect(out.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.message])).toEqual([
+      ['reasons.mark-mismatch', '② states the grade Ｄ for the 数値目標 (goal), but its grade is C'],
+    ]);
   });
 
   it('refuses ..\\, drive letters and UNC paths at the grading line with the way out (--scheme), and device names with their own message', async () => {
