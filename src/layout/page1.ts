@@ -400,9 +400,11 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
   if (fit1 !== undefined) s1 = fit1;
   else {
     const tb = legendBeside ? budget1 : budget1 * 0.75;
-    while (kpiCount > 0 && tableH(s1, kpiCount) > tb) kpiCount--;
-    const lb = legendBeside ? budget1 : budget1 - tableH(s1, kpiCount) - GAP;
-    while (legendCount > 0 && legendH(s1, legendCount) > lb) legendCount--;
+    // A cut table or legend ends with its reference line to 別紙 (one under each band): count it in.
+    const kpiNotes = (k: number) => (k < g.kpis.length ? bands.cols.length * NOTE_LINE_H : 0);
+    while (kpiCount > 0 && tableH(s1, kpiCount) + kpiNotes(kpiCount) > tb) kpiCount--;
+    const lb = legendBeside ? budget1 : budget1 - tableH(s1, kpiCount) - kpiNotes(kpiCount) - GAP;
+    while (legendCount > 0 && legendH(s1, legendCount) + (legendCount < allLegend.length ? NOTE_LINE_H : 0) > lb) legendCount--;
   }
   if (s1 < s1max) shrinkWarning(ctx, neediest(ctx, indicatorGrid(g, bands.cols[0]!, true, g.kpis, false), s1max), '（１）', s1max, s1);
 
@@ -454,7 +456,20 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
     sect.push(hd.node);
     y += hd.h;
     const room = BOTTOM - y - SECTION_H - GAP - totals.height - GAP - (totals.bands - 1) * GAP;
-    sect.push(...verificationBlock(ctx, g, verif, x0, y, room));
+    // The block is laid out for its room; should its rows still come out taller (a cut row measured
+    // again with its reference line), it is laid out again for less room, which sends more to 別紙,
+    // so that nothing is ever drawn over (3). What the discarded attempt registered is taken back.
+    const annexAt = ctx.annex.length;
+    const warnAt = ctx.warnings.length;
+    let fit = room;
+    let block = verificationBlock(ctx, g, verif, x0, y, fit);
+    for (let tries = 0; tries < 6 && block.bottom > y + room + 0.01; tries++) {
+      fit -= block.bottom - (y + room) + 1;
+      ctx.annex.length = annexAt;
+      ctx.warnings.length = warnAt;
+      block = verificationBlock(ctx, g, verif, x0, y, fit);
+    }
+    sect.push(...block.nodes);
     nodes.push({ type: 'group', tag: 'Sect', children: sect });
     y += room + GAP;
   }
@@ -477,8 +492,11 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
 }
 
 /** A one-line note under a table (the reference to 別紙); returns its run for numbering. */
+/** Height of a note line under a table (noteLine). */
+const NOTE_LINE_H = 7 * 1.4;
+
 function noteLine(ctx: LayoutContext, text: string, x: number, y: number, w: number, into: LayoutNode[]): { run: TextRun; h: number } {
-  const h = 7 * 1.4;
+  const h = NOTE_LINE_H;
   const box = { x, y, w, h };
   const runs = fitText(ctx, { text, size: 7, padX: 0, padY: 0, leading: 1.4 }, box);
   into.push({ type: 'text', tag: 'Note', runs, cell: box });
@@ -568,7 +586,7 @@ function linesIn(h: number, size: number): number {
   return Math.floor((h - 2 + 0.01) / (size * LEADING)) - 1;
 }
 
-function verificationBlock(ctx: LayoutContext, g: GradedSheet, prose: ProseRow[], x0: number, top: number, room: number): LayoutNode[] {
+function verificationBlock(ctx: LayoutContext, g: GradedSheet, prose: ProseRow[], x0: number, top: number, room: number): { nodes: LayoutNode[]; bottom: number } {
   const s = g.sheet;
   const entries: Entry[] = s.committee.map((c) => ({
     opinion: `${circled(c.number)}${c.opinion.replace(/\s+$/u, '')}`,
@@ -685,7 +703,7 @@ function verificationBlock(ctx: LayoutContext, g: GradedSheet, prose: ProseRow[]
       });
     }
   }
-  return nodes;
+  return { nodes, bottom: pc.bottom };
 }
 
 /** (3) as a grid: 単位 | years （決算） | 合計; 事業費 合計 and 一般財源 合計 in 千円 (from graded.totals, never re-added). */
