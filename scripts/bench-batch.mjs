@@ -22,7 +22,11 @@ function run(node, dir, out, jobs) {
     const args = [bin, 'build', dir, '-o', out, '--jobs', String(jobs), '--quiet'];
     const started = performance.now();
     const child = hasTime
-      ? spawn(TIME, ['-v', node, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CI: 'true' } })
+      ? spawn(TIME, ['-v', node, ...args], {
+          cwd: root,
+          stdio: ['ignore', 'ignore', 'pipe'],
+          env: { ...process.env, CI: 'true' },
+        })
       : spawn(node, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CI: 'true' } });
     let stderr = '';
     child.stderr.on('data', (b) => (stderr += b));
@@ -56,7 +60,11 @@ const work = mkdtempSync(join(tmpdir(), 'sheetgen-bench-batch-'));
 try {
   genSheets(300, join(work, 's300'));
   genSheets(100, join(work, 's100'));
-  console.log(`batch build: ${availableParallelism()} CPUs, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at start; peak memory by ${hasTime ? '/usr/bin/time -v' : 'polling /proc/<pid>/status VmHWM'}`);
+  console.log(
+    `batch build: ${availableParallelism()} CPUs, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} at start; peak memory by ${hasTime ? '/usr/bin/time -v' : 'polling /proc/<pid>/status VmHWM'}`,
+  );
   // Each Node of benchNodes() in turn (NODE24: Node 24 as well), each with its own warm-up.
   const nodes = benchNodes();
   for (const node of nodes) {
@@ -69,15 +77,21 @@ try {
         const out = join(work, `out-${count}-${jobs}`);
         const r = await run(node.path, join(work, `s${count}`), out, jobs);
         results[`${count}/${jobs}`] = r;
-        console.log(`  ${tag}${String(count).padStart(3)} sheets, --jobs ${jobs}: ${r.seconds.toFixed(2)} s, ${((r.seconds * 1000) / count).toFixed(1)} ms/sheet, peak ${r.peakMb.toFixed(0)} MB`);
+        console.log(
+          `  ${tag}${String(count).padStart(3)} sheets, --jobs ${jobs}: ${r.seconds.toFixed(2)} s, ${((r.seconds * 1000) / count).toFixed(1)} ms/sheet, peak ${r.peakMb.toFixed(0)} MB`,
+        );
         rmSync(out, { recursive: true, force: true });
       }
     }
     const s1 = results['300/1'];
     const s2 = results['300/2'];
     console.log(`  speed-up at 300 sheets, 2 jobs over 1: ${(s1.seconds / s2.seconds).toFixed(2)}×`);
-    console.log(`  peak memory 100 → 300 sheets: --jobs 1 ${results['100/1'].peakMb.toFixed(0)} → ${s1.peakMb.toFixed(0)} MB, --jobs 2 ${results['100/2'].peakMb.toFixed(0)} → ${s2.peakMb.toFixed(0)} MB`);
-    console.log(`  target: 300 sheets under 6 s — ${s2.seconds < 6 ? 'met' : 'not met'} (${Math.min(s1.seconds, s2.seconds).toFixed(2)} s best)`);
+    console.log(
+      `  peak memory 100 → 300 sheets: --jobs 1 ${results['100/1'].peakMb.toFixed(0)} → ${s1.peakMb.toFixed(0)} MB, --jobs 2 ${results['100/2'].peakMb.toFixed(0)} → ${s2.peakMb.toFixed(0)} MB`,
+    );
+    console.log(
+      `  target: 300 sheets under 6 s — ${s2.seconds < 6 ? 'met' : 'not met'} (${Math.min(s1.seconds, s2.seconds).toFixed(2)} s best)`,
+    );
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

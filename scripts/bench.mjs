@@ -48,36 +48,48 @@ const coldPdf = `${cache}cold.pdf`;
 let cold;
 if (!existsSync(bin) || !existsSync(`${root}dist/cli.js`) || !existsSync(seedYaml)) {
   console.log('cold CLI build: skipped (run `npm run build` first; needs examples/asahi-2020-09.yaml)');
-} else for (const node of nodes) {
-  const wall = [];
-  const cpu = [];
-  for (let i = 0; i < COLD_RUNS; i++) {
-    const c0 = childrenCpuMs();
-    const t = performance.now();
-    const p = spawnSync(node.path, [bin, 'build', seedYaml, '-o', coldPdf], { encoding: 'utf8', env: { ...process.env, SOURCE_DATE_EPOCH: '1617148800' } });
-    wall.push(performance.now() - t);
-    const c1 = childrenCpuMs();
-    if (c0 !== undefined && c1 !== undefined) cpu.push(c1 - c0);
-    if (p.status !== 0) {
-      console.log(`${tag(node)}cold CLI build: exited ${p.status}: ${(p.stderr || p.stdout).trim().split('\n')[0]}`);
-      wall.length = 0;
-      break;
-    }
-  }
-  if (wall.length === COLD_RUNS) {
-    const c = { medianMs: median(wall), minMs: Math.min(...wall), maxMs: Math.max(...wall), cpuMs: cpu.length ? median(cpu) : undefined, bytes: statSync(coldPdf).size };
-    cold ??= c; // the first Node's figures go to last.json, as before
-    const cpuText = c.cpuMs !== undefined ? `, CPU (user+sys) ${c.cpuMs.toFixed(0)} ms` : '';
-    console.log(`${tag(node)}cold CLI build (median of ${COLD_RUNS}): ${c.medianMs.toFixed(0)} ms wall${cpuText} (min ${c.minMs.toFixed(0)}, max ${c.maxMs.toFixed(0)}) — target < ${TARGETS.coldMs} ms: ${verdict(c.medianMs, TARGETS.coldMs)}`);
-    const floor = [];
+} else
+  for (const node of nodes) {
+    const wall = [];
+    const cpu = [];
     for (let i = 0; i < COLD_RUNS; i++) {
+      const c0 = childrenCpuMs();
       const t = performance.now();
-      spawnSync(node.path, ['-e', '0']);
-      floor.push(performance.now() - t);
+      const p = spawnSync(node.path, [bin, 'build', seedYaml, '-o', coldPdf], {
+        encoding: 'utf8',
+        env: { ...process.env, SOURCE_DATE_EPOCH: '1617148800' },
+      });
+      wall.push(performance.now() - t);
+      const c1 = childrenCpuMs();
+      if (c0 !== undefined && c1 !== undefined) cpu.push(c1 - c0);
+      if (p.status !== 0) {
+        console.log(`${tag(node)}cold CLI build: exited ${p.status}: ${(p.stderr || p.stdout).trim().split('\n')[0]}`);
+        wall.length = 0;
+        break;
+      }
     }
-    console.log(`  for scale: \`node -e 0\` here, median of ${COLD_RUNS}: ${median(floor).toFixed(0)} ms`);
+    if (wall.length === COLD_RUNS) {
+      const c = {
+        medianMs: median(wall),
+        minMs: Math.min(...wall),
+        maxMs: Math.max(...wall),
+        cpuMs: cpu.length ? median(cpu) : undefined,
+        bytes: statSync(coldPdf).size,
+      };
+      cold ??= c; // the first Node's figures go to last.json, as before
+      const cpuText = c.cpuMs !== undefined ? `, CPU (user+sys) ${c.cpuMs.toFixed(0)} ms` : '';
+      console.log(
+        `${tag(node)}cold CLI build (median of ${COLD_RUNS}): ${c.medianMs.toFixed(0)} ms wall${cpuText} (min ${c.minMs.toFixed(0)}, max ${c.maxMs.toFixed(0)}) — target < ${TARGETS.coldMs} ms: ${verdict(c.medianMs, TARGETS.coldMs)}`,
+      );
+      const floor = [];
+      for (let i = 0; i < COLD_RUNS; i++) {
+        const t = performance.now();
+        spawnSync(node.path, ['-e', '0']);
+        floor.push(performance.now() - t);
+      }
+      console.log(`  for scale: \`node -e 0\` here, median of ${COLD_RUNS}: ${median(floor).toFixed(0)} ms`);
+    }
   }
-}
 
 // 2. One process, N different sheets (generated from the seed, so that font subsets differ as they do
 // in a real year): load, validate, grade, lay out and render each. The loop runs in its own process
@@ -124,18 +136,28 @@ await build({
   plugins: [pdfkitPlugin()],
   logLevel: 'warning',
   // CommonJS dependencies (yaml, pdfkit) bundled into ESM need a require, as in scripts/build.mjs.
-  banner: { js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);",
+  },
 });
 let r;
 for (const node of nodes) {
   const raw = execFileSync(node.path, [`${cache}batch.mjs`], { cwd: root, encoding: 'utf8' });
   const rn = JSON.parse(raw.trim().split('\n').pop());
   r ??= rn;
-  const marks = Object.entries(rn.rss).map(([i, v]) => `${i}: ${mb(v)}`).join(', ');
-  console.log(`${tag(node)}one process, ${N} different sheets (load, validate, grade, layout, render; fonts parsed once): ${rn.perSheetMs.toFixed(1)} ms/sheet — target < ${TARGETS.perSheetMs} ms: ${verdict(rn.perSheetMs, TARGETS.perSheetMs)}`);
-  console.log(`  first render in that process ${rn.firstMs.toFixed(0)} ms; peak RSS ${mb(rn.peakRss)} MB; RSS (MB) after sheet ${marks}`);
+  const marks = Object.entries(rn.rss)
+    .map(([i, v]) => `${i}: ${mb(v)}`)
+    .join(', ');
+  console.log(
+    `${tag(node)}one process, ${N} different sheets (load, validate, grade, layout, render; fonts parsed once): ${rn.perSheetMs.toFixed(1)} ms/sheet — target < ${TARGETS.perSheetMs} ms: ${verdict(rn.perSheetMs, TARGETS.perSheetMs)}`,
+  );
+  console.log(
+    `  first render in that process ${rn.firstMs.toFixed(0)} ms; peak RSS ${mb(rn.peakRss)} MB; RSS (MB) after sheet ${marks}`,
+  );
 }
 rmSync(sheetsDir, { recursive: true, force: true });
 const pdfBytes = cold?.bytes ?? r.bytes;
-console.log(`seed PDF (tagged, fonts subset): ${(pdfBytes / 1024).toFixed(1)} KB — target < ${TARGETS.pdfKB} KB: ${verdict(pdfBytes / 1024, TARGETS.pdfKB)}`);
+console.log(
+  `seed PDF (tagged, fonts subset): ${(pdfBytes / 1024).toFixed(1)} KB — target < ${TARGETS.pdfKB} KB: ${verdict(pdfBytes / 1024, TARGETS.pdfKB)}`,
+);
 writeFileSync(`${cache}last.json`, JSON.stringify({ cold, batch: r }, null, 2));

@@ -27,7 +27,9 @@ await build({
   external: ['mupdf'],
   plugins: [pdfkitPlugin()],
   logLevel: 'warning',
-  banner: { js: "import { createRequire as __sheetgenCreateRequire } from 'node:module'; const require = __sheetgenCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __sheetgenCreateRequire } from 'node:module'; const require = __sheetgenCreateRequire(import.meta.url);",
+  },
 });
 
 // The API's declarations (dist/types) from tsc, when TypeScript is installed (a clone's `npm install`;

@@ -20,7 +20,10 @@ const LAZY = `function __sheetgenLazy(make) {
 /** Replaces `from` with `to` exactly once, or fails the build. */
 function swap(src, from, to, file) {
   const i = src.indexOf(from);
-  if (i < 0 || src.indexOf(from, i + from.length) >= 0) throw new Error(`esbuild-pdfkit: expected one "${from.slice(0, 60)}" in ${file}; pdfkit/fontkit changed, review scripts/esbuild-pdfkit.mjs`);
+  if (i < 0 || src.indexOf(from, i + from.length) >= 0)
+    throw new Error(
+      `esbuild-pdfkit: expected one "${from.slice(0, 60)}" in ${file}; pdfkit/fontkit changed, review scripts/esbuild-pdfkit.mjs`,
+    );
   return src.slice(0, i) + to + src.slice(i + from.length);
 }
 
@@ -30,10 +33,25 @@ function patchPdfkit(src, file) {
   // A require that esbuild does not follow, resolving from pdfkit's own folder: for the lazy dependencies.
   src = `var __filename = require.resolve("pdfkit"), __dirname = require("path").dirname(__filename), __pdfkitRequire = require("module").createRequire(__filename);\n${src}`;
   // Encryption only (AES tables are computed at load: ~10 ms); kept working, loaded when used.
-  src = swap(src, "var aes = require('@noble/ciphers/aes');", "var aes = { cbc: (...a) => __pdfkitRequire('@noble/ciphers/aes').cbc(...a), ecb: (...a) => __pdfkitRequire('@noble/ciphers/aes').ecb(...a) };", file);
+  src = swap(
+    src,
+    "var aes = require('@noble/ciphers/aes');",
+    "var aes = { cbc: (...a) => __pdfkitRequire('@noble/ciphers/aes').cbc(...a), ecb: (...a) => __pdfkitRequire('@noble/ciphers/aes').ecb(...a) };",
+    file,
+  );
   // doc.text()'s line wrapping (sheetgen breaks lines itself; its Unicode trie is inflated at load) and PNG images.
-  src = swap(src, "var LineBreaker = require('linebreak');", "var LineBreaker = function (...a) { return new (__pdfkitRequire('linebreak'))(...a); };", file);
-  src = swap(src, "var PNG = require('png-js');", "var PNG = function (...a) { return new (__pdfkitRequire('png-js'))(...a); };", file);
+  src = swap(
+    src,
+    "var LineBreaker = require('linebreak');",
+    "var LineBreaker = function (...a) { return new (__pdfkitRequire('linebreak'))(...a); };",
+    file,
+  );
+  src = swap(
+    src,
+    "var PNG = require('png-js');",
+    "var PNG = function (...a) { return new (__pdfkitRequire('png-js'))(...a); };",
+    file,
+  );
   return src;
 }
 
@@ -47,7 +65,12 @@ function patchFontkit(src, file) {
     file,
   );
   // Unicode properties are needed by fontkit's layout (vertical forms), not by parsing or subsetting.
-  src = swap(src, 'var $elh9A$unicodeproperties = require("unicode-properties");', 'var $elh9A$unicodeproperties = __sheetgenLazy(() => require("unicode-properties"));', file);
+  src = swap(
+    src,
+    'var $elh9A$unicodeproperties = require("unicode-properties");',
+    'var $elh9A$unicodeproperties = __sheetgenLazy(() => require("unicode-properties"));',
+    file,
+  );
   // Every Glyph asks unicode-properties whether its code points are marks, which inflates its
   // Unicode trie on the first glyph; only layout (shaping) reads isMark, so compute it on first read.
   src = swap(
@@ -73,7 +96,10 @@ function patchFontkit(src, file) {
     n++;
     return `const ${name} = __sheetgenLazy(() => ${expr});`;
   });
-  if (n !== 5) throw new Error(`esbuild-pdfkit: expected 5 shaper tables in ${file}, found ${n}; review scripts/esbuild-pdfkit.mjs`);
+  if (n !== 5)
+    throw new Error(
+      `esbuild-pdfkit: expected 5 shaper tables in ${file}, found ${n}; review scripts/esbuild-pdfkit.mjs`,
+    );
   return src;
 }
 
@@ -83,8 +109,14 @@ export function pdfkitPlugin() {
     setup(build) {
       // The CommonJS builds, so that pdfkit and sheetgen's fonts.ts share one fontkit (and its lazy requires stay lazy).
       build.onResolve({ filter: /^(pdfkit|fontkit)$/ }, (args) => ({ path: require.resolve(args.path) }));
-      build.onLoad({ filter: /[\\/]pdfkit[\\/]js[\\/]pdfkit\.js$/ }, async (args) => ({ contents: patchPdfkit(await readFile(args.path, 'utf8'), args.path), loader: 'js' }));
-      build.onLoad({ filter: /[\\/]fontkit[\\/]dist[\\/]main\.cjs$/ }, async (args) => ({ contents: patchFontkit(await readFile(args.path, 'utf8'), args.path), loader: 'js' }));
+      build.onLoad({ filter: /[\\/]pdfkit[\\/]js[\\/]pdfkit\.js$/ }, async (args) => ({
+        contents: patchPdfkit(await readFile(args.path, 'utf8'), args.path),
+        loader: 'js',
+      }));
+      build.onLoad({ filter: /[\\/]fontkit[\\/]dist[\\/]main\.cjs$/ }, async (args) => ({
+        contents: patchFontkit(await readFile(args.path, 'utf8'), args.path),
+        loader: 'js',
+      }));
     },
   };
 }

@@ -13,7 +13,6 @@
 
 import { build } from 'esbuild';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -60,7 +59,9 @@ await build({
   target: 'node20',
   external: ['pdfkit', 'fontkit', 'mupdf', 'fast-check'],
   logLevel: 'warning',
-  banner: { js: "import { createRequire as __fuzzCreateRequire } from 'node:module'; const require = __fuzzCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __fuzzCreateRequire } from 'node:module'; const require = __fuzzCreateRequire(import.meta.url);",
+  },
 });
 const core = await import(pathToFileURL(join(work, 'core.mjs')).href);
 const { loadSheetText, buildLoaded, SheetgenError, mutateSheet, fontProblem, fontMutants } = core;
@@ -70,7 +71,9 @@ const { loadSheetText, buildLoaded, SheetgenError, mutateSheet, fontProblem, fon
 const fontCount = opt('--fonts', 0);
 if (fontCount > 0) {
   const { createRequire } = await import('node:module');
-  const fontFile = createRequire(import.meta.url).resolve('@expo-google-fonts/biz-udpgothic/400Regular/BIZUDPGothic_400Regular.ttf');
+  const fontFile = createRequire(import.meta.url).resolve(
+    '@expo-google-fonts/biz-udpgothic/400Regular/BIZUDPGothic_400Regular.ttf',
+  );
   const original = new Uint8Array(readFileSync(fontFile));
   const t = { refused: 0, accepted: 0, crashes: 0 };
   for (const m of fontMutants(original, fontCount, startSeed)) {
@@ -83,7 +86,9 @@ if (fontCount > 0) {
       console.log(`crash: ${m.what}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  console.log(`font fuzz: ${fontCount} mutants (seed ${startSeed}): ${t.refused} refused with a reason, ${t.accepted} accepted, ${t.crashes} crashes`);
+  console.log(
+    `font fuzz: ${fontCount} mutants (seed ${startSeed}): ${t.refused} refused with a reason, ${t.accepted} accepted, ${t.crashes} crashes`,
+  );
   rmSync(work, { recursive: true, force: true });
   process.exit(t.crashes > 0 ? 1 : 0);
 }
@@ -120,7 +125,11 @@ async function fuzzLayout({ arbSheet, buildSheet, checkSheet, countByKind, forma
       graded = gradeText(`generated-seed${seed}.yaml`, yaml);
     } catch (e) {
       stats.invalid++;
-      save(`invalid-seed${seed}`, yaml, `shape: ${JSON.stringify(shape)}\n\n${e instanceof Error ? e.message : String(e)}\n`);
+      save(
+        `invalid-seed${seed}`,
+        yaml,
+        `shape: ${JSON.stringify(shape)}\n\n${e instanceof Error ? e.message : String(e)}\n`,
+      );
       console.log(`\ngenerator bug: seed ${seed} made an invalid sheet (saved fuzz-crashes/invalid-seed${seed}.yaml)`);
       continue;
     }
@@ -129,7 +138,12 @@ async function fuzzLayout({ arbSheet, buildSheet, checkSheet, countByKind, forma
       if (built.errors.length > 0) {
         // Refused by the layout, naming the field: no PDF would be written, nothing is lost.
         stats.refused++;
-        if (shape.numbers === 'plain' || built.errors.some((e) => !(e.path ?? []).length)) save(`refused-seed${seed}`, yaml, `seed: ${seed}\nshape: ${JSON.stringify(shape)}\n\n${built.errors.map((e) => `${e.code} ${(e.path ?? []).join('.')} ${e.message}`).join('\n')}\n`);
+        if (shape.numbers === 'plain' || built.errors.some((e) => !(e.path ?? []).length))
+          save(
+            `refused-seed${seed}`,
+            yaml,
+            `seed: ${seed}\nshape: ${JSON.stringify(shape)}\n\n${built.errors.map((e) => `${e.code} ${(e.path ?? []).join('.')} ${e.message}`).join('\n')}\n`,
+          );
         continue;
       }
       const v = checkSheet(graded, built.pages, built.pdf, fonts, { requireCells: true });
@@ -137,25 +151,43 @@ async function fuzzLayout({ arbSheet, buildSheet, checkSheet, countByKind, forma
         stats.failing++;
         const counts = countByKind(v);
         for (const [k, n] of Object.entries(counts)) totals[k] = (totals[k] ?? 0) + n;
-        save(`layout-seed${seed}`, yaml, `seed: ${seed}\nshape: ${JSON.stringify(shape)}\n${v.length} violations ${JSON.stringify(counts)}\n\n${formatViolations(v, 200)}\n`);
-        if (stats.failing <= 5) console.log(`\nseed ${seed}: ${v.length} violations ${JSON.stringify(counts)} (saved fuzz-crashes/layout-seed${seed}.yaml)`);
+        save(
+          `layout-seed${seed}`,
+          yaml,
+          `seed: ${seed}\nshape: ${JSON.stringify(shape)}\n${v.length} violations ${JSON.stringify(counts)}\n\n${formatViolations(v, 200)}\n`,
+        );
+        if (stats.failing <= 5)
+          console.log(
+            `\nseed ${seed}: ${v.length} violations ${JSON.stringify(counts)} (saved fuzz-crashes/layout-seed${seed}.yaml)`,
+          );
       }
     } catch (e) {
       stats.crashes++;
-      save(`layout-crash-seed${seed}`, yaml, `seed: ${seed}\nshape: ${JSON.stringify(shape)}\n\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      save(
+        `layout-crash-seed${seed}`,
+        yaml,
+        `seed: ${seed}\nshape: ${JSON.stringify(shape)}\n\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      );
       console.log(`\ncrash on seed ${seed}: ${e instanceof Error ? e.message : String(e)}`);
     }
     stats.maxMs = Math.max(stats.maxMs, Date.now() - started);
-    process.stdout.write(`\r${stats.sheets} sheets, ${stats.failing} breaking an invariant, ${Math.max(0, Math.round((deadline - Date.now()) / 1000))} s left   `);
+    process.stdout.write(
+      `\r${stats.sheets} sheets, ${stats.failing} breaking an invariant, ${Math.max(0, Math.round((deadline - Date.now()) / 1000))} s left   `,
+    );
   }
-  console.log(`\nfuzz --layout: ${stats.sheets} generated sheets in ${seconds} s (seeds ${startSeed + 1}…${seed}): ${stats.failing} broke an invariant, ${stats.refused} refused by the layout (naming the field), ${stats.invalid} invalid (generator bugs), ${stats.crashes} crashes; slowest ${stats.maxMs} ms`);
+  console.log(
+    `\nfuzz --layout: ${stats.sheets} generated sheets in ${seconds} s (seeds ${startSeed + 1}…${seed}): ${stats.failing} broke an invariant, ${stats.refused} refused by the layout (naming the field), ${stats.invalid} invalid (generator bugs), ${stats.crashes} crashes; slowest ${stats.maxMs} ms`,
+  );
   console.log(`violations by kind: ${JSON.stringify(totals)}`);
   console.log(stats.failing + stats.invalid + stats.crashes > 0 ? `found problems: see ${crashDir}/` : 'found nothing');
   return stats.failing + stats.invalid + stats.crashes > 0 ? 1 : 0;
 }
 
 const examplesDir = join(root, 'examples');
-const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.yaml')).sort().map((f) => ({ file: join(examplesDir, f), text: readFileSync(join(examplesDir, f), 'utf8') }));
+const examples = readdirSync(examplesDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()
+  .map((f) => ({ file: join(examplesDir, f), text: readFileSync(join(examplesDir, f), 'utf8') }));
 const crashDir = join(root, 'fuzz-crashes');
 const outDir = join(work, 'out');
 mkdirSync(outDir);
@@ -191,7 +223,8 @@ while (Date.now() < deadline) {
     else {
       stats.diagnosed++;
       for (const d of r.diagnostics) if (d.severity === 'error') codes.set(d.code, (codes.get(d.code) ?? 0) + 1);
-      if (!r.diagnostics.some((d) => d.severity === 'error')) save('no-output-no-error', seed, src.file, text, 'build wrote nothing and reported no error');
+      if (!r.diagnostics.some((d) => d.severity === 'error'))
+        save('no-output-no-error', seed, src.file, text, 'build wrote nothing and reported no error');
     }
   } catch (e) {
     if (e instanceof SheetgenError) stats.userErrors++;
@@ -206,12 +239,23 @@ while (Date.now() < deadline) {
     stats.slow++;
     save('slow', seed, src.file, text, `took ${ms} ms`);
   }
-  if (stats.inputs % 500 === 0) process.stdout.write(`\r${stats.inputs} inputs, ${stats.crashes} crashes, ${Math.round((deadline - Date.now()) / 1000)} s left   `);
+  if (stats.inputs % 500 === 0)
+    process.stdout.write(
+      `\r${stats.inputs} inputs, ${stats.crashes} crashes, ${Math.round((deadline - Date.now()) / 1000)} s left   `,
+    );
 }
 
 rmSync(work, { recursive: true, force: true });
-const top = [...codes.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([c, n]) => `${c} ${n}`).join(', ');
-console.log(`\nfuzz: ${stats.inputs} inputs in ${seconds} s (seeds ${startSeed + 1}…${seed}): ${stats.built} built, ${stats.diagnosed} refused with diagnostics, ${stats.userErrors} user-facing errors, ${stats.crashes} crashes, ${stats.slow} slow (>10 s); slowest ${stats.maxMs} ms`);
+const top = [...codes.entries()]
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 12)
+  .map(([c, n]) => `${c} ${n}`)
+  .join(', ');
+console.log(
+  `\nfuzz: ${stats.inputs} inputs in ${seconds} s (seeds ${startSeed + 1}…${seed}): ${stats.built} built, ${stats.diagnosed} refused with diagnostics, ${stats.userErrors} user-facing errors, ${stats.crashes} crashes, ${stats.slow} slow (>10 s); slowest ${stats.maxMs} ms`,
+);
 console.log(`most frequent error codes: ${top}`);
-console.log(stats.crashes + stats.slow > 0 ? `found problems: see ${crashDir}/ (${seen.size} distinct)` : 'found nothing');
+console.log(
+  stats.crashes + stats.slow > 0 ? `found problems: see ${crashDir}/ (${seen.size} distinct)` : 'found nothing',
+);
 process.exitCode = stats.crashes + stats.slow > 0 ? 1 : 0;

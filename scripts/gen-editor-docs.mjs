@@ -15,9 +15,11 @@ function withDocs(node) {
   for (const [key, value] of Object.entries(node)) {
     if (key === 'markdownDescription') continue;
     out[key] = key === 'examples' || key === 'enum' || key === 'const' || key === 'default' ? value : withDocs(value);
-    if (key === 'description' && typeof node.title === 'string') out.markdownDescription = `**${node.title}** — ${value}`;
+    if (key === 'description' && typeof node.title === 'string')
+      out.markdownDescription = `**${node.title}** — ${value}`;
   }
-  if (typeof node.title === 'string' && typeof node.description !== 'string') out.markdownDescription = `**${node.title}**`;
+  if (typeof node.title === 'string' && typeof node.description !== 'string')
+    out.markdownDescription = `**${node.title}**`;
   return out;
 }
 

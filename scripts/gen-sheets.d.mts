@@ -36,7 +36,14 @@ export interface SheetShape {
   reasonsParagraphMax?: number;
 }
 export const REASONS_BY_INDICATOR: boolean;
-export const LIMITS: { prose: number; label: number; planYears: number; projects: number; outcomes: number; maxAbs: number };
+export const LIMITS: {
+  prose: number;
+  label: number;
+  planYears: number;
+  projects: number;
+  outcomes: number;
+  maxAbs: number;
+};
 export function prose(r: () => number, n: number, opts?: { lines?: boolean }): string;
 export function numberText(r: () => number, mode?: 'plain' | 'mixed' | 'extreme', opts?: { integer?: boolean }): string;
 export function sheetFromShape(shape?: SheetShape): string;

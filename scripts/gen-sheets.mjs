@@ -53,8 +53,14 @@ export function sheetText(i, seedText = readFileSync(SEED, 'utf8')) {
   // ② per indicator: the seed's three paragraphs without their hand-written marks. The figures above
   // change the grades, so the seed's marks would no longer agree; written per indicator, sheetgen
   // writes each mark from the computed grade.
-  const paragraphs = String(doc.get('reasons')).split(/\n+/u).filter(Boolean).map((p) => p.replace(/^(?:ＫＰＩ\d+)?【達成状況：[^】]*】+/u, ''));
-  doc.set('reasons', doc.createNode({ goal: paragraphs[0], kpis: { [2 * i + 1]: paragraphs[1], [2 * i + 2]: paragraphs[2] } }));
+  const paragraphs = String(doc.get('reasons'))
+    .split(/\n+/u)
+    .filter(Boolean)
+    .map((p) => p.replace(/^(?:ＫＰＩ\d+)?【達成状況：[^】]*】+/u, ''));
+  doc.set(
+    'reasons',
+    doc.createNode({ goal: paragraphs[0], kpis: { [2 * i + 1]: paragraphs[1], [2 * i + 2]: paragraphs[2] } }),
+  );
   doc.setIn(['committee', 0, 'number'], i + 1);
   doc.setIn(['projects', 0, 'cost', 2020], int(1000, 900000));
   doc.setIn(['projects', 0, 'general_fund', 2020], int(100, 90000));
@@ -81,7 +87,10 @@ export function genSheets(count, dir) {
 // What the format of this checkout allows: ② per indicator and the progress choices come from the schema,
 // so that the generator follows the format as it grows (sheets of an older format stay valid).
 // Next to this script, or (bundled by scripts/fuzz.mjs into another folder) in the project run from.
-const SCHEMA_FILE = [fileURLToPath(new URL('../schemas/sheet.schema.json', import.meta.url)), join(process.cwd(), 'schemas', 'sheet.schema.json')].find((f) => existsSync(f));
+const SCHEMA_FILE = [
+  fileURLToPath(new URL('../schemas/sheet.schema.json', import.meta.url)),
+  join(process.cwd(), 'schemas', 'sheet.schema.json'),
+].find((f) => existsSync(f));
 const SCHEMA = SCHEMA_FILE ? JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) : {};
 /** Whether the format takes ② per indicator (reasons: { goal, kpis: { N: … } }). */
 export const REASONS_BY_INDICATOR = Boolean(SCHEMA.definitions?.reasonsByIndicator);
@@ -93,10 +102,33 @@ export const LIMITS = { prose: 10_000, label: 200, planYears: 10, projects: 15, 
 // Phrases of the kind the seed and real sheets are written in; all in BIZ UDPGothic. None states a
 // grade (【達成状況：…】): a stated grade in free-text ② is checked against the computed one.
 const PHRASES = [
-  '生涯活躍のまち', '移住相談件数', '多世代交流施設', '商業施設の完成', '事業者グループ', '旭中央病院', '官民連携事業',
-  '新型コロナウイルス感染拡大防止', '入国制限', '若年層の転出超過', 'オンラインセミナー', '専用サイトの開設', '定住促進奨励金',
-  '地域資源を最大限に活用', '関係人口の創出', '情報発信', 'エリアマネジメント組織', '市民参画', 'まちづくり', 'ソフト面の充実',
-  '前年度実績を上回る', '計画どおり進捗', '検討を進める', '着実に実施', '課題がある', '引き続き取り組む', '連携・協働により',
+  '生涯活躍のまち',
+  '移住相談件数',
+  '多世代交流施設',
+  '商業施設の完成',
+  '事業者グループ',
+  '旭中央病院',
+  '官民連携事業',
+  '新型コロナウイルス感染拡大防止',
+  '入国制限',
+  '若年層の転出超過',
+  'オンラインセミナー',
+  '専用サイトの開設',
+  '定住促進奨励金',
+  '地域資源を最大限に活用',
+  '関係人口の創出',
+  '情報発信',
+  'エリアマネジメント組織',
+  '市民参画',
+  'まちづくり',
+  'ソフト面の充実',
+  '前年度実績を上回る',
+  '計画どおり進捗',
+  '検討を進める',
+  '着実に実施',
+  '課題がある',
+  '引き続き取り組む',
+  '連携・協働により',
 ];
 const ASCII_WORDS = ['DX', 'ICT', 'SDGs', 'Wi-Fi', 'PDCA', 'NPO', 'IT', 'KPI', 'web', 'Society 5.0'];
 const UNITS = ['人', '件', '%', '回', 'か所', '団体', '人／日', 't', '世帯', '千円', '', 'ha', '㎡', '点'];
@@ -114,7 +146,8 @@ export function prose(r, n, { lines = true } = {}) {
     const k = r();
     if (lines && lineStart && k < 0.3) piece = pick(['・', '【現状】', '【課題】', '（１）', '①', '○']);
     else if (k < 0.55) piece = pick(PHRASES);
-    else if (k < 0.62) piece = `${Math.floor(r() * (r() < 0.5 ? 100 : 1_000_000)).toLocaleString('en-US')}${pick(COUNTERS)}`;
+    else if (k < 0.62)
+      piece = `${Math.floor(r() * (r() < 0.5 ? 100 : 1_000_000)).toLocaleString('en-US')}${pick(COUNTERS)}`;
     else if (k < 0.67) piece = `（${pick(PHRASES)}）`;
     else if (k < 0.71) piece = `「${pick(PHRASES)}」`;
     else if (k < 0.75) piece = ` ${pick(ASCII_WORDS)} `;
@@ -128,7 +161,7 @@ export function prose(r, n, { lines = true } = {}) {
     parts.push(piece);
     len += [...piece].length;
   }
-  let text = [...parts.join('')].slice(0, n);
+  const text = [...parts.join('')].slice(0, n);
   // No whitespace at the ends (a character count the validator and the checker agree on).
   while (text.length > 0 && /\s/.test(text[text.length - 1])) text[text.length - 1] = '。';
   while (text.length > 0 && /\s/.test(text[0])) text[0] = '・';
@@ -152,7 +185,8 @@ function digits(r, count, firstNonZero = true) {
 export function numberText(r, mode = 'mixed', { integer = false } = {}) {
   const k = r();
   const neg = r() < (mode === 'plain' ? 0.1 : 0.3) ? '-' : '';
-  if (mode === 'plain' || (mode === 'mixed' && k < 0.5)) return (r() < 0.1 ? neg : '') + String(Math.floor(r() * (r() < 0.7 ? 1000 : 1_000_000)));
+  if (mode === 'plain' || (mode === 'mixed' && k < 0.5))
+    return (r() < 0.1 ? neg : '') + String(Math.floor(r() * (r() < 0.7 ? 1000 : 1_000_000)));
   const e = r();
   if (integer || e < 0.35) {
     const n = 1 + Math.floor(r() * 12);
@@ -180,7 +214,10 @@ export function sheetFromShape(shape = {}) {
   const from = shape.planFrom ?? 2020;
   const to = from + planYears - 1;
   const fy = from + Math.min(planYears - 1, Math.max(0, shape.fiscalYearIndex ?? 0));
-  const refs = Array.from({ length: Math.max(0, Math.min(3, shape.referenceYears ?? 1)) }, (_, i) => from - 1 - i).reverse();
+  const refs = Array.from(
+    { length: Math.max(0, Math.min(3, shape.referenceYears ?? 1)) },
+    (_, i) => from - 1 - i,
+  ).reverse();
   const columns = [...refs, ...Array.from({ length: planYears }, (_, i) => from + i)];
   const evaluated = columns.filter((y) => y <= fy);
   const nameChars = shape.nameChars ?? 12;
@@ -216,9 +253,15 @@ export function sheetFromShape(shape = {}) {
     const t = r();
     const targetYear = r() < 0.2 ? `, year: ${from + Math.floor(r() * planYears)}` : '';
     if (t < 0.6) out(`${pad}target: { value: ${num()}${targetYear} }`);
-    else if (t < 0.85) out(`${pad}target: { label: ${q(pick1(r, ['増加', '減少', '維持', '前年度以上']))}, met_when: { ${better === 'higher' ? 'at_least' : 'at_most'}: ${num()} }${targetYear} }`);
+    else if (t < 0.85)
+      out(
+        `${pad}target: { label: ${q(pick1(r, ['増加', '減少', '維持', '前年度以上']))}, met_when: { ${better === 'higher' ? 'at_least' : 'at_most'}: ${num()} }${targetYear} }`,
+      );
     out(`${pad}actuals: ${yearMap(evaluated, measured)}`);
-    if (r() < 0.1) out(`${pad}grade_override: { grade: ${q(pick1(r, ['S', 'A', 'B', 'C', 'D', '―']))}, reason: ${q(prose(r, 1 + Math.floor(r() * 80), { lines: false }))} }`);
+    if (r() < 0.1)
+      out(
+        `${pad}grade_override: { grade: ${q(pick1(r, ['S', 'A', 'B', 'C', 'D', '―']))}, reason: ${q(prose(r, 1 + Math.floor(r() * 80), { lines: false }))} }`,
+      );
   };
 
   out('version: 1');
@@ -232,7 +275,9 @@ export function sheetFromShape(shape = {}) {
   out(`measure: { number: ${1 + Math.floor(r() * 30)}, title: ${q(label(r, 1 + Math.floor(r() * nameChars)))} }`);
   out(`lead_division: ${q(label(r, 1 + Math.floor(r() * Math.min(nameChars, 20))))}`);
   out(`team: ${r() < 0.5 ? 'null' : q(label(r, 1 + Math.floor(r() * 10)))}`);
-  out(`related_divisions: [${Array.from({ length: shape.relatedDivisions ?? Math.floor(r() * 3) }, () => q(label(r, 2 + Math.floor(r() * 10)))).join(', ')}]`);
+  out(
+    `related_divisions: [${Array.from({ length: shape.relatedDivisions ?? Math.floor(r() * 3) }, () => q(label(r, 2 + Math.floor(r() * 10)))).join(', ')}]`,
+  );
   out('goal:');
   indicator(2);
   const kpis = shape.kpis ?? 2;
@@ -251,8 +296,11 @@ export function sheetFromShape(shape = {}) {
   } else out(`reasons: ${q(prose(r, p.reasons ?? 200))}`);
   out(`situation: ${q(prose(r, p.situation ?? 200))}`);
   out(`policy: ${q(prose(r, p.policy ?? 150))}`);
-  if ((p.item5 ?? -1) >= 0) out(`item5: { title: ${q(label(r, 1 + Math.floor(r() * 12)))}, text: ${q(prose(r, p.item5) || '-')} }`);
-  out(`related_policy_projects: [${Array.from({ length: shape.relatedPolicyProjects ?? Math.floor(r() * 3) }, () => q(label(r, 1 + Math.floor(r() * nameChars)))).join(', ')}]`);
+  if ((p.item5 ?? -1) >= 0)
+    out(`item5: { title: ${q(label(r, 1 + Math.floor(r() * 12)))}, text: ${q(prose(r, p.item5) || '-')} }`);
+  out(
+    `related_policy_projects: [${Array.from({ length: shape.relatedPolicyProjects ?? Math.floor(r() * 3) }, () => q(label(r, 1 + Math.floor(r() * nameChars)))).join(', ')}]`,
+  );
   const committee = shape.committee ?? 1;
   const cChars = shape.committeeChars ?? 150;
   out(committee === 0 ? 'committee: []' : 'committee:');
@@ -286,13 +334,49 @@ export function sheetFromShape(shape = {}) {
 export function stressSheets() {
   const max = LIMITS.prose;
   return [
-    { name: 'long-prose', shape: { seed: 101, numbers: 'plain', prose: { reasons: max, situation: max, policy: max, item5: max, remarks: 400 }, committee: 2 } },
-    { name: 'fifteen-projects', shape: { seed: 102, numbers: 'plain', projects: Array(15).fill(5), nameChars: LIMITS.label } },
-    { name: 'ten-year-plan', shape: { seed: 103, numbers: 'plain', planYears: 10, fiscalYearIndex: 9, referenceYears: 2, kpis: 6, projects: [3, 2, 5] } },
+    {
+      name: 'long-prose',
+      shape: {
+        seed: 101,
+        numbers: 'plain',
+        prose: { reasons: max, situation: max, policy: max, item5: max, remarks: 400 },
+        committee: 2,
+      },
+    },
+    {
+      name: 'fifteen-projects',
+      shape: { seed: 102, numbers: 'plain', projects: Array(15).fill(5), nameChars: LIMITS.label },
+    },
+    {
+      name: 'ten-year-plan',
+      shape: {
+        seed: 103,
+        numbers: 'plain',
+        planYears: 10,
+        fiscalYearIndex: 9,
+        referenceYears: 2,
+        kpis: 6,
+        projects: [3, 2, 5],
+      },
+    },
     { name: 'sixty-opinions', shape: { seed: 104, numbers: 'plain', committee: 60, committeeChars: 300 } },
-    { name: 'extreme-numbers', shape: { seed: 105, numbers: 'extreme', planYears: 10, fiscalYearIndex: 9, kpis: 8, projects: Array(15).fill(5) } },
+    {
+      name: 'extreme-numbers',
+      shape: { seed: 105, numbers: 'extreme', planYears: 10, fiscalYearIndex: 9, kpis: 8, projects: Array(15).fill(5) },
+    },
     { name: 'many-kpis', shape: { seed: 106, numbers: 'plain', kpis: 40, nameChars: 60 } },
-    { name: 'no-prose', shape: { seed: 107, prose: { reasons: 0, situation: 0, policy: 0, remarks: 0 }, kpis: 0, committee: 0, projects: [], relatedDivisions: 0, relatedPolicyProjects: 0 } },
+    {
+      name: 'no-prose',
+      shape: {
+        seed: 107,
+        prose: { reasons: 0, situation: 0, policy: 0, remarks: 0 },
+        kpis: 0,
+        committee: 0,
+        projects: [],
+        relatedDivisions: 0,
+        relatedPolicyProjects: 0,
+      },
+    },
   ].map((s) => ({ ...s, text: sheetFromShape(s.shape) }));
 }
 

@@ -14,7 +14,8 @@ const TARGETS = [
     schema: 'schemas/sheet.schema.json',
     out: 'src/model/sheet.generated.ts',
     root: 'SheetFile',
-    about: 'The shape of a sheet YAML file (format v1) as written by users; src/model/types.ts is the validated domain model.',
+    about:
+      'The shape of a sheet YAML file (format v1) as written by users; src/model/types.ts is the validated domain model.',
   },
   {
     schema: 'schemas/grading.schema.json',
@@ -88,7 +89,9 @@ for (const target of TARGETS) {
       onDisk = '';
     }
     if (onDisk !== ts) {
-      console.error(`${target.out} is out of date with ${target.schema}: run \`npm run gen:types\` and commit the result.`);
+      console.error(
+        `${target.out} is out of date with ${target.schema}: run \`npm run gen:types\` and commit the result.`,
+      );
       stale = true;
     } else {
       console.log(`${target.out} is up to date.`);

@@ -8,7 +8,11 @@ import { t } from './messages.js';
 
 /** An error thrown by node:fs (it carries an errno code such as "EACCES"). */
 export function isFsError(e: unknown): e is NodeJS.ErrnoException {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z0-9]+$/.test((e as NodeJS.ErrnoException).code!);
+  return (
+    e instanceof Error &&
+    typeof (e as NodeJS.ErrnoException).code === 'string' &&
+    /^E[A-Z0-9]+$/.test((e as NodeJS.ErrnoException).code!)
+  );
 }
 
 /** The errno of a failed file operation as the reason a user reads ("the disk is full", not "ENOSPC"). */
@@ -73,14 +77,19 @@ export function fsReason(e: unknown, lang: Lang): string {
 export function isLocked(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   // Windows answers a rename over a file another program holds open with EPERM, EACCES or EBUSY.
-  return code === 'EBUSY' || code === 'ETXTBSY' || (process.platform === 'win32' && (code === 'EPERM' || code === 'EACCES'));
+  return (
+    code === 'EBUSY' || code === 'ETXTBSY' || (process.platform === 'win32' && (code === 'EPERM' || code === 'EACCES'))
+  );
 }
 
 /** A file that could not be read (a sheet, scheme, font or folder): exit 2, the path and the reason. */
 export function readFailure(file: string, e: unknown, lang: Lang, folder = false): SheetgenError {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' && !folder) return new SheetgenError(t(lang, 'noSuchFile', { file }), { exitCode: EXIT.usage });
-  return new SheetgenError(t(lang, folder ? 'cannotListFolder' : 'cannotReadBecause', { file, reason: fsReason(e, lang) }), { exitCode: EXIT.usage });
+  return new SheetgenError(
+    t(lang, folder ? 'cannotListFolder' : 'cannotReadBecause', { file, reason: fsReason(e, lang) }),
+    { exitCode: EXIT.usage },
+  );
 }
 
 /** A file that could not be written: exit 1, the path and the reason; a locked file says to close the viewer. */
@@ -127,7 +136,9 @@ export function readRegularFileSync(file: string, max: number, lang: Lang): Uint
     throw readFailure(file, e, lang);
   }
   if (process.platform !== 'win32' && SYSTEM_DIRS.some((d) => real.startsWith(d))) {
-    throw new SheetgenError(t(lang, 'notRegularFile', { file, kind: t(lang, 'kind.system') }), { exitCode: EXIT.usage });
+    throw new SheetgenError(t(lang, 'notRegularFile', { file, kind: t(lang, 'kind.system') }), {
+      exitCode: EXIT.usage,
+    });
   }
   let fd: number;
   try {

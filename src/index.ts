@@ -9,14 +9,37 @@ import { loadSheet, loadSheetText, type LoadedSheet } from './core/load.js';
 import type { GradedSheet } from './model/types.js';
 import { loadFonts } from './render/fonts.js';
 
-export { EXIT, SheetgenError, formatPath, hasErrors, type Diagnostic, type Lang, type Severity } from './diagnostics.js';
+export {
+  EXIT,
+  SheetgenError,
+  formatPath,
+  hasErrors,
+  type Diagnostic,
+  type Lang,
+  type Severity,
+} from './diagnostics.js';
 export type * from './model/types.js';
 export { loadSheet, loadSheetText, type LoadedSheet } from './core/load.js';
 export { gradeFile, gradeLoaded, type GradedOutcome, type GradeOptions } from './core/grade.js';
 export { buildFile, buildLoaded, outputName, type BuildOptions, type BuildOutcome } from './core/build.js';
-export { buildBatch, type BatchOptions, type BatchReport, type ProgressEvent, type SheetReport, type SheetStatus } from './core/batch.js';
+export {
+  buildBatch,
+  type BatchOptions,
+  type BatchReport,
+  type ProgressEvent,
+  type SheetReport,
+  type SheetStatus,
+} from './core/batch.js';
 export { rollover, type RolledFile, type RolloverOptions } from './core/rollover.js';
-export { collectOpenData, tableText, writeOpenData, type ExportFormat, type ExportOptions, type ExportedFile, type OpenData } from './core/export.js';
+export {
+  collectOpenData,
+  tableText,
+  writeOpenData,
+  type ExportFormat,
+  type ExportOptions,
+  type ExportedFile,
+  type OpenData,
+} from './core/export.js';
 export type { GradeRow } from './export/rows.js';
 export type { ProjectItem, ProjectRow } from './export/projects.js';
 export { gradeMark, reasonParagraphs } from './model/marks.js';
@@ -61,7 +84,10 @@ export interface PdfResult {
 export async function buildPdf(input: SheetInput, opts: Omit<BuildOptions, 'out'>): Promise<PdfResult> {
   const outcome = gradeLoaded(await load(input, opts.lang), opts);
   if (!outcome.graded || hasErrors(outcome.diagnostics)) return { ok: false, diagnostics: outcome.diagnostics };
-  const fonts = loadFonts({ ...(opts.font ? { regular: opts.font } : {}), ...(opts.boldFont ? { bold: opts.boldFont } : {}) });
+  const fonts = loadFonts({
+    ...(opts.font ? { regular: opts.font } : {}),
+    ...(opts.boldFont ? { bold: opts.boldFont } : {}),
+  });
   const rendered = await renderGraded({ ...outcome, graded: outcome.graded }, fonts, opts);
   const diagnostics = [...outcome.diagnostics, ...rendered.diagnostics];
   if (!rendered.pdf || hasErrors(diagnostics)) return { ok: false, diagnostics, graded: outcome.graded };

@@ -20,7 +20,8 @@ const en: Record<string, string> = {
   multipleDocumentsHint: 'Put each sheet in a file of its own',
   rootNotMap: 'The file must be a mapping of fields (municipality: …, fiscal_year: …), not a {kind}',
   tooDeep: 'The file nests deeper than {max} levels',
-  aliasLimit: 'The file uses YAML aliases (*name) more than {max} times; sheetgen refuses it to stay safe from alias bombs',
+  aliasLimit:
+    'The file uses YAML aliases (*name) more than {max} times; sheetgen refuses it to stay safe from alias bombs',
   duplicateKey: 'The key "{key}" appears twice in the same mapping',
   tabIndent: 'A tab is used for indentation; YAML indents with spaces only',
   unclosed: 'This {char} is never closed with {close}',
@@ -68,7 +69,8 @@ const en: Record<string, string> = {
   notFinite: 'The number {value} is not a finite number',
   fiscalYearOutsidePlan: 'fiscal_year {year} is outside the plan period {from}–{to}',
   planReversed: 'plan_period.from ({from}) is after plan_period.to ({to})',
-  planTooLong: 'plan_period {from}–{to} spans {years} years; a sheet holds at most {max} (is one of the years mistyped?)',
+  planTooLong:
+    'plan_period {from}–{to} spans {years} years; a sheet holds at most {max} (is one of the years mistyped?)',
   referenceInPlan: 'Reference year {year} lies inside the plan period {from}–{to}; reference years come before it',
   yearOutsideColumns: 'There is no column for {year} on this sheet (columns: {years})',
   duplicateKpi: 'KPI number {number} appears twice (first at line {line})',
@@ -78,15 +80,18 @@ const en: Record<string, string> = {
   overrideUnknownGrade: 'Grade "{grade}" is not in the grading scheme {scheme} ({list})',
   targetYearOutside: 'The target year {year} is outside the plan period {from}–{to}',
   outIsInput: 'The output {file} is the input file; sheetgen never writes over its input',
-  outIsSymlink: 'The output {file} is a symbolic link; sheetgen does not write through links (remove it or choose another name)',
+  outIsSymlink:
+    'The output {file} is a symbolic link; sheetgen does not write through links (remove it or choose another name)',
   outIsDirectory: 'The output {file} is a directory',
   cannotWrite: 'Cannot write {file}: {reason}',
   diskFull: 'the disk is full',
   missingGlyphs: 'The font has no glyph for: {chars}',
   missingGlyphsHint: 'Replace these characters, or pass a font that has them with --font',
-  internal: 'sheetgen hit an internal error. This is a bug in sheetgen, not in your file; please report it with the message below and the file if you can.',
+  internal:
+    'sheetgen hit an internal error. This is a bug in sheetgen, not in your file; please report it with the message below and the file if you can.',
   // output
-  tooManySheets: 'The inputs name {count} sheet files; one batch builds at most {max} (split the set, or name a narrower folder or glob)',
+  tooManySheets:
+    'The inputs name {count} sheet files; one batch builds at most {max} (split the set, or name a narrower folder or glob)',
   ok: 'ok',
   problems: '{errors} error(s), {warnings} warning(s)',
   // preview (issue 10 item 3)
@@ -121,11 +126,14 @@ const en: Record<string, string> = {
   outDirIsFile: 'The output {file} is a file; building several sheets needs a folder',
   outputNameUnsafe: 'No safe output file name can be made from fiscal_year {year} and measure number {measure}',
   outputCollision: 'This sheet would write {name}, and so would {others}; neither is written',
-  outputCollisionHint: 'Each sheet of a year needs its own measure number (the PDF is named <fiscal year>-<measure>.pdf)',
-  setFiscalYear: 'fiscal_year {value} differs from the rest of the set: {count} sheet(s) are for {expected} (e.g. {example})',
+  outputCollisionHint:
+    'Each sheet of a year needs its own measure number (the PDF is named <fiscal year>-<measure>.pdf)',
+  setFiscalYear:
+    'fiscal_year {value} differs from the rest of the set: {count} sheet(s) are for {expected} (e.g. {example})',
   setStage: 'stage "{value}" differs from the rest of the set: {count} sheet(s) are "{expected}" (e.g. {example})',
   setKpiNumber: 'KPI number {number} is also used in {others}; KPI numbers are unique across all sheets',
-  setCommitteeNumber: 'Committee opinion number {number} is also used in {others}; opinion numbers are unique across all sheets',
+  setCommitteeNumber:
+    'Committee opinion number {number} is also used in {others}; opinion numbers are unique across all sheets',
   setProblems: 'Problems of the set as a whole (the sheets concerned were still built):',
   stopping: 'Stopping: no new sheets are started; the running ones finish (Ctrl-C again to stop at once)',
   progressBuilt: 'ok    ',
@@ -136,9 +144,11 @@ const en: Record<string, string> = {
   batchSkipped: '{count} sheet(s) not built: stopped',
   batchNothingBuilt: 'No sheet was built: index.pdf, grades.csv and grades.json were not written',
   wrote: 'wrote {file}',
-  exportOutOrTable: 'Give either -o OUTDIR (writes grades and projects) or --table grades|projects (prints one table), not both and not neither',
+  exportOutOrTable:
+    'Give either -o OUTDIR (writes grades and projects) or --table grades|projects (prints one table), not both and not neither',
   // rollover (issue 4)
-  rolloverIntoInput: 'The output folder {dir} is (or is inside) an input folder; rollover never writes beside or over its input',
+  rolloverIntoInput:
+    'The output folder {dir} is (or is inside) an input folder; rollover never writes beside or over its input',
   rolloverExists: '{file} already exists; rollover does not replace files (use --force to replace them)',
   rolloverBadYear: '--to must be a year (4 digits), not "{value}"',
   rolloverNotLater: '{file} is for fiscal year {from}; --to {to} must be later',
@@ -148,61 +158,79 @@ const en: Record<string, string> = {
   rolloverSummary: '{count} file(s) rolled over to fiscal year {year}, {failed} failed',
   rolloverPrevious: 'Recorded for {year} (for reference):',
   // hostile input (issue 5)
-  criterionDirection: 'met_when.{op} points the wrong way for an indicator where {better} is better: a worse result would meet the target',
-  criterionDirectionHigher: 'For higher-is-better write above or at_least (e.g. 増加: { above: 0 }), or set better: lower',
-  criterionDirectionLower: 'For lower-is-better write below or at_most (e.g. 減少: { below: 0 }), or set better: higher',
-  binaryFile: 'The file is not a text file (it has a NUL byte at offset {offset}); give the sheet\'s .yaml file',
+  criterionDirection:
+    'met_when.{op} points the wrong way for an indicator where {better} is better: a worse result would meet the target',
+  criterionDirectionHigher:
+    'For higher-is-better write above or at_least (e.g. 増加: { above: 0 }), or set better: lower',
+  criterionDirectionLower:
+    'For lower-is-better write below or at_most (e.g. 減少: { below: 0 }), or set better: higher',
+  binaryFile: "The file is not a text file (it has a NUL byte at offset {offset}); give the sheet's .yaml file",
   tooManyItems: 'The file holds more than {max} YAML tokens (values, keys, brackets); a sheet has a few thousand',
   fileTooLargeStream: 'The file is larger than {max} bytes, the largest sheet file sheetgen reads',
   aliasCycle: 'A YAML alias (*name) refers to the mapping or list it stands in; that would make endless data',
-  aliasExpansion: 'The file expands, through its YAML aliases (*name), to more than {max} values; sheetgen refuses it to stay safe from alias bombs',
+  aliasExpansion:
+    'The file expands, through its YAML aliases (*name), to more than {max} values; sheetgen refuses it to stay safe from alias bombs',
   numberInexact: 'The number {text} has more digits than can be kept exactly (it would become {value})',
   numberInexactHint: 'Write at most 15 significant digits',
   notFiniteHint: 'Write an ordinary number (e.g. 114); for "no value" write null',
   numberTooLarge: 'The number {value} is too large; numbers must be smaller than {max} in size',
   controlChar: 'The text contains an invisible control character {code} (character {at})',
-  controlCharHint: 'Delete the character (it often comes from copying out of another program); write line breaks as real line breaks',
+  controlCharHint:
+    'Delete the character (it often comes from copying out of another program); write line breaks as real line breaks',
   textTooLong: 'The text is {chars} characters long; at most {max} are allowed here',
   textTooLongHint: 'Shorten the text; long material belongs in a separate document',
   labelTooLongHint: 'This is a name or label printed in one cell; shorten it',
-  gradingPath: 'grading must be a built-in scheme ({builtins}) or a .json file in the sheet\'s folder, given relative to the sheet',
+  gradingPath:
+    "grading must be a built-in scheme ({builtins}) or a .json file in the sheet's folder, given relative to the sheet",
   gradingPathHint: 'To use a scheme file kept elsewhere, pass it on the command line: --scheme FILE',
-  gradingWindowsName: 'grading names "{name}", which Windows does not allow as a file or folder name (reserved names such as CON, NUL, COM1; the characters < > : " | ? *; a trailing dot or space)',
+  gradingWindowsName:
+    'grading names "{name}", which Windows does not allow as a file or folder name (reserved names such as CON, NUL, COM1; the characters < > : " | ? *; a trailing dot or space)',
   yearKeyComma: 'Inside { } a comma separates entries: write 1234, not 1,234',
   permissionDenied: 'permission denied',
   readOnlyFs: 'the file system is read-only',
   parentNotFolder: 'a part of the path is a file, not a folder',
-  outIsReadOnly: 'The output {file} is read-only; sheetgen does not replace it (make it writable or choose another name)',
+  outIsReadOnly:
+    'The output {file} is read-only; sheetgen does not replace it (make it writable or choose another name)',
   outIsSpecial: 'The output {file} is not a regular file',
-  outNotPdf: 'The output {file} exists and is not a PDF; sheetgen only replaces PDFs (delete it first or choose another name)',
+  outNotPdf:
+    'The output {file} exists and is not a PDF; sheetgen only replaces PDFs (delete it first or choose another name)',
   // ② grade marks (src/validate/marks.ts)
   indicatorGoal: 'the 数値目標 (goal)',
   indicatorKpi: 'KPI {number}',
-  reasonsUnknownKpi: 'reasons.kpis has a paragraph for KPI {key}, but the sheet has no KPI numbered {key} (its KPIs: {list})',
-  reasonsKpiKeys: 'The keys of reasons.kpis are the numbers of the sheet\'s KPIs: {list}',
-  reasonsMarkWritten: 'This paragraph starts with the grade mark {mark}; sheetgen writes that mark itself, from the computed grade',
-  reasonsMarkWrittenHint: 'Remove {mark} from the start of the paragraph: sheetgen prints {indicator} there from the computed grade (to disagree with it, write grade_override with a reason)',
+  reasonsUnknownKpi:
+    'reasons.kpis has a paragraph for KPI {key}, but the sheet has no KPI numbered {key} (its KPIs: {list})',
+  reasonsKpiKeys: "The keys of reasons.kpis are the numbers of the sheet's KPIs: {list}",
+  reasonsMarkWritten:
+    'This paragraph starts with the grade mark {mark}; sheetgen writes that mark itself, from the computed grade',
+  reasonsMarkWrittenHint:
+    'Remove {mark} from the start of the paragraph: sheetgen prints {indicator} there from the computed grade (to disagree with it, write grade_override with a reason)',
   reasonsMissingParagraph: '② (reasons) has no paragraph for {indicator}; the sheet shows its grade mark alone',
   reasonsMissingParagraphHint: 'Add the paragraph under reasons ({key})',
   reasonsEmpty: '② (reasons) is empty',
   marksMismatch: '② states the grade {stated} for {indicator}, but its grade is {grade}',
-  marksMismatchHint: 'Write {mark}; to disagree with the computed grade, give the indicator a grade_override with a reason',
+  marksMismatchHint:
+    'Write {mark}; to disagree with the computed grade, give the indicator a grade_override with a reason',
   marksGradeOverridden: '{grade} (grade_override; computed {computed})',
   marksUnknownKpi: '② has the grade mark {mark}, but the sheet has no KPI numbered {number} (its KPIs: {list})',
   marksMissing: '② (reasons) states no grade for {indicator}',
-  marksMissingHint: 'Start its paragraph with {mark}, or write ② per indicator (reasons: { goal: …, kpis: { …: … } }) and sheetgen writes the marks',
+  marksMissingHint:
+    'Start its paragraph with {mark}, or write ② per indicator (reasons: { goal: …, kpis: { …: … } }) and sheetgen writes the marks',
   // xlsx export / import (issue 12)
   xlsxNotZip: 'The file is not an Excel workbook (.xlsx): it is not a zip archive',
-  xlsxEncrypted: 'The workbook is encrypted (password to open) or an old .xls file; sheetgen reads unprotected .xlsx files',
+  xlsxEncrypted:
+    'The workbook is encrypted (password to open) or an old .xls file; sheetgen reads unprotected .xlsx files',
   xlsxSaveAsHint: 'Open it in Excel and save it with Save As → "Excel Workbook (*.xlsx)", without a password to open',
   xlsxTooLarge: 'The workbook is {size} bytes; sheetgen reads workbooks of at most {max} bytes',
   xlsxCorrupt: 'The workbook is damaged or not a workbook ({detail})',
   xlsxMacros: 'The workbook contains macros (.xlsm); sheetgen does not read workbooks with macros',
   xlsxTooManyEntries: 'The workbook holds {count} parts; at most {max} are read',
-  xlsxBomb: 'The part {entry} of the workbook unpacks to more than it declares or than {max} bytes in all (a zip bomb?); it is not read',
+  xlsxBomb:
+    'The part {entry} of the workbook unpacks to more than it declares or than {max} bytes in all (a zip bomb?); it is not read',
   xlsxTooManyCells: 'The workbook has more than {max} cells ({count} counted); the form has a few thousand',
-  xlsxNotSheetgen: 'This workbook was not made by "sheetgen xlsx export" (its hidden sheet is missing); only the {sheet} workbooks handed out can be read back',
-  xlsxNotSheetgenHint: 'Fill in the workbook handed out by the planning division, or ask for a new one (sheetgen xlsx export)',
+  xlsxNotSheetgen:
+    'This workbook was not made by "sheetgen xlsx export" (its hidden sheet is missing); only the {sheet} workbooks handed out can be read back',
+  xlsxNotSheetgenHint:
+    'Fill in the workbook handed out by the planning division, or ask for a new one (sheetgen xlsx export)',
   xlsxVersion: 'This workbook was made by another version of sheetgen (cell layout {version}); ask for a new one',
   xlsxNameMissing: 'The cell of {field} is gone (defined name {name}); the row or column may have been deleted',
   xlsxNameMissingHint: 'Copy the values into a freshly exported workbook instead of deleting rows or columns',
@@ -215,7 +243,7 @@ const en: Record<string, string> = {
   xlsxDateInNumber: 'The cell holds a date ({date}) where a number belongs (Excel turns 1/2 or 1-2 into a date)',
   xlsxDateInNumberHint: 'Set the cell format back to "Number" and type the number again',
   xlsxChoice: '"{value}" is not one of the choices: {list}',
-  xlsxChoiceHint: 'Pick a value from the cell\'s drop-down list',
+  xlsxChoiceHint: "Pick a value from the cell's drop-down list",
   xlsxPeriodAlone: 'There is a period or note but no value; it was left out',
   xlsxPeriodAloneHint: 'Type the value above the note, or clear the note',
   xlsxExists: '{file} already exists; sheetgen does not replace it (use --force to replace it)',
@@ -251,17 +279,24 @@ const en: Record<string, string> = {
   skippedDangling: 'a symbolic link to nothing',
   skippedSpecial: 'not an ordinary file',
   skippedSummary: '{count} entry(ies) of the input folders skipped (see above)',
-  outIsInputOf: 'The output {file} is the input file {input} (the same file on disk); sheetgen never writes over an input',
-  outThroughLink: 'The output folder {dir} is a symbolic link, or lies behind one; sheetgen does not write through links (give the real folder)',
+  outIsInputOf:
+    'The output {file} is the input file {input} (the same file on disk); sheetgen never writes over an input',
+  outThroughLink:
+    'The output folder {dir} is a symbolic link, or lies behind one; sheetgen does not write through links (give the real folder)',
   outputTaken: 'This sheet would write {name}, which {others} has already written; this sheet is not written',
-  outputCollisionKept: '{others} also names {name}; the PDF of this sheet was written first and is kept, that one was not written',
+  outputCollisionKept:
+    '{others} also names {name}; the PDF of this sheet was written first and is kept, that one was not written',
   fontTooLarge: 'The font {file} is {size} bytes; sheetgen reads font files of at most {max} bytes',
-  fontDamaged: 'The font {file} is damaged or not a TrueType/OpenType font ({detail}); give an intact .ttf or .otf file',
+  fontDamaged:
+    'The font {file} is damaged or not a TrueType/OpenType font ({detail}); give an intact .ttf or .otf file',
   fontWeb: '{file} is a web font ({kind}); give the TTF or OTF file of the font',
-  schemeInvalidQuiet: 'grading scheme {file} is not valid ({count} problem(s)); to see them, run sheetgen validate with --scheme {file}',
+  schemeInvalidQuiet:
+    'grading scheme {file} is not valid ({count} problem(s)); to see them, run sheetgen validate with --scheme {file}',
   schemeTooLarge: 'The grading scheme {file} is {size} bytes; scheme files are at most {max} bytes',
-  gradingOutside: 'grading names {file}, which lies outside the sheet\'s folder (through a link or ..); a scheme file must be in the sheet\'s folder',
-  rolloverAliasChanged: 'Rolling over would change the value at {path}, which is reused through a YAML alias (*name); write the value out in full and run again',
+  gradingOutside:
+    "grading names {file}, which lies outside the sheet's folder (through a link or ..); a scheme file must be in the sheet's folder",
+  rolloverAliasChanged:
+    'Rolling over would change the value at {path}, which is reused through a YAML alias (*name); write the value out in full and run again',
   rolloverFailed: '{file} could not be rolled over: {detail}',
   duplicateYearKey: 'The year {key} appears twice in the same mapping (once written "{key}", once {key})',
   yearForm: '{field} must be written as plain digits ({value}), not "{text}"',
@@ -271,9 +306,10 @@ const en: Record<string, string> = {
   initSourceInvalid: '{file} has errors; fix them before starting a new sheet from it',
   initWrote: 'wrote {file}: fill it in, then run sheetgen validate {file}',
   initVscodeWrote: 'wrote {file}: VS Code completes and explains the sheets with {schema}',
-  vscodeSettingsInvalid: '{file} is not valid JSON (comments or a trailing comma?); it is left as it is: add the yaml.schemas entry by hand or fix the file',
+  vscodeSettingsInvalid:
+    '{file} is not valid JSON (comments or a trailing comma?); it is left as it is: add the yaml.schemas entry by hand or fix the file',
   modelineMissing: 'The editor line names a schema that does not exist: {ref}; completion and hover will not work',
-  modelineForeign: 'The editor line names a schema that is not sheetgen\'s sheet schema: {ref}',
+  modelineForeign: "The editor line names a schema that is not sheetgen's sheet schema: {ref}",
   modelineHint: 'Write this line instead: {line}',
   // messages a clerk can act on (issue 10.5)
   circledNumber: 'Write the number in plain digits: {fixed} (not {typed})',
@@ -281,7 +317,8 @@ const en: Record<string, string> = {
   dateFixed: 'Write the date as {fixed} (year-month-day with hyphens, in quotes)',
   leadingZero: 'A number loses its leading zero ({typed} would be read as {value}): write it in quotes: {fixed}',
   yearKeyCommaFixed: 'Inside { } a comma separates entries, so {typed} was read as two entries: write {fixed}',
-  fullWidthColon: 'A full-width colon (：) follows "{key}"; the name and the value are separated by a half-width colon and a space',
+  fullWidthColon:
+    'A full-width colon (：) follows "{key}"; the name and the value are separated by a half-width colon and a space',
   fullWidthSpace: 'A full-width space (　) is used for indentation; YAML indents with half-width spaces only',
   slipFixed: 'Write: {fixed}',
   slipIndent: 'Indent it with {count} half-width spaces: {fixed}',
@@ -298,10 +335,13 @@ const ja: Record<string, string> = {
   isDirectory: '{file} はフォルダです。シートのファイル（.yaml）を指定してください',
   fileTooLarge: 'ファイルが {size} バイトあります。シートのファイルは {max} バイトまでです',
   utf16: 'ファイルが UTF-16 で保存されています。UTF-8 で保存してください',
-  invalidUtf8: 'ファイルが UTF-8 ではありません（{offset} バイト目に不正なバイト）。Shift_JIS で保存されている可能性があります',
-  saveAsUtf8: 'エディタで文字コード「UTF-8」を選んで保存し直してください（メモ帳: 名前を付けて保存 → 文字コード: UTF-8）',
+  invalidUtf8:
+    'ファイルが UTF-8 ではありません（{offset} バイト目に不正なバイト）。Shift_JIS で保存されている可能性があります',
+  saveAsUtf8:
+    'エディタで文字コード「UTF-8」を選んで保存し直してください（メモ帳: 名前を付けて保存 → 文字コード: UTF-8）',
   emptyFile: 'ファイルが空です。municipality、fiscal_year、measure、goal などが必要です',
-  multipleDocuments: 'ファイルに YAML ドキュメントが {count} 個あります（--- で区切られています）。1 ファイルに 1 シートです',
+  multipleDocuments:
+    'ファイルに YAML ドキュメントが {count} 個あります（--- で区切られています）。1 ファイルに 1 シートです',
   multipleDocumentsHint: 'シートごとにファイルを分けてください',
   rootNotMap: 'ファイルは「項目名: 値」の並び（municipality: …、fiscal_year: …）で書きます（{kind} になっています）',
   tooDeep: '入れ子が {max} 段を超えています',
@@ -351,7 +391,8 @@ const ja: Record<string, string> = {
   notFinite: '{value} は有限の数値ではありません',
   fiscalYearOutsidePlan: 'fiscal_year {year} が計画期間 {from}〜{to} の外です',
   planReversed: 'plan_period の from（{from}）が to（{to}）より後です',
-  planTooLong: 'plan_period {from}〜{to} は {years} 年間です。1 枚のシートに入るのは {max} 年までです（年の入力誤りではありませんか）',
+  planTooLong:
+    'plan_period {from}〜{to} は {years} 年間です。1 枚のシートに入るのは {max} 年までです（年の入力誤りではありませんか）',
   referenceInPlan: '参考年度 {year} が計画期間 {from}〜{to} の中にあります。参考年度は計画期間より前の年度です',
   yearOutsideColumns: 'このシートに {year} 年度の列はありません（列: {years}）',
   duplicateKpi: 'KPI 番号 {number} が重複しています（最初は {line} 行目）',
@@ -361,14 +402,17 @@ const ja: Record<string, string> = {
   overrideUnknownGrade: '評価「{grade}」は評価基準 {scheme} にありません（{list}）',
   targetYearOutside: '目標年度 {year} が計画期間 {from}〜{to} の外です',
   outIsInput: '出力先 {file} は入力ファイルです。入力ファイルは上書きしません',
-  outIsSymlink: '出力先 {file} はシンボリックリンクです。リンク先には書き込みません（削除するか別の名前にしてください）',
+  outIsSymlink:
+    '出力先 {file} はシンボリックリンクです。リンク先には書き込みません（削除するか別の名前にしてください）',
   outIsDirectory: '出力先 {file} はフォルダです',
   cannotWrite: '{file} に書き込めません: {reason}',
   diskFull: 'ディスクの空きがありません',
   missingGlyphs: 'フォントに次の文字がありません: {chars}',
   missingGlyphsHint: 'この文字を置き換えるか、この文字を含むフォントを --font で指定してください',
-  internal: 'sheetgen の内部エラーです。入力ファイルの誤りではなく sheetgen の不具合です。下のメッセージ（できればファイルも）を添えて報告してください。',
-  tooManySheets: '入力に {count} 件のシートがあります。1 回に作成できるのは {max} 件までです（分けて実行するか、フォルダや glob を絞ってください）',
+  internal:
+    'sheetgen の内部エラーです。入力ファイルの誤りではなく sheetgen の不具合です。下のメッセージ（できればファイルも）を添えて報告してください。',
+  tooManySheets:
+    '入力に {count} 件のシートがあります。1 回に作成できるのは {max} 件までです（分けて実行するか、フォルダや glob を絞ってください）',
   ok: 'OK',
   problems: 'エラー {errors} 件、警告 {warnings} 件',
   // preview (issue 10 item 3)
@@ -376,9 +420,11 @@ const ja: Record<string, string> = {
   previewBuilt: '{time} ビルド #{build}: PDF を作りました（{ms} ms、警告 {warnings} 件）',
   previewFailed: '{time} ビルド #{build}: エラー {errors} 件。直るまでページにエラーを表示します',
   previewStopped: 'プレビューを終了しました',
-  previewBug: 'このシートのビルド中に sheetgen が失敗しました（ファイルの誤りではなく sheetgen の不具合です）: {detail}',
+  previewBug:
+    'このシートのビルド中に sheetgen が失敗しました（ファイルの誤りではなく sheetgen の不具合です）: {detail}',
   badPort: '--port には 0 から 65535 までの整数を指定してください（0 は空いているポート）。「{value}」になっています',
-  portInUse: 'ポート {port} は使用中です。--port で別の番号を指定するか、--port を付けずに空いているポートを使ってください',
+  portInUse:
+    'ポート {port} は使用中です。--port で別の番号を指定するか、--port を付けずに空いているポートを使ってください',
   portDenied: 'ポート {port} を開けません（{code}）。1024 以上の番号を指定するか、--port を付けずに実行してください',
   openFailed: 'ブラウザーを起動できませんでした（{detail}）。{url} を手で開いてください',
   previewHostRefused: 'このプレビューは http://127.0.0.1:{port}/ または http://localhost:{port}/ でだけ応答します',
@@ -386,7 +432,8 @@ const ja: Record<string, string> = {
   previewNoPdf: 'PDF はありません。シートにエラーがあります（ページを見てください）。',
   previewPageTitle: 'プレビュー: {file}',
   previewPageOk: 'ビルド #{build}（{time}）: PDF は最新です（{ms} ms）',
-  previewPageError: 'ビルド #{build}（{time}）: エラー {errors} 件。ファイルを直して保存すると、このページは自動で更新されます。',
+  previewPageError:
+    'ビルド #{build}（{time}）: エラー {errors} 件。ファイルを直して保存すると、このページは自動で更新されます。',
   previewPageWarnings: '警告（{count} 件）',
   previewPageErrors: 'エラー（{count} 件）',
   previewPageError1: 'エラー',
@@ -395,7 +442,8 @@ const ja: Record<string, string> = {
   previewPageOpenPdf: 'PDF を開く',
   previewPageNoViewer: 'このブラウザーはページの中に PDF を表示できません。',
   previewPageLive: 'ファイルを保存するたびに自動で更新されます。',
-  previewPageLost: 'sheetgen preview との接続が切れました（終了しましたか？）。再開すると、このページはまた自動で更新されます。',
+  previewPageLost:
+    'sheetgen preview との接続が切れました（終了しましたか？）。再開すると、このページはまた自動で更新されます。',
   noSheetsFound: '{arg} にシートのファイル（*.yaml、*.yml）がありません',
   badJobs: '--jobs には 1 から 256 までの整数を指定してください（「{value}」になっています）',
   batchNeedsOutDir: '複数のシートを作成するには出力先のフォルダが必要です。-o OUTDIR を指定してください',
@@ -406,7 +454,8 @@ const ja: Record<string, string> = {
   setFiscalYear: 'fiscal_year {value} が他のシートと異なります。{count} 件のシートは {expected} です（例: {example}）',
   setStage: 'stage「{value}」が他のシートと異なります。{count} 件のシートは「{expected}」です（例: {example}）',
   setKpiNumber: 'KPI 番号 {number} は {others} でも使われています。KPI 番号はすべてのシートを通じて一意です',
-  setCommitteeNumber: '推進委員会の意見番号 {number} は {others} でも使われています。意見番号はすべてのシートを通じて一意です',
+  setCommitteeNumber:
+    '推進委員会の意見番号 {number} は {others} でも使われています。意見番号はすべてのシートを通じて一意です',
   setProblems: 'シート全体を通じた問題（該当するシートも作成はしています）:',
   stopping: '中断しています。新しいシートは始めず、処理中のシートが終わるのを待ちます（もう一度 Ctrl-C ですぐに終了）',
   progressBuilt: 'OK    ',
@@ -417,7 +466,8 @@ const ja: Record<string, string> = {
   batchSkipped: '中断したため {count} 件のシートは作成していません',
   batchNothingBuilt: '作成できたシートがないため、index.pdf、grades.csv、grades.json は書き出していません',
   wrote: '{file} を書き出しました',
-  exportOutOrTable: '-o 出力フォルダ（grades と projects を書き出す）か --table grades|projects（表を一つ画面に出す）のどちらか一方を指定してください',
+  exportOutOrTable:
+    '-o 出力フォルダ（grades と projects を書き出す）か --table grades|projects（表を一つ画面に出す）のどちらか一方を指定してください',
   rolloverIntoInput: '出力先のフォルダ {dir} は入力のフォルダ（またはその中）です。入力の上や横には書き出しません',
   rolloverExists: '{file} はすでにあります。置き換えません（置き換えるには --force を指定してください）',
   rolloverBadYear: '--to には西暦 4 桁の年度を指定してください（「{value}」になっています）',
@@ -427,10 +477,14 @@ const ja: Record<string, string> = {
   rolloverWrote: '{from} → {to}',
   rolloverSummary: '{count} 件のファイルを {year} 年度に繰り越しました（エラー {failed} 件）',
   rolloverPrevious: '{year}年度の記載（参考）:',
-  criterionDirection: 'met_when.{op} の向きが逆です（この指標は {better} が良い方向）。悪い結果で目標達成になってしまいます',
-  criterionDirectionHigher: '値が大きいほど良い指標には above か at_least を書いてください（例: 増加 → { above: 0 }）。または better: lower にします',
-  criterionDirectionLower: '値が小さいほど良い指標には below か at_most を書いてください（例: 減少 → { below: 0 }）。または better: higher にします',
-  binaryFile: 'テキストファイルではありません（{offset} バイト目に NUL バイトがあります）。シートの .yaml ファイルを指定してください',
+  criterionDirection:
+    'met_when.{op} の向きが逆です（この指標は {better} が良い方向）。悪い結果で目標達成になってしまいます',
+  criterionDirectionHigher:
+    '値が大きいほど良い指標には above か at_least を書いてください（例: 増加 → { above: 0 }）。または better: lower にします',
+  criterionDirectionLower:
+    '値が小さいほど良い指標には below か at_most を書いてください（例: 減少 → { below: 0 }）。または better: higher にします',
+  binaryFile:
+    'テキストファイルではありません（{offset} バイト目に NUL バイトがあります）。シートの .yaml ファイルを指定してください',
   tooManyItems: 'ファイルの YAML の要素（値・キー・括弧など）が {max} 個を超えています。シートは多くても数千個です',
   fileTooLargeStream: 'ファイルが {max} バイトを超えています。シートのファイルはこの大きさまでです',
   aliasCycle: 'YAML のエイリアス（*名前）が、それ自身を含む項目を指しています。データが無限に続いてしまいます',
@@ -444,49 +498,64 @@ const ja: Record<string, string> = {
   textTooLong: '文字列が {chars} 文字あります。ここに書けるのは {max} 文字までです',
   textTooLongHint: '文章を短くしてください。長い資料は別の文書にしてください',
   labelTooLongHint: '一つの欄に印刷する名称です。短くしてください',
-  gradingPath: 'grading には組み込みの評価方式（{builtins}）か、シートと同じフォルダにある .json ファイル（シートからの相対パス）を指定してください',
+  gradingPath:
+    'grading には組み込みの評価方式（{builtins}）か、シートと同じフォルダにある .json ファイル（シートからの相対パス）を指定してください',
   gradingPathHint: '他の場所にある評価方式のファイルを使うときは、コマンドラインで --scheme FILE と指定してください',
-  gradingWindowsName: 'grading の「{name}」は Windows でファイル名・フォルダ名に使えません（CON、NUL、COM1 などの予約名、< > : " | ? * の文字、末尾の . や空白）',
+  gradingWindowsName:
+    'grading の「{name}」は Windows でファイル名・フォルダ名に使えません（CON、NUL、COM1 などの予約名、< > : " | ? * の文字、末尾の . や空白）',
   yearKeyComma: '{ } の中ではカンマは項目の区切りです。1,234 ではなく 1234 と書いてください',
   permissionDenied: 'アクセス権がありません',
   readOnlyFs: '読み取り専用のファイルシステムです',
   parentNotFolder: 'パスの途中がフォルダではなくファイルです',
   outIsReadOnly: '出力先 {file} は読み取り専用です。置き換えません（書き込み可能にするか別の名前にしてください）',
   outIsSpecial: '出力先 {file} は通常のファイルではありません',
-  outNotPdf: '出力先 {file} は PDF ではないファイルです。置き換えるのは PDF だけです（先に削除するか別の名前にしてください）',
+  outNotPdf:
+    '出力先 {file} は PDF ではないファイルです。置き換えるのは PDF だけです（先に削除するか別の名前にしてください）',
   // ② 達成状況の記載（src/validate/marks.ts）
   indicatorGoal: '数値目標',
   indicatorKpi: 'ＫＰＩ{number}',
-  reasonsUnknownKpi: 'reasons.kpis に KPI {key} の段落がありますが、このシートに番号 {key} の KPI はありません（KPI: {list}）',
+  reasonsUnknownKpi:
+    'reasons.kpis に KPI {key} の段落がありますが、このシートに番号 {key} の KPI はありません（KPI: {list}）',
   reasonsKpiKeys: 'reasons.kpis のキーはこのシートの KPI の番号です: {list}',
-  reasonsMarkWritten: 'この段落は達成状況の記載 {mark} で始まっています。この記載は計算した評価から sheetgen が書きます',
-  reasonsMarkWrittenHint: '段落の先頭の {mark} を削除してください。そこには計算した評価から {indicator} が印刷されます（計算した評価と異なる評価にするには、理由を添えて grade_override を書いてください）',
+  reasonsMarkWritten:
+    'この段落は達成状況の記載 {mark} で始まっています。この記載は計算した評価から sheetgen が書きます',
+  reasonsMarkWrittenHint:
+    '段落の先頭の {mark} を削除してください。そこには計算した評価から {indicator} が印刷されます（計算した評価と異なる評価にするには、理由を添えて grade_override を書いてください）',
   reasonsMissingParagraph: '②（reasons）に{indicator}の段落がありません。シートには達成状況だけが載ります',
   reasonsMissingParagraphHint: 'reasons に段落を書いてください（{key}）',
   reasonsEmpty: '②（reasons）が空です',
   marksMismatch: '②に{indicator}の達成状況が {stated} と書かれていますが、評価は {grade} です',
-  marksMismatchHint: '{mark} と書いてください。計算した評価と異なる評価にするには、その指標に理由を添えて grade_override を書いてください',
+  marksMismatchHint:
+    '{mark} と書いてください。計算した評価と異なる評価にするには、その指標に理由を添えて grade_override を書いてください',
   marksGradeOverridden: '{grade}（grade_override による。計算では {computed}）',
-  marksUnknownKpi: '②に達成状況の記載 {mark} がありますが、このシートに番号 {number} の KPI はありません（KPI: {list}）',
+  marksUnknownKpi:
+    '②に達成状況の記載 {mark} がありますが、このシートに番号 {number} の KPI はありません（KPI: {list}）',
   marksMissing: '②（reasons）に{indicator}の達成状況が書かれていません',
-  marksMissingHint: 'その段落を {mark} で書き始めてください。または②を指標ごとに書けば（reasons: { goal: …, kpis: { …: … } }）sheetgen が達成状況を書きます',
+  marksMissingHint:
+    'その段落を {mark} で書き始めてください。または②を指標ごとに書けば（reasons: { goal: …, kpis: { …: … } }）sheetgen が達成状況を書きます',
   // xlsx export / import (issue 12)
   xlsxNotZip: 'Excel のブック（.xlsx）ではありません（zip 形式ではありません）',
-  xlsxEncrypted: 'ブックが暗号化されている（読み取りパスワード付き）か、古い .xls 形式です。パスワードのない .xlsx を読みます',
-  xlsxSaveAsHint: 'Excel で開き、［名前を付けて保存］→［Excel ブック (*.xlsx)］で、読み取りパスワードを付けずに保存してください',
+  xlsxEncrypted:
+    'ブックが暗号化されている（読み取りパスワード付き）か、古い .xls 形式です。パスワードのない .xlsx を読みます',
+  xlsxSaveAsHint:
+    'Excel で開き、［名前を付けて保存］→［Excel ブック (*.xlsx)］で、読み取りパスワードを付けずに保存してください',
   xlsxTooLarge: 'ブックが {size} バイトあります。読めるのは {max} バイトまでです',
   xlsxCorrupt: 'ブックが壊れているか、ブックではありません（{detail}）',
   xlsxMacros: 'ブックにマクロが含まれています（.xlsm）。マクロ付きのブックは読みません',
   xlsxTooManyEntries: 'ブックの構成要素が {count} 個あります。読めるのは {max} 個までです',
-  xlsxBomb: 'ブックの構成要素 {entry} が申告より大きく、または合計 {max} バイトを超えて展開されます（zip 爆弾の疑い）。読みません',
+  xlsxBomb:
+    'ブックの構成要素 {entry} が申告より大きく、または合計 {max} バイトを超えて展開されます（zip 爆弾の疑い）。読みません',
   xlsxTooManyCells: 'ブックのセルが {max} 個を超えています（{count} 個）。様式のセルは数千個です',
-  xlsxNotSheetgen: 'このブックは「sheetgen xlsx export」で作ったものではありません（隠しシートがありません）。読み戻せるのは配布した{sheet}のブックだけです',
-  xlsxNotSheetgenHint: '企画担当課から配布されたブックに入力するか、新しいブックを依頼してください（sheetgen xlsx export）',
+  xlsxNotSheetgen:
+    'このブックは「sheetgen xlsx export」で作ったものではありません（隠しシートがありません）。読み戻せるのは配布した{sheet}のブックだけです',
+  xlsxNotSheetgenHint:
+    '企画担当課から配布されたブックに入力するか、新しいブックを依頼してください（sheetgen xlsx export）',
   xlsxVersion: 'このブックは別の版の sheetgen で作られています（セル配置 {version}）。新しいブックを依頼してください',
   xlsxNameMissing: '{field} のセルがありません（名前 {name}）。行や列が削除された可能性があります',
   xlsxNameMissingHint: '行や列は削除せず、新しく書き出したブックに値を写してください',
   xlsxMerged: 'このセルはセル {master} に結合されていて、値を読めません',
-  xlsxMergedHint: 'セルの結合を解除し（［ホーム］→［セルを結合して中央揃え］→［セル結合の解除］）、値を入力し直してください',
+  xlsxMergedHint:
+    'セルの結合を解除し（［ホーム］→［セルを結合して中央揃え］→［セル結合の解除］）、値を入力し直してください',
   xlsxFormulaNoValue: 'セルに数式があり、その値が計算されていません',
   xlsxFormulaUsed: 'セルに数式があります。計算結果の {value} を使いました',
   xlsxFormulaHint: '数式ではなく値そのものを入力してください',
@@ -504,7 +573,8 @@ const ja: Record<string, string> = {
   xlsxSummary: '{count} 件のファイルを書き出しました。失敗 {failed} 件',
   fsNoEntry: '存在しません',
   fsDenied: 'アクセス権がありません（フォルダの管理者に権限を確認するか、別の場所を指定してください）',
-  fsNotPermitted: 'システムが許可しませんでした（ファイルが保護されているか、他のプログラムで使用中の可能性があります）',
+  fsNotPermitted:
+    'システムが許可しませんでした（ファイルが保護されているか、他のプログラムで使用中の可能性があります）',
   fsBusy: 'ファイルが他のプログラムで使用中です（閉じてからもう一度実行してください）',
   fsIo: 'ディスクの読み書きでエラーが起きました（ディスク・USB メモリ・ネットワークドライブを確認してから、もう一度実行してください）',
   fsNoDevice: 'このパスの先に応答するものがありません（接続されていない装置かソケットです）',
@@ -518,8 +588,10 @@ const ja: Record<string, string> = {
   fsOther: 'システムが {code} を返しました',
   cannotReadBecause: '{file} を読めません: {reason}',
   cannotListFolder: 'フォルダ {file} を読めません: {reason}',
-  outLocked: '{file} を置き換えられません。PDF ビューアで開かれている可能性があります。閉じてからもう一度実行してください（元のファイルはそのままです）',
-  notRegularFile: '{file} は{kind}で、普通のファイルではありません。シート・評価方式・フォントは普通のファイルからだけ読みます',
+  outLocked:
+    '{file} を置き換えられません。PDF ビューアで開かれている可能性があります。閉じてからもう一度実行してください（元のファイルはそのままです）',
+  notRegularFile:
+    '{file} は{kind}で、普通のファイルではありません。シート・評価方式・フォントは普通のファイルからだけ読みます',
   'kind.fifo': '名前付きパイプ（FIFO）',
   'kind.device': 'デバイス',
   'kind.socket': 'ソケット',
@@ -530,16 +602,22 @@ const ja: Record<string, string> = {
   skippedSpecial: '普通のファイルではありません',
   skippedSummary: '入力フォルダの {count} 件を飛ばしました（上を参照）',
   outIsInputOf: '出力先 {file} は入力ファイル {input} と同じファイルです。入力ファイルは上書きしません',
-  outThroughLink: '出力先のフォルダ {dir} はシンボリックリンクか、その先にあります。リンクを通しては書き込みません（実際のフォルダを指定してください）',
+  outThroughLink:
+    '出力先のフォルダ {dir} はシンボリックリンクか、その先にあります。リンクを通しては書き込みません（実際のフォルダを指定してください）',
   outputTaken: 'このシートの出力 {name} は、{others} がすでに書き出しています。このシートは書き出しません',
-  outputCollisionKept: '{others} も同じ {name} を出力しようとしました。先にできたこのシートの PDF を残し、そちらは書き出していません',
+  outputCollisionKept:
+    '{others} も同じ {name} を出力しようとしました。先にできたこのシートの PDF を残し、そちらは書き出していません',
   fontTooLarge: 'フォント {file} は {size} バイトあります。フォントのファイルは {max} バイトまでです',
-  fontDamaged: 'フォント {file} は壊れているか、TrueType/OpenType のフォントではありません（{detail}）。壊れていない .ttf か .otf のファイルを指定してください',
+  fontDamaged:
+    'フォント {file} は壊れているか、TrueType/OpenType のフォントではありません（{detail}）。壊れていない .ttf か .otf のファイルを指定してください',
   fontWeb: '{file} は Web フォント（{kind}）です。フォントの TTF か OTF のファイルを指定してください',
-  schemeInvalidQuiet: '評価方式のファイル {file} は正しくありません（問題 {count} 件）。内容は --scheme {file} を付けて sheetgen validate を実行すると表示されます',
+  schemeInvalidQuiet:
+    '評価方式のファイル {file} は正しくありません（問題 {count} 件）。内容は --scheme {file} を付けて sheetgen validate を実行すると表示されます',
   schemeTooLarge: '評価方式のファイル {file} は {size} バイトあります。{max} バイトまでです',
-  gradingOutside: 'grading に指定された {file} は、（リンクや .. を通して）シートのフォルダの外にあります。評価方式のファイルはシートと同じフォルダに置いてください',
-  rolloverAliasChanged: '繰り越すと {path} の値が変わってしまいます（YAML のエイリアス *名前 で使い回されています）。値をそのまま書き出してから、もう一度実行してください',
+  gradingOutside:
+    'grading に指定された {file} は、（リンクや .. を通して）シートのフォルダの外にあります。評価方式のファイルはシートと同じフォルダに置いてください',
+  rolloverAliasChanged:
+    '繰り越すと {path} の値が変わってしまいます（YAML のエイリアス *名前 で使い回されています）。値をそのまま書き出してから、もう一度実行してください',
   rolloverFailed: '{file} を繰り越せませんでした: {detail}',
   duplicateYearKey: '年 {key} が同じ階層に 2 回あります（"{key}" と {key}）',
   yearForm: '{field} は数字だけで書いてください（{value}）。「{text}」ではありません',
@@ -548,15 +626,18 @@ const ja: Record<string, string> = {
   initSourceInvalid: '{file} にエラーがあります。直してから新しいシートの元にしてください',
   initWrote: '{file} を書き出しました。記入したら sheetgen validate {file} で確かめてください',
   initVscodeWrote: '{file} を書き出しました。VS Code でシートの補完と説明が出ます（スキーマ: {schema}）',
-  vscodeSettingsInvalid: '{file} は正しい JSON ではありません（コメントや末尾のカンマがありませんか）。変更していません。yaml.schemas の項目を手で追加するか、ファイルを直してください',
+  vscodeSettingsInvalid:
+    '{file} は正しい JSON ではありません（コメントや末尾のカンマがありませんか）。変更していません。yaml.schemas の項目を手で追加するか、ファイルを直してください',
   modelineMissing: 'エディタ用の行が指すスキーマがありません: {ref}。補完と説明が表示されません',
   modelineForeign: 'エディタ用の行が sheetgen のシートのスキーマではないものを指しています: {ref}',
   modelineHint: '代わりに次の行を書いてください: {line}',
   circledNumber: '数値は普通の数字で書いてください: {fixed}（{typed} ではなく）',
   eraYearFixed: '年は西暦で書いてください: {fixed}（{typed} ではなく）。和暦は sheetgen が印刷します',
   dateFixed: '日付は {fixed} のように書いてください（年-月-日をハイフンでつなぎ、引用符で囲む）',
-  leadingZero: '数値として読まれ、先頭の 0 が消えます（{typed} は {value} になります）。引用符で囲んでください: {fixed}',
-  yearKeyCommaFixed: '{ } の中ではカンマが項目の区切りになるため、{typed} が 2 つの項目として読まれました。{fixed} と書いてください',
+  leadingZero:
+    '数値として読まれ、先頭の 0 が消えます（{typed} は {value} になります）。引用符で囲んでください: {fixed}',
+  yearKeyCommaFixed:
+    '{ } の中ではカンマが項目の区切りになるため、{typed} が 2 つの項目として読まれました。{fixed} と書いてください',
   fullWidthColon: '「{key}」の後ろが全角のコロン（：）です。項目名と値の間は半角のコロンと半角スペースで区切ります',
   fullWidthSpace: '字下げに全角スペース（　）が使われています。YAML の字下げは半角スペースだけです',
   slipFixed: '次のように書いてください: {fixed}',
@@ -576,7 +657,10 @@ const tables: Record<Lang, Record<string, string>> = { en, ja };
  * a value can neither forge a line of output nor reorder or recolour what follows.
  */
 export function visible(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}}`);
+  return s.replace(
+    /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g,
+    (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}}`,
+  );
 }
 
 /** The message `key` in `lang`, with {placeholders} filled in. */

@@ -21,7 +21,8 @@ describe('messages', () => {
   it('uses the same placeholders in both languages', () => {
     const ph = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     // The yaml parser's English text ({detail}) may follow an English message, never a Japanese one.
-    const noDetail = (xs: (string | undefined)[], k: string) => (k.startsWith('yaml') ? xs.filter((x) => x !== 'detail') : xs);
+    const noDetail = (xs: (string | undefined)[], k: string) =>
+      k.startsWith('yaml') ? xs.filter((x) => x !== 'detail') : xs;
     for (const [k, v] of en) expect(ph(ja.get(k) ?? ''), k).toEqual(noDetail(ph(v), k));
   });
   it('embeds no English parser text in a Japanese message', () => {

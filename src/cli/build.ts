@@ -39,12 +39,19 @@ function fontOptions(opts: BuildCliOptions): Pick<BuildOptions, 'font' | 'boldFo
 
 function parseJobs(v: string | undefined, g: GlobalOptions): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) throw new SheetgenError(t(g.lang, 'badJobs', { value: v }), { exitCode: EXIT.usage });
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256)
+    throw new SheetgenError(t(g.lang, 'badJobs', { value: v }), { exitCode: EXIT.usage });
   return Number(v);
 }
 
 /** One sheet entry of the --json report: its grades (as `sheetgen grade --json`), output, warnings, errors. */
-function sheetEntry(file: string, status: string, output: string | undefined, graded: Parameters<typeof sheetJson>[1] | undefined, diags: readonly Diagnostic[]) {
+function sheetEntry(
+  file: string,
+  status: string,
+  output: string | undefined,
+  graded: Parameters<typeof sheetJson>[1] | undefined,
+  diags: readonly Diagnostic[],
+) {
   return {
     ...(graded ? sheetJson(file, graded) : { file }),
     status,
@@ -56,24 +63,45 @@ function sheetEntry(file: string, status: string, output: string | undefined, gr
 
 async function single(file: string, opts: BuildCliOptions, g: GlobalOptions): Promise<void> {
   // Imported here so that validate and grade never load the layout and PDF code.
-  const { buildFile } = (await import('../core/build.js')) as { buildFile: (f: string, o: BuildOptions) => Promise<BuildOutcome> };
-  const r = await buildFile(file, { lang: g.lang, ...(opts.output !== undefined ? { out: opts.output } : {}), ...fontOptions(opts) });
-  if (!opts.quiet || hasErrors(r.diagnostics)) printDiagnostics(opts.quiet ? r.diagnostics.filter((d) => d.severity === 'error') : r.diagnostics, r.text, g);
+  const { buildFile } = (await import('../core/build.js')) as {
+    buildFile: (f: string, o: BuildOptions) => Promise<BuildOutcome>;
+  };
+  const r = await buildFile(file, {
+    lang: g.lang,
+    ...(opts.output !== undefined ? { out: opts.output } : {}),
+    ...fontOptions(opts),
+  });
+  if (!opts.quiet || hasErrors(r.diagnostics))
+    printDiagnostics(opts.quiet ? r.diagnostics.filter((d) => d.severity === 'error') : r.diagnostics, r.text, g);
   const failed = hasErrors(r.diagnostics) || !r.output;
-  if (opts.json) out(JSON.stringify({ sheets: [sheetEntry(file, failed ? 'failed' : 'built', r.output, r.graded, r.diagnostics)] }, null, 2));
+  if (opts.json)
+    out(
+      JSON.stringify(
+        { sheets: [sheetEntry(file, failed ? 'failed' : 'built', r.output, r.graded, r.diagnostics)] },
+        null,
+        2,
+      ),
+    );
   if (failed) {
     exit.raise(EXIT.invalid);
     return;
   }
-  if (!opts.quiet && !opts.json) out(g.lang === 'ja' ? `${visible(r.output ?? '')} を書き出しました（${r.bytes} バイト）` : `wrote ${visible(r.output ?? '')} (${r.bytes} bytes)`);
+  if (!opts.quiet && !opts.json)
+    out(
+      g.lang === 'ja'
+        ? `${visible(r.output ?? '')} を書き出しました（${r.bytes} バイト）`
+        : `wrote ${visible(r.output ?? '')} (${r.bytes} bytes)`,
+    );
 }
 
 async function batch(inputs: string[], opts: BuildCliOptions, g: GlobalOptions): Promise<void> {
   const outDir = opts.output;
   // `-o out.pdf` with several sheets is a slip, not a wish for a folder named out.pdf.
-  if (outDir === undefined || /\.pdf$/i.test(outDir)) throw new SheetgenError(t(g.lang, 'batchNeedsOutDir'), { exitCode: EXIT.usage });
+  if (outDir === undefined || /\.pdf$/i.test(outDir))
+    throw new SheetgenError(t(g.lang, 'batchNeedsOutDir'), { exitCode: EXIT.usage });
   const outStat = await stat(outDir).catch(() => undefined);
-  if (outStat && !outStat.isDirectory()) throw new SheetgenError(t(g.lang, 'outDirIsFile', { file: outDir }), { exitCode: EXIT.usage });
+  if (outStat && !outStat.isDirectory())
+    throw new SheetgenError(t(g.lang, 'outDirIsFile', { file: outDir }), { exitCode: EXIT.usage });
   const jobs = parseJobs(opts.jobs, g);
   const skipped: SkippedEntry[] = [];
   const files = await expandInputs(inputs, g.lang, skipped);
@@ -135,7 +163,9 @@ function printReport(report: BatchReport, opts: BuildCliOptions, g: GlobalOption
   const warnings = report.sheets.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'warning').length, 0);
   const setErrors = report.setDiagnostics.length;
   if (!quiet) {
-    err(t(g.lang, 'batchSummary', { built, failed, warnings, seconds: (report.ms / 1000).toFixed(1), jobs: report.jobs }));
+    err(
+      t(g.lang, 'batchSummary', { built, failed, warnings, seconds: (report.ms / 1000).toFixed(1), jobs: report.jobs }),
+    );
     if (setErrors > 0) err(t(g.lang, 'batchSetErrors', { count: setErrors }));
     if (skipped > 0) err(t(g.lang, 'batchSkipped', { count: skipped }));
     for (const f of [report.index, report.csv, report.json]) if (f) err(t(g.lang, 'wrote', { file: f }));
@@ -150,7 +180,16 @@ function printReport(report: BatchReport, opts: BuildCliOptions, g: GlobalOption
           index: report.index ?? null,
           csv: report.csv ?? null,
           json: report.json ?? null,
-          summary: { built, failed, skipped, warnings, set_errors: setErrors, seconds: Math.round(report.ms) / 1000, jobs: report.jobs, aborted: report.aborted },
+          summary: {
+            built,
+            failed,
+            skipped,
+            warnings,
+            set_errors: setErrors,
+            seconds: Math.round(report.ms) / 1000,
+            jobs: report.jobs,
+            aborted: report.aborted,
+          },
         },
         null,
         2,
@@ -165,9 +204,17 @@ function printReport(report: BatchReport, opts: BuildCliOptions, g: GlobalOption
 export function register(program: Command): void {
   program
     .command('build')
-    .description('build the PDF of a sheet, or of every sheet of a folder or glob (in parallel, with index.pdf, grades.csv and grades.json)')
-    .argument('<inputs...>', 'sheet YAML file(s), folder(s) (every *.yaml/*.yml inside, recursively) or glob(s) such as "sheets/**/*.yaml"')
-    .option('-o, --output <path>', 'one sheet: PDF file or folder (default: next to the input); several: the output folder (required)')
+    .description(
+      'build the PDF of a sheet, or of every sheet of a folder or glob (in parallel, with index.pdf, grades.csv and grades.json)',
+    )
+    .argument(
+      '<inputs...>',
+      'sheet YAML file(s), folder(s) (every *.yaml/*.yml inside, recursively) or glob(s) such as "sheets/**/*.yaml"',
+    )
+    .option(
+      '-o, --output <path>',
+      'one sheet: PDF file or folder (default: next to the input); several: the output folder (required)',
+    )
     .option('-j, --jobs <n>', 'worker threads for several sheets (default: CPU count; 1 builds without threads)')
     .option('-q, --quiet', 'no progress, no summary, no warnings: only errors')
     .option('--json', 'print one JSON report of every sheet (file, output, grades, warnings, errors) on stdout')
@@ -185,7 +232,13 @@ export function register(program: Command): void {
       const opts = withCityDefaults(given, inputs[0] ?? '.', g.lang);
       const only = inputs.length === 1 ? inputs[0]! : undefined;
       // One existing file keeps the single-sheet behaviour (-o may name the PDF itself).
-      const isSingleFile = only !== undefined && !isGlob(only) && (await stat(only).then((s) => !s.isDirectory(), () => true));
+      const isSingleFile =
+        only !== undefined &&
+        !isGlob(only) &&
+        (await stat(only).then(
+          (s) => !s.isDirectory(),
+          () => true,
+        ));
       if (isSingleFile) await single(only, opts, g);
       else await batch(inputs, opts, g);
     });

@@ -18,10 +18,14 @@ export function withCityDefaults<O extends CityDefaultable>(opts: O, near: strin
   return {
     ...opts,
     // A trailing separator: the output is a folder even before it exists (one sheet is written into it).
-    ...(opts.output === undefined && city.output !== undefined ? { output: city.output.endsWith(sep) ? city.output : city.output + sep } : {}),
+    ...(opts.output === undefined && city.output !== undefined
+      ? { output: city.output.endsWith(sep) ? city.output : city.output + sep }
+      : {}),
     ...(opts.font === undefined && city.fonts?.regular !== undefined ? { font: city.fonts.regular } : {}),
     ...(opts.boldFont === undefined && city.fonts?.bold !== undefined ? { boldFont: city.fonts.bold } : {}),
-    ...(opts.gradeColumn === undefined && city.form?.gradeColumn !== undefined ? { gradeColumn: city.form.gradeColumn } : {}),
+    ...(opts.gradeColumn === undefined && city.form?.gradeColumn !== undefined
+      ? { gradeColumn: city.form.gradeColumn }
+      : {}),
   };
 }
 

@@ -56,8 +56,10 @@ export function sheetJson(file: string, graded: GradedSheet) {
 }
 
 /** A number with the digits the file wrote (24.0 stays 24.0), plain minus, no separators: a terminal table. */
-const num = (v: number | undefined, unit = '', written?: string): string => (v === undefined ? '-' : `${written !== undefined && Number(written) === v ? written : plainNumber(v)}${unit}`);
-const targetText = (t: Target | undefined, unit: string): string => (t === undefined ? '-' : t.value !== undefined ? num(t.value, unit, t.valueWritten) : t.label ?? '-');
+const num = (v: number | undefined, unit = '', written?: string): string =>
+  v === undefined ? '-' : `${written !== undefined && Number(written) === v ? written : plainNumber(v)}${unit}`;
+const targetText = (t: Target | undefined, unit: string): string =>
+  t === undefined ? '-' : t.value !== undefined ? num(t.value, unit, t.valueWritten) : (t.label ?? '-');
 // Rounded to 0.1%, except that a value short of a band boundary (0, ±10%, …) is never rounded onto it:
 // +9.97% (B) prints as +9.9%, not +10.0% beside B; +25.27% prints as +25.3%.
 const pct = (c: number | null): string => {
@@ -67,22 +69,39 @@ const pct = (c: number | null): string => {
   if (shown % 10 === 0 && a < shown) shown = Math.trunc(a * 10) / 10;
   return `${c > 0 ? '+' : c < 0 && shown !== 0 ? '-' : ''}${shown.toFixed(1)}%`;
 };
-const measuredText = (m: Measured | null | undefined, unit: string): string => (m ? num(m.value, unit, m.written) : '-');
+const measuredText = (m: Measured | null | undefined, unit: string): string =>
+  m ? num(m.value, unit, m.written) : '-';
 
 function pad(s: string, w: number): string {
   return s + ' '.repeat(Math.max(0, w - displayWidth(s)));
 }
 
 export function gradeTable(graded: GradedSheet, lang: Lang): string {
-  const head = lang === 'ja' ? ['指標', '基準値', '目標値', '実績', '増減率', '評価'] : ['indicator', 'baseline', 'target', 'actual', 'change', 'grade'];
+  const head =
+    lang === 'ja'
+      ? ['指標', '基準値', '目標値', '実績', '増減率', '評価']
+      : ['indicator', 'baseline', 'target', 'actual', 'change', 'grade'];
   const rows = [graded.goal, ...graded.kpis].map((g) => {
     const i = g.indicator;
     const label = i.kind === 'goal' ? `${lang === 'ja' ? '数値目標' : 'goal'} ${i.name}` : `KPI${i.number} ${i.name}`;
-    const grade = g.result.overridden ? `${g.result.grade} (${lang === 'ja' ? '上書き' : 'override'}; ${g.result.computed})` : g.result.grade;
-    return [label, measuredText(i.baseline, i.unit), targetText(i.target, i.unit), measuredText(g.result.actual, i.unit), pct(g.result.change), grade];
+    const grade = g.result.overridden
+      ? `${g.result.grade} (${lang === 'ja' ? '上書き' : 'override'}; ${g.result.computed})`
+      : g.result.grade;
+    return [
+      label,
+      measuredText(i.baseline, i.unit),
+      targetText(i.target, i.unit),
+      measuredText(g.result.actual, i.unit),
+      pct(g.result.change),
+      grade,
+    ];
   });
   const widths = head.map((h, c) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[c] ?? ''))));
-  const line = (r: string[]): string => r.map((cell, c) => pad(cell, widths[c] ?? 0)).join('  ').trimEnd();
+  const line = (r: string[]): string =>
+    r
+      .map((cell, c) => pad(cell, widths[c] ?? 0))
+      .join('  ')
+      .trimEnd();
   const s = graded.sheet;
   const title = `${s.municipality} ${s.fiscalYear} ${s.stage} ${lang === 'ja' ? '重点施策' : 'measure'}${s.measure.number} ${s.measure.title} (${graded.scheme.id})`;
   return [title, line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
@@ -95,14 +114,21 @@ export function register(program: Command): void {
     .argument('<files...>', 'sheet YAML files')
     .option('--json', 'print one JSON document with every sheet and indicator')
     .option('--scheme <name|file>', 'grading scheme: asahi (default), five-level, or a scheme JSON file')
-    .addHelpText('after', '\nExamples:\n  $ sheetgen grade examples/asahi-2020-09.yaml\n  $ sheetgen grade --json examples/*.yaml > grades.json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ sheetgen grade examples/asahi-2020-09.yaml\n  $ sheetgen grade --json examples/*.yaml > grades.json',
+    )
     .action(async (files: string[], opts: { json?: boolean; scheme?: string }, cmd: Command) => {
       const g = globals(cmd);
       const sheets: unknown[] = [];
       let failed = false;
       for (const file of files) {
         // A ② mark that disagrees is the text's problem (validate and build refuse it); the grades still show here.
-        const r = gradeLoaded(await loadForCommand(file, g.lang), { lang: g.lang, markMismatch: 'warning', ...(opts.scheme ? { scheme: opts.scheme } : {}) });
+        const r = gradeLoaded(await loadForCommand(file, g.lang), {
+          lang: g.lang,
+          markMismatch: 'warning',
+          ...(opts.scheme ? { scheme: opts.scheme } : {}),
+        });
         printDiagnostics(r.diagnostics, r.text, g);
         if (!r.graded || hasErrors(r.diagnostics)) {
           failed = true;
@@ -118,5 +144,14 @@ export function register(program: Command): void {
 }
 
 export function diagJson(d: Diagnostic) {
-  return { severity: d.severity, code: d.code, file: d.file ?? null, line: d.line ?? null, column: d.column ?? null, path: d.path ?? null, message: d.message, hint: d.hint ?? null };
+  return {
+    severity: d.severity,
+    code: d.code,
+    file: d.file ?? null,
+    line: d.line ?? null,
+    column: d.column ?? null,
+    path: d.path ?? null,
+    message: d.message,
+    hint: d.hint ?? null,
+  };
 }

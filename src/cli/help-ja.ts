@@ -18,8 +18,10 @@ export const JA_DESCRIPTIONS: Record<string, string> = {
   'grade <files...>': 'シートの YAML ファイル',
   'grade --json': '全シート・全指標を 1 つの JSON で出力します',
   'grade --scheme': '評価方式: asahi（既定）、five-level、または評価方式の JSON ファイル',
-  build: 'シート 1 枚、またはフォルダや glob のシート全部の PDF を作ります（並列処理。index.pdf、grades.csv、grades.json も作ります）',
-  'build <inputs...>': 'シートの YAML ファイル、フォルダ（中の *.yaml/*.yml をすべて）、または "sheets/**/*.yaml" のような glob',
+  build:
+    'シート 1 枚、またはフォルダや glob のシート全部の PDF を作ります（並列処理。index.pdf、grades.csv、grades.json も作ります）',
+  'build <inputs...>':
+    'シートの YAML ファイル、フォルダ（中の *.yaml/*.yml をすべて）、または "sheets/**/*.yaml" のような glob',
   'build --output': '1 枚: PDF ファイルかフォルダ（既定: 入力と同じ場所）。複数: 出力先のフォルダ（必須）',
   'build --jobs': '複数シートを作るときの並列数（既定: CPU 数。1 ならスレッドを使いません）',
   'build --quiet': '進行状況・集計・警告を表示せず、エラーだけを表示します',
@@ -27,7 +29,8 @@ export const JA_DESCRIPTIONS: Record<string, string> = {
   'build --font': '本文の TTF/OTF フォント（既定: 同梱の BIZ UDPゴシック）',
   'build --bold-font': '見出しの TTF/OTF フォント（既定: --font、または BIZ UDPゴシック Bold）',
   'build --scheme': '評価方式: asahi（既定）、five-level、または評価方式の JSON ファイル',
-  rollover: '今年度のシートから次年度のシートを作ります（数値と構成は引き継ぎ、年度の文章は空にしてコメントに残します）',
+  rollover:
+    '今年度のシートから次年度のシートを作ります（数値と構成は引き継ぎ、年度の文章は空にしてコメントに残します）',
   'rollover <inputs...>': '今年度のフォルダ、シートのファイル、または glob',
   'rollover --to': '次の年度（西暦。例: 2021）',
   'rollover --output': '新しいファイルを書き出すフォルダ（入力のフォルダ以外）',
@@ -109,7 +112,17 @@ function humanArg(name: string, required: boolean, variadic: boolean): string {
 /** Columns a character takes in a terminal: 2 for East Asian wide and full-width characters. */
 function charWidth(c: string): number {
   const cp = c.codePointAt(0) ?? 0;
-  return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd) || (cp >= 0x2460 && cp <= 0x24ff) ? 2 : 1;
+  return (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x20000 && cp <= 0x3fffd) ||
+    (cp >= 0x2460 && cp <= 0x24ff)
+    ? 2
+    : 1;
 }
 
 export function displayWidth(s: string): number {
@@ -154,7 +167,8 @@ export function japaneseHelp(): Partial<Help> {
     optionDescription(option) {
       const extra: string[] = [];
       if (option.argChoices) extra.push(`選択肢: ${option.argChoices.join(', ')}`);
-      if (option.defaultValue !== undefined && option.defaultValue !== false && !option.negate) extra.push(`既定: ${String(option.defaultValue)}`);
+      if (option.defaultValue !== undefined && option.defaultValue !== false && !option.negate)
+        extra.push(`既定: ${String(option.defaultValue)}`);
       return extra.length > 0 ? `${option.description}（${extra.join('、')}）` : option.description;
     },
   };
@@ -168,13 +182,25 @@ export function translateHelpText(s: string): string {
 /** Commander's own usage errors, in Japanese. Unknown shapes keep their text after "エラー:". */
 export function translateCommanderError(s: string): string {
   const rules: [RegExp, (...m: string[]) => string][] = [
-    [/^error: unknown option '([^']*)'(?:\n\(Did you mean (.*)\?\))?/, (_, o, d) => `エラー: オプション「${o}」はありません${d ? `（${d} の誤りではありませんか？）` : ''}`],
-    [/^error: unknown command '([^']*)'(?:\n\(Did you mean (.*)\?\))?/, (_, c, d) => `エラー: コマンド「${c}」はありません${d ? `（${d} の誤りではありませんか？）` : ''}`],
+    [
+      /^error: unknown option '([^']*)'(?:\n\(Did you mean (.*)\?\))?/,
+      (_, o, d) => `エラー: オプション「${o}」はありません${d ? `（${d} の誤りではありませんか？）` : ''}`,
+    ],
+    [
+      /^error: unknown command '([^']*)'(?:\n\(Did you mean (.*)\?\))?/,
+      (_, c, d) => `エラー: コマンド「${c}」はありません${d ? `（${d} の誤りではありませんか？）` : ''}`,
+    ],
     [/^error: missing required argument '([^']*)'/, (_, a) => `エラー: 引数 ${a} を指定してください`],
     [/^error: option '([^']*)' argument missing/, (_, o) => `エラー: オプション ${o} に値を指定してください`],
     [/^error: required option '([^']*)' not specified/, (_, o) => `エラー: オプション ${o} は必須です`],
-    [/^error: option '([^']*)' argument '([^']*)' is invalid\. Allowed choices are (.*)\./, (_, o, v, c) => `エラー: オプション ${o} に「${v}」は指定できません。指定できるのは ${c} です`],
-    [/^error: too many arguments(?: for '([^']*)')?\. Expected (\d+) arguments? but got (\d+)\./, (_, c, e, g) => `エラー: 引数が多すぎます${c ? `（${c}）` : ''}。${e} 個のところ ${g} 個あります`],
+    [
+      /^error: option '([^']*)' argument '([^']*)' is invalid\. Allowed choices are (.*)\./,
+      (_, o, v, c) => `エラー: オプション ${o} に「${v}」は指定できません。指定できるのは ${c} です`,
+    ],
+    [
+      /^error: too many arguments(?: for '([^']*)')?\. Expected (\d+) arguments? but got (\d+)\./,
+      (_, c, e, g) => `エラー: 引数が多すぎます${c ? `（${c}）` : ''}。${e} 個のところ ${g} 個あります`,
+    ],
     [/^error: (.*) cannot be used with (.*)/, (_, a, b) => `エラー: ${a} と ${b} は同時に指定できません`],
     [/^error: /, () => 'エラー: '],
   ];

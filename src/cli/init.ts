@@ -19,14 +19,25 @@ interface InitCliOptions {
 export function register(program: Command): void {
   program
     .command('init')
-    .description('write a new sheet file to start from (a blank template, or --from an existing sheet), every field with a Japanese comment')
+    .description(
+      'write a new sheet file to start from (a blank template, or --from an existing sheet), every field with a Japanese comment',
+    )
     .argument('[file]', 'the file to write (default: sheet.yaml); with --vscode, the folder (default: .)')
     .option('--from <sheet>', 'start from this sheet instead of the blank template')
     .option('--year <year>', 'fiscal year of the blank template (Western, default: the current fiscal year)')
     .option('--force', 'replace the file if it exists')
-    .option('--config', "write the city's defaults file (sheetgen.config.yaml) into a folder instead of a sheet; FILE names the folder")
-    .option('--vscode', "write the VS Code setting (.vscode/settings.json, yaml.schemas) for the file's folder instead of a sheet; FILE names the folder")
-    .addHelpText('after', '\nExamples:\n  $ sheetgen init sheets/2021/my-measure.yaml\n  $ sheetgen init sheets/2021/new.yaml --from sheets/2021/asahi-2021-09.yaml\n  $ sheetgen init sheets --vscode\n  $ sheetgen init sheets --config')
+    .option(
+      '--config',
+      "write the city's defaults file (sheetgen.config.yaml) into a folder instead of a sheet; FILE names the folder",
+    )
+    .option(
+      '--vscode',
+      "write the VS Code setting (.vscode/settings.json, yaml.schemas) for the file's folder instead of a sheet; FILE names the folder",
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ sheetgen init sheets/2021/my-measure.yaml\n  $ sheetgen init sheets/2021/new.yaml --from sheets/2021/asahi-2021-09.yaml\n  $ sheetgen init sheets --vscode\n  $ sheetgen init sheets --config',
+    )
     .action(async (given: string | undefined, opts: InitCliOptions, cmd: Command) => {
       const g = globals(cmd);
       if (opts.config) {
@@ -42,11 +53,15 @@ export function register(program: Command): void {
       const file = given ?? 'sheet.yaml';
       let fiscalYear: number | undefined;
       if (opts.year !== undefined) {
-        if (!/^\d{4}$/.test(opts.year)) throw new SheetgenError(t(g.lang, 'rolloverBadYear', { value: opts.year }).replace('--to', '--year'), { exitCode: EXIT.usage });
+        if (!/^\d{4}$/.test(opts.year))
+          throw new SheetgenError(t(g.lang, 'rolloverBadYear', { value: opts.year }).replace('--to', '--year'), {
+            exitCode: EXIT.usage,
+          });
         fiscalYear = Number(opts.year);
       }
       const r = await initSheet({
-        lang: g.lang, out: file,
+        lang: g.lang,
+        out: file,
         ...(opts.from !== undefined ? { from: opts.from } : {}),
         ...(opts.force ? { force: true } : {}),
         ...(fiscalYear !== undefined ? { defaults: { fiscalYear } } : {}),

@@ -32,11 +32,19 @@ export function program(lang: Lang = 'en'): Command {
   p.description('重点施策マネジメントシート: YAML → validated, graded, PDF laid out like the official form')
     .version(pkg.version, '-V, --version', 'output the version number')
     .helpOption('-h, --help', 'display help for command')
-    .addOption(new Option('--lang <lang>', 'language of messages (default: from LC_ALL / LC_MESSAGES / LANG, else the OS locale)').choices(['ja', 'en']))
+    .addOption(
+      new Option(
+        '--lang <lang>',
+        'language of messages (default: from LC_ALL / LC_MESSAGES / LANG, else the OS locale)',
+      ).choices(['ja', 'en']),
+    )
     .option('--no-color', 'no colours in messages')
     .showHelpAfterError()
     .exitOverride()
-    .addHelpText('after', '\nExamples:\n  $ sheetgen init sheets/2020/my-sheet.yaml\n  $ sheetgen validate examples/*.yaml\n  $ sheetgen grade examples/asahi-2020-09.yaml\n  $ sheetgen build examples/asahi-2020-09.yaml -o out/2020-09.pdf');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ sheetgen init sheets/2020/my-sheet.yaml\n  $ sheetgen validate examples/*.yaml\n  $ sheetgen grade examples/asahi-2020-09.yaml\n  $ sheetgen build examples/asahi-2020-09.yaml -o out/2020-09.pdf',
+    );
   if (lang === 'ja') p.helpCommand('help [command]', JA_DESCRIPTIONS.help);
   registerValidate(p);
   registerGrade(p);
@@ -97,7 +105,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const lang = langOf(argv);
     if (e instanceof SheetgenError) {
-      if (e.diagnostics.length > 0 && e.diagnostics.some((d) => d.line !== undefined)) printDiagnostics(e.diagnostics, undefined, { lang, color: false });
+      if (e.diagnostics.length > 0 && e.diagnostics.some((d) => d.line !== undefined))
+        printDiagnostics(e.diagnostics, undefined, { lang, color: false });
       else err(`sheetgen: ${e.message}`);
       return e.exitCode;
     }

@@ -24,7 +24,8 @@ const EXIT_SIGNAL = { SIGINT: 130, SIGTERM: 143 } as const;
 
 function parsePort(v: string | undefined, g: GlobalOptions): number {
   if (v === undefined) return 0;
-  if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) throw new SheetgenError(t(g.lang, 'badPort', { value: v }), { exitCode: EXIT.usage });
+  if (!/^\d{1,5}$/.test(v) || Number(v) > 65535)
+    throw new SheetgenError(t(g.lang, 'badPort', { value: v }), { exitCode: EXIT.usage });
   return Number(v);
 }
 
@@ -54,7 +55,15 @@ function report(s: PreviewState, g: GlobalOptions): void {
   const time = s.finishedAt.toTimeString().slice(0, 8);
   const errors = s.diagnostics.filter((d) => d.severity === 'error').length;
   if (s.diagnostics.length > 0) printDiagnostics(s.diagnostics, s.text, g);
-  if (s.state === 'ok') err(t(g.lang, 'previewBuilt', { time, build: s.build, ms: Math.round(s.ms), warnings: s.diagnostics.length - errors }));
+  if (s.state === 'ok')
+    err(
+      t(g.lang, 'previewBuilt', {
+        time,
+        build: s.build,
+        ms: Math.round(s.ms),
+        warnings: s.diagnostics.length - errors,
+      }),
+    );
   else err(t(g.lang, 'previewFailed', { time, build: s.build, errors }));
 }
 
@@ -94,7 +103,8 @@ async function preview(file: string, opts: PreviewCliOptions, g: GlobalOptions):
     };
     report(await session.start(), g);
     session.onBuild((s) => report(s, g));
-    if (!signal) server = await startServer(session, { port, lang: g.lang, pdfName: `${basename(file, extname(file))}.pdf` });
+    if (!signal)
+      server = await startServer(session, { port, lang: g.lang, pdfName: `${basename(file, extname(file))}.pdf` });
     if (server && !signal) {
       watcher = watchPath(
         file,
@@ -124,14 +134,19 @@ async function preview(file: string, opts: PreviewCliOptions, g: GlobalOptions):
 export function register(program: Command): void {
   program
     .command('preview')
-    .description('build a sheet on every save and show it in the browser (a local server at 127.0.0.1; Ctrl-C stops it)')
+    .description(
+      'build a sheet on every save and show it in the browser (a local server at 127.0.0.1; Ctrl-C stops it)',
+    )
     .argument('<file>', 'sheet YAML file')
     .option('-p, --port <n>', 'port to listen on at 127.0.0.1 (default: any free port)')
     .option('--open', 'open the page in the browser ($BROWSER, or the system default)')
     .option('--font <file>', 'TTF/OTF font for the text (default: the bundled BIZ UDPGothic)')
     .option('--bold-font <file>', 'TTF/OTF font for headings (default: --font, or BIZ UDPGothic Bold)')
     .option('--scheme <name|file>', 'grading scheme: asahi (default), five-level, or a scheme JSON file')
-    .addHelpText('after', '\nExamples:\n  $ sheetgen preview examples/asahi-2020-09.yaml --open\n  Preview of examples/asahi-2020-09.yaml: http://127.0.0.1:41327/  (Ctrl-C to stop)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ sheetgen preview examples/asahi-2020-09.yaml --open\n  Preview of examples/asahi-2020-09.yaml: http://127.0.0.1:41327/  (Ctrl-C to stop)',
+    )
     .action(async (file: string, opts: PreviewCliOptions, cmd: Command) => {
       await preview(file, opts, globals(cmd));
     });

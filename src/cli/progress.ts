@@ -8,7 +8,11 @@ import { t, visible } from '../messages.js';
 export type ProgressMode = 'bar' | 'lines' | 'off';
 
 /** The bar only on a real terminal outside CI; CI logs and pipes get lines they can keep. */
-export function progressMode(quiet: boolean, stream: { isTTY?: boolean } = process.stderr, env: NodeJS.ProcessEnv = process.env): ProgressMode {
+export function progressMode(
+  quiet: boolean,
+  stream: { isTTY?: boolean } = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
+): ProgressMode {
   if (quiet) return 'off';
   const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
   return stream.isTTY === true && !ci ? 'bar' : 'lines';
@@ -40,7 +44,10 @@ export class Progress {
     if (this.mode === 'lines') {
       const width = String(e.total).length;
       const r = e.report;
-      const what = r.status === 'built' ? `${t(this.lang, 'progressBuilt')} ${visible(r.file)} → ${visible(r.output ?? '')}` : `${t(this.lang, 'progressFailed')} ${visible(r.file)}`;
+      const what =
+        r.status === 'built'
+          ? `${t(this.lang, 'progressBuilt')} ${visible(r.file)} → ${visible(r.output ?? '')}`
+          : `${t(this.lang, 'progressFailed')} ${visible(r.file)}`;
       this.write(`[${String(e.done).padStart(width)}/${e.total}] ${what}\n`);
     } else if (this.mode === 'bar') {
       // At most ~12 redraws a second: a terminal is slower than a fast batch.

@@ -18,12 +18,22 @@ export function displayWidth(s: string): number {
     const c = ch.codePointAt(0) ?? 0;
     if (c === 0x09) w += 4;
     else if (
-      (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0x303e) || (c >= 0x3041 && c <= 0x33ff) ||
-      (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xa000 && c <= 0xa4cf) ||
-      (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) ||
-      (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd) ||
-      (c >= 0x2460 && c <= 0x24ff) || (c >= 0x25a0 && c <= 0x25ff)
-    ) w += 2;
+      (c >= 0x1100 && c <= 0x115f) ||
+      (c >= 0x2e80 && c <= 0x303e) ||
+      (c >= 0x3041 && c <= 0x33ff) ||
+      (c >= 0x3400 && c <= 0x4dbf) ||
+      (c >= 0x4e00 && c <= 0x9fff) ||
+      (c >= 0xa000 && c <= 0xa4cf) ||
+      (c >= 0xac00 && c <= 0xd7a3) ||
+      (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe30 && c <= 0xfe4f) ||
+      (c >= 0xff00 && c <= 0xff60) ||
+      (c >= 0xffe0 && c <= 0xffe6) ||
+      (c >= 0x20000 && c <= 0x3fffd) ||
+      (c >= 0x2460 && c <= 0x24ff) ||
+      (c >= 0x25a0 && c <= 0x25ff)
+    )
+      w += 2;
     else w += 1;
   }
   return w;
@@ -36,7 +46,10 @@ export function displayWidth(s: string): number {
  */
 function printable(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s.replace(
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function codeFrame(text: string, d: Diagnostic, color: boolean): string[] {
@@ -59,7 +72,9 @@ function codeFrame(text: string, d: Diagnostic, color: boolean): string[] {
         len = displayWidth(raw.slice(d.column - 1, d.endColumn - 1));
       }
       len = Math.max(1, Math.min(len, 60));
-      out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.min(displayWidth(before), 200))}${paint(color, '31;1', '^'.repeat(len))}`);
+      out.push(
+        `  ${' '.repeat(width)} | ${' '.repeat(Math.min(displayWidth(before), 200))}${paint(color, '31;1', '^'.repeat(len))}`,
+      );
     }
   }
   return out;
@@ -67,13 +82,21 @@ function codeFrame(text: string, d: Diagnostic, color: boolean): string[] {
 
 /** One diagnostic as text; `text` is the file's content for the code frame. */
 export function formatDiagnostic(d: Diagnostic, text: string | undefined, style: ReportStyle): string {
-  const where = [visible(d.file ?? ''), d.line !== undefined ? `:${d.line}` : '', d.line !== undefined && d.column !== undefined ? `:${d.column}` : ''].join('');
-  const sev = d.severity === 'error' ? paint(style.color, '31;1', style.lang === 'ja' ? 'エラー' : 'error') : paint(style.color, '33;1', style.lang === 'ja' ? '警告' : 'warning');
+  const where = [
+    visible(d.file ?? ''),
+    d.line !== undefined ? `:${d.line}` : '',
+    d.line !== undefined && d.column !== undefined ? `:${d.column}` : '',
+  ].join('');
+  const sev =
+    d.severity === 'error'
+      ? paint(style.color, '31;1', style.lang === 'ja' ? 'エラー' : 'error')
+      : paint(style.color, '33;1', style.lang === 'ja' ? '警告' : 'warning');
   const field = d.path && d.path.length > 0 ? ` [${visible(formatPath(d.path))}]` : '';
   const head = `${where ? `${paint(style.color, '1', where)}: ` : ''}${sev}: ${printable(d.message)}${field}`;
   const lines = [head];
   if (text !== undefined) lines.push(...codeFrame(text, d, style.color));
-  if (d.hint) lines.push(`  ${paint(style.color, '36', style.lang === 'ja' ? 'ヒント' : 'hint')}: ${printable(d.hint)}`);
+  if (d.hint)
+    lines.push(`  ${paint(style.color, '36', style.lang === 'ja' ? 'ヒント' : 'hint')}: ${printable(d.hint)}`);
   return lines.join('\n');
 }
 

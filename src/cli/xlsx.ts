@@ -19,19 +19,31 @@ function report(results: FileResult[], g: GlobalOptions): void {
 }
 
 export function register(program: Command): void {
-  const xlsx = program.command('xlsx').description('Excel workbooks for the divisions: export sheets as workbooks, import the filled-in workbooks as sheet YAML');
+  const xlsx = program
+    .command('xlsx')
+    .description(
+      'Excel workbooks for the divisions: export sheets as workbooks, import the filled-in workbooks as sheet YAML',
+    );
   xlsx
     .command('export')
     .description('write one .xlsx workbook per sheet, laid out like the form, with live grades and totals')
     .argument('<inputs...>', 'sheet YAML file(s), folder(s) or glob(s)')
     .requiredOption('-o, --output <path>', 'output folder (or OUT.xlsx for a single sheet)')
-    .option('--scheme <name|file>', 'grading scheme of the live grade formulas (default: the sheet\'s own, then asahi)')
+    .option('--scheme <name|file>', "grading scheme of the live grade formulas (default: the sheet's own, then asahi)")
     .option('--force', 'replace workbooks that already exist')
     .addHelpText('after', '\nExample:\n  $ sheetgen xlsx export sheets/2021 -o handout/2021')
     .action(async (inputs: string[], opts: { output: string; scheme?: string; force?: boolean }, cmd: Command) => {
       const g = globals(cmd.parent ?? cmd);
       const { exportSheets } = await import('../xlsx/index.js');
-      report(await exportSheets(inputs, { lang: g.lang, out: opts.output, ...(opts.scheme ? { scheme: opts.scheme } : {}), ...(opts.force ? { force: true } : {}) }), g);
+      report(
+        await exportSheets(inputs, {
+          lang: g.lang,
+          out: opts.output,
+          ...(opts.scheme ? { scheme: opts.scheme } : {}),
+          ...(opts.force ? { force: true } : {}),
+        }),
+        g,
+      );
     });
   xlsx
     .command('import')
@@ -39,7 +51,10 @@ export function register(program: Command): void {
     .argument('<books...>', 'workbook(s) made by sheetgen xlsx export (.xlsx)')
     .requiredOption('-o, --output <dir>', 'folder for the YAML files')
     .option('--force', 'replace YAML files that already exist')
-    .addHelpText('after', '\nExample:\n  $ sheetgen xlsx import returned/*.xlsx -o sheets/2021\n  $ sheetgen build sheets/2021 -o public/2021')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ sheetgen xlsx import returned/*.xlsx -o sheets/2021\n  $ sheetgen build sheets/2021 -o public/2021',
+    )
     .action(async (books: string[], opts: { output: string; force?: boolean }, cmd: Command) => {
       const g = globals(cmd.parent ?? cmd);
       const { importBooks } = await import('../xlsx/index.js');

@@ -88,7 +88,9 @@ export function jobCount(requested: number | undefined, count: number, cpus = av
 export async function sweepTempFiles(dir: string): Promise<void> {
   const mine = new RegExp(`^\\..+\\.${process.pid}\\.[0-9a-z]+\\.tmp$`);
   const names = await readdir(dir).catch(() => [] as string[]);
-  await Promise.all(names.filter((n) => mine.test(n)).map((n) => rm(join(dir, n), { force: true }).catch(() => undefined)));
+  await Promise.all(
+    names.filter((n) => mine.test(n)).map((n) => rm(join(dir, n), { force: true }).catch(() => undefined)),
+  );
 }
 
 /** The same, synchronously: for a second Ctrl-C, which ends the process at once. */
@@ -113,7 +115,12 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
     throw new SheetgenError(f.message, { exitCode: EXIT.usage });
   });
   // The inputs by real path and inode: no PDF, index or open-data file is ever written over one.
-  const guard = await InputGuard.of([...files, ...[opts.scheme, opts.font, opts.boldFont].filter((f): f is string => f !== undefined && /[\\/]|\.(json|ttf|otf|ttc)$/i.test(f))]);
+  const guard = await InputGuard.of([
+    ...files,
+    ...[opts.scheme, opts.font, opts.boldFont].filter(
+      (f): f is string => f !== undefined && /[\\/]|\.(json|ttf|otf|ttc)$/i.test(f),
+    ),
+  ]);
   // The fonts and the scheme of the whole run are checked before any sheet starts: a damaged font
   // or an unusable scheme is one usage error (exit 2), not the same error for every sheet.
   for (const f of [opts.font, opts.boldFont]) {
@@ -141,7 +148,8 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
     ...(opts.keepGraded ? { keepGraded: true } : {}),
     ...(opts.gradeColumn ? { gradeColumn: true } : {}),
   };
-  const participants: Participant[] = jobs === 1 ? [new InProcess(jobOpts)] : Array.from({ length: jobs }, () => new ThreadParticipant(jobOpts));
+  const participants: Participant[] =
+    jobs === 1 ? [new InProcess(jobOpts)] : Array.from({ length: jobs }, () => new ThreadParticipant(jobOpts));
   const reports: SheetReport[] = files.map((file) => ({ file, status: 'skipped', diagnostics: [] }));
   const facts: (SetFacts | undefined)[] = [];
   /** The sheet that wrote each PDF name: a later sheet naming the same PDF is refused, the PDF written stays. */
@@ -158,7 +166,8 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
     r.bug = e instanceof ParticipantBug ? e.detail : e instanceof Error ? (e.stack ?? e.message) : String(e);
     r.diagnostics.push({ severity: 'error', code: 'internal', file: r.file, message: t(lang, 'internal') });
   };
-  const where = (id: number) => `${reports[id]!.file}${facts[id]?.measure.line !== undefined ? `:${facts[id]!.measure.line}` : ''}`;
+  const where = (id: number) =>
+    `${reports[id]!.file}${facts[id]?.measure.line !== undefined ? `:${facts[id]!.measure.line}` : ''}`;
   /** A finished PDF goes to its name at once, so that "ok → X" means X is there and a stop never loses it. */
   const place = async (id: number, tmp: string): Promise<void> => {
     const r = reports[id]!;
@@ -169,12 +178,26 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
       const f = facts[id];
       r.status = 'failed';
       r.diagnostics.push({
-        severity: 'error', code: 'output.collision', file: r.file, path: ['measure', 'number'],
+        severity: 'error',
+        code: 'output.collision',
+        file: r.file,
+        path: ['measure', 'number'],
         ...(f?.measure.line !== undefined ? { line: f.measure.line, column: f.measure.column } : {}),
-        message: t(lang, 'outputTaken', { name, others: where(owner) }), hint: t(lang, 'outputCollisionHint'),
+        message: t(lang, 'outputTaken', { name, others: where(owner) }),
+        hint: t(lang, 'outputCollisionHint'),
       });
       const o = reports[owner]!;
-      o.diagnostics.push({ severity: 'warning', code: 'output.collision', file: o.file, path: ['measure', 'number'], ...(facts[owner]?.measure.line !== undefined ? { line: facts[owner]!.measure.line, column: facts[owner]!.measure.column } : {}), message: t(lang, 'outputCollisionKept', { name, others: where(id) }), hint: t(lang, 'outputCollisionHint') });
+      o.diagnostics.push({
+        severity: 'warning',
+        code: 'output.collision',
+        file: o.file,
+        path: ['measure', 'number'],
+        ...(facts[owner]?.measure.line !== undefined
+          ? { line: facts[owner]!.measure.line, column: facts[owner]!.measure.column }
+          : {}),
+        message: t(lang, 'outputCollisionKept', { name, others: where(id) }),
+        hint: t(lang, 'outputCollisionHint'),
+      });
       return;
     }
     claimed.set(name, id);
@@ -227,7 +250,11 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
     await Promise.all(participants.map((p) => p.terminate().catch(() => undefined)));
 
     // Every worker thread died (a crash, not bad input): what is left was never built.
-    if (!stopped()) reports.forEach((r, id) => r.status === 'skipped' && (fail(id, new Error('no worker thread left to build this sheet')), finish(id)));
+    if (!stopped())
+      reports.forEach(
+        (r, id) =>
+          r.status === 'skipped' && (fail(id, new Error('no worker thread left to build this sheet')), finish(id)),
+      );
 
     const members = reports.flatMap((r, id) => (facts[id] ? [{ file: r.file, facts: facts[id]! }] : []));
     const setDiagnostics = checkYearSet(members, lang);
@@ -258,17 +285,23 @@ async function promote(tmp: string, target: string, lang: BatchOptions['lang']):
   await moveIntoPlace(tmp, target, target, lang);
 }
 
-
 /**
  * Writes one of the set's own files (grades.csv, grades.json) through a temp file and a rename,
  * like writeAtomic, which only replaces PDFs. These names belong to the output folder: an earlier
  * run's file is replaced, but never a link or a folder of that name.
  */
-async function writeSetFile(target: string, bytes: Uint8Array, lang: BatchOptions['lang'], guard: InputGuard): Promise<void> {
+async function writeSetFile(
+  target: string,
+  bytes: Uint8Array,
+  lang: BatchOptions['lang'],
+  guard: InputGuard,
+): Promise<void> {
   await guard.check(target, lang);
   const existing = await lstat(target).catch(() => undefined);
-  if (existing?.isSymbolicLink()) throw new SheetgenError(t(lang, 'outIsSymlink', { file: target }), { exitCode: EXIT.usage });
-  if (existing && !existing.isFile()) throw new SheetgenError(t(lang, 'outIsDirectory', { file: target }), { exitCode: EXIT.usage });
+  if (existing?.isSymbolicLink())
+    throw new SheetgenError(t(lang, 'outIsSymlink', { file: target }), { exitCode: EXIT.usage });
+  if (existing && !existing.isFile())
+    throw new SheetgenError(t(lang, 'outIsDirectory', { file: target }), { exitCode: EXIT.usage });
   await renameIntoPlace(target, bytes, target, lang);
 }
 

@@ -13,6 +13,7 @@ export function outputName(sheet: { fiscalYear: number; measure: { number: numbe
   const name = `${sheet.fiscalYear}-${String(sheet.measure.number).padStart(2, '0')}.pdf`;
   const problem = windowsNameProblem(name);
   // Only reachable by calling this with data the schema refuses: a sheetgen bug, not bad input.
-  if (problem !== undefined || !/^\d+-\d+\.pdf$/.test(name)) throw new Error(`output name ${JSON.stringify(name)} is not portable (${problem ?? 'not digits'})`);
+  if (problem !== undefined || !/^\d+-\d+\.pdf$/.test(name))
+    throw new Error(`output name ${JSON.stringify(name)} is not portable (${problem ?? 'not digits'})`);
   return name;
 }

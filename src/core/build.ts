@@ -73,7 +73,12 @@ export function envEpoch(): number | undefined {
 /** Where the PDF goes: -o FILE, -o DIR (existing, or ending in a slash), or next to the input. */
 export async function resolveOutput(input: string, graded: GradedSheet, out: string | undefined): Promise<string> {
   if (out === undefined) return join(dirname(input), `${basename(input, extname(input))}.pdf`);
-  const isDir = /[\\/]$/.test(out) || (await stat(out).then((s) => s.isDirectory(), () => false));
+  const isDir =
+    /[\\/]$/.test(out) ||
+    (await stat(out).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ));
   return isDir ? join(out, outputName(graded.sheet)) : out;
 }
 
@@ -84,7 +89,16 @@ export async function renderGraded(
   opts: Pick<BuildOptions, 'lang' | 'sourceDateEpoch' | 'gradeColumn'>,
 ): Promise<{ pdf?: Uint8Array; diagnostics: Diagnostic[] }> {
   const { graded, parsed } = outcome;
-  const locateDiag = (d: Diagnostic): Diagnostic => (d.path && parsed ? { ...place(parsed, { path: d.path, atKey: false, code: d.code, message: d.message, ...(d.hint ? { hint: d.hint } : {}) }, d.severity) } : { ...d, file: outcome.file });
+  const locateDiag = (d: Diagnostic): Diagnostic =>
+    d.path && parsed
+      ? {
+          ...place(
+            parsed,
+            { path: d.path, atKey: false, code: d.code, message: d.message, ...(d.hint ? { hint: d.hint } : {}) },
+            d.severity,
+          ),
+        }
+      : { ...d, file: outcome.file };
   const missing = missingGlyphs(graded, fonts);
   if (missing.length > 0) {
     const byPath = new Map<string, { chars: Set<string>; path: Diagnostic['path'] }>();
@@ -96,8 +110,14 @@ export async function renderGraded(
     }
     const diagnostics = [...byPath.values()].map((e) => {
       const d = locateDiag({
-        severity: 'error', code: 'font.missing-glyph', path: e.path ?? [],
-        message: t(opts.lang, 'missingGlyphs', { chars: [...e.chars].map((c) => `${c} (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`).join(', ') }),
+        severity: 'error',
+        code: 'font.missing-glyph',
+        path: e.path ?? [],
+        message: t(opts.lang, 'missingGlyphs', {
+          chars: [...e.chars]
+            .map((c) => `${c} (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`)
+            .join(', '),
+        }),
         hint: t(opts.lang, 'missingGlyphsHint'),
       });
       // Point at the first missing character itself, not at the start of a long block of text.
@@ -116,16 +136,31 @@ export async function buildLoaded(loaded: LoadedSheet, opts: BuildOptions): Prom
   const outcome = gradeLoaded(loaded, opts);
   if (!outcome.graded || hasErrors(outcome.diagnostics)) return outcome;
   const graded = outcome.graded;
-  const fonts = loadFonts({ ...(opts.font ? { regular: opts.font } : {}), ...(opts.boldFont ? { bold: opts.boldFont } : {}), lang: opts.lang });
+  const fonts = loadFonts({
+    ...(opts.font ? { regular: opts.font } : {}),
+    ...(opts.boldFont ? { bold: opts.boldFont } : {}),
+    lang: opts.lang,
+  });
   const rendered = await renderGraded({ ...outcome, graded }, fonts, opts);
   const diagnostics = [...outcome.diagnostics, ...rendered.diagnostics];
   if (!rendered.pdf || hasErrors(diagnostics)) return { ...outcome, diagnostics };
   const output = await resolveOutput(loaded.file, graded, opts.out);
   // Every input of this build — the sheet, the scheme file, the fonts — by real path and inode.
   const grading = graded.sheet.grading;
-  const inputs = [loaded.file, opts.font, opts.boldFont, opts.scheme && /[\\/]|\.json$/i.test(opts.scheme) ? opts.scheme : undefined];
-  if (opts.scheme === undefined && grading !== undefined && /[\\/]|\.json$/i.test(grading)) inputs.push(isAbsolute(grading) ? grading : join(dirname(loaded.file), grading));
-  await writeAtomic(output, rendered.pdf, await InputGuard.of(inputs.filter((f): f is string => f !== undefined)), opts.lang);
+  const inputs = [
+    loaded.file,
+    opts.font,
+    opts.boldFont,
+    opts.scheme && /[\\/]|\.json$/i.test(opts.scheme) ? opts.scheme : undefined,
+  ];
+  if (opts.scheme === undefined && grading !== undefined && /[\\/]|\.json$/i.test(grading))
+    inputs.push(isAbsolute(grading) ? grading : join(dirname(loaded.file), grading));
+  await writeAtomic(
+    output,
+    rendered.pdf,
+    await InputGuard.of(inputs.filter((f): f is string => f !== undefined)),
+    opts.lang,
+  );
   return { ...outcome, diagnostics, output, bytes: rendered.pdf.length };
 }
 

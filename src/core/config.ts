@@ -41,19 +41,40 @@ export function findConfig(dir: string): string | undefined {
 let validate: ReturnType<Ajv['compile']> | undefined;
 const cache = new Map<string, { mtime: number; config: CityConfig }>();
 
-function describe(e: ErrorObject, lang: Lang): { path: (string | number)[]; atKey: boolean; message: string; hint?: string } {
+function describe(
+  e: ErrorObject,
+  lang: Lang,
+): { path: (string | number)[]; atKey: boolean; message: string; hint?: string } {
   const path = e.instancePath === '' ? [] : e.instancePath.slice(1).split('/');
   switch (e.keyword) {
     case 'additionalProperties': {
       const field = (e.params as { additionalProperty: string }).additionalProperty;
       const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
       const s = closest(field, allowed);
-      return { path: [...path, field], atKey: true, message: t(lang, 'unknownKey', { field }), hint: s ? t(lang, 'didYouMean', { suggestion: s }) : t(lang, 'allowedFields', { list: allowed.join(', ') }) };
+      return {
+        path: [...path, field],
+        atKey: true,
+        message: t(lang, 'unknownKey', { field }),
+        hint: s ? t(lang, 'didYouMean', { suggestion: s }) : t(lang, 'allowedFields', { list: allowed.join(', ') }),
+      };
     }
     case 'enum':
-      return { path, atKey: false, message: t(lang, 'enum', { list: (e.params as { allowedValues: unknown[] }).allowedValues.join(lang === 'ja' ? '、' : ', ') }) };
+      return {
+        path,
+        atKey: false,
+        message: t(lang, 'enum', {
+          list: (e.params as { allowedValues: unknown[] }).allowedValues.join(lang === 'ja' ? '、' : ', '),
+        }),
+      };
     case 'type':
-      return { path, atKey: false, message: t(lang, 'type', { expected: t(lang, `type.${String((e.params as { type: string }).type)}`), actual: t(lang, `type.${Array.isArray(e.data) ? 'array' : e.data === null ? 'null' : typeof e.data}`) }) };
+      return {
+        path,
+        atKey: false,
+        message: t(lang, 'type', {
+          expected: t(lang, `type.${String((e.params as { type: string }).type)}`),
+          actual: t(lang, `type.${Array.isArray(e.data) ? 'array' : e.data === null ? 'null' : typeof e.data}`),
+        }),
+      };
     case 'minLength':
       return { path, atKey: false, message: t(lang, 'minLength') };
     default:
@@ -81,11 +102,21 @@ export function readConfig(file: string, lang: Lang): CityConfig {
     return ajv.compile(configSchema);
   })();
   if (!validate(data)) {
-    fail((validate.errors ?? []).map((e): Diagnostic => {
-      const p = describe(e, lang);
-      const span = locate(parsed, p.path, { key: p.atKey });
-      return { severity: 'error', code: `config.${e.keyword}`, file, path: p.path, ...(span ?? {}), message: p.message, ...(p.hint ? { hint: p.hint } : {}) };
-    }));
+    fail(
+      (validate.errors ?? []).map((e): Diagnostic => {
+        const p = describe(e, lang);
+        const span = locate(parsed, p.path, { key: p.atKey });
+        return {
+          severity: 'error',
+          code: `config.${e.keyword}`,
+          file,
+          path: p.path,
+          ...(span ?? {}),
+          message: p.message,
+          ...(p.hint ? { hint: p.hint } : {}),
+        };
+      }),
+    );
   }
   const dir = dirname(abs);
   const fonts = data.fonts as { regular?: string; bold?: string } | undefined;
@@ -95,7 +126,14 @@ export function readConfig(file: string, lang: Lang): CityConfig {
     ...(typeof data.municipality === 'string' ? { municipality: data.municipality } : {}),
     ...(typeof data.stage === 'string' ? { stage: data.stage } : {}),
     ...(typeof data.grading === 'string' ? { grading: data.grading as CityConfig['grading'] & string } : {}),
-    ...(fonts ? { fonts: { ...(fonts.regular ? { regular: resolve(dir, fonts.regular) } : {}), ...(fonts.bold ? { bold: resolve(dir, fonts.bold) } : {}) } } : {}),
+    ...(fonts
+      ? {
+          fonts: {
+            ...(fonts.regular ? { regular: resolve(dir, fonts.regular) } : {}),
+            ...(fonts.bold ? { bold: resolve(dir, fonts.bold) } : {}),
+          },
+        }
+      : {}),
     ...(typeof data.output === 'string' ? { output: resolve(dir, data.output) } : {}),
     ...(data.lang === 'ja' || data.lang === 'en' ? { lang: data.lang } : {}),
     ...(form && typeof form.grade_column === 'boolean' ? { form: { gradeColumn: form.grade_column } } : {}),
@@ -118,7 +156,7 @@ export function withSheetDefaults(data: unknown, config: CityConfig | undefined)
   const o = data as Record<string, unknown>;
   const out: Record<string, unknown> = { ...o };
   for (const k of ['municipality', 'stage', 'grading'] as const) {
-    if (config[k] !== undefined && !Object.prototype.hasOwnProperty.call(o, k)) out[k] = config[k];
+    if (config[k] !== undefined && !Object.hasOwn(o, k)) out[k] = config[k];
   }
   return out;
 }

@@ -56,7 +56,11 @@ export async function collectOpenData(inputs: readonly string[], opts: ExportOpt
       loaded = await loadSheet(file, opts.lang);
     } catch (e) {
       if (!(e instanceof SheetgenError)) throw e;
-      out.files.push({ file, ok: false, diagnostics: [{ severity: 'error', code: 'file.unreadable', file, message: e.message }] });
+      out.files.push({
+        file,
+        ok: false,
+        diagnostics: [{ severity: 'error', code: 'file.unreadable', file, message: e.message }],
+      });
       continue;
     }
     const r = gradeLoaded(loaded, { lang: opts.lang, ...(opts.scheme ? { scheme: opts.scheme } : {}) });
@@ -82,18 +86,27 @@ export function tableText(data: OpenData, table: 'grades' | 'projects', format: 
  * Writes grades.FORMAT and projects.FORMAT into `outDir` (created if missing), each atomically.
  * Never writes over one of the inputs, through a symbolic link, or over a folder.
  */
-export async function writeOpenData(data: OpenData, outDir: string, format: ExportFormat, lang: Lang): Promise<string[]> {
+export async function writeOpenData(
+  data: OpenData,
+  outDir: string,
+  format: ExportFormat,
+  lang: Lang,
+): Promise<string[]> {
   const names = openDataNames(format);
   const inputs = await Promise.all(data.files.map((f) => stat(f.file).catch(() => undefined)));
   await mkdir(outDir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-    throw new SheetgenError(t(lang, 'cannotWrite', { file: outDir, reason: e.code ?? e.message }), { exitCode: EXIT.invalid });
+    throw new SheetgenError(t(lang, 'cannotWrite', { file: outDir, reason: e.code ?? e.message }), {
+      exitCode: EXIT.invalid,
+    });
   });
   // Every target is checked before anything is written: a refusal leaves the folder as it was.
   const targets = (['grades', 'projects'] as const).map((table) => ({ table, target: join(outDir, names[table]) }));
   for (const { target } of targets) {
     const existing = await lstat(target).catch(() => undefined);
-    if (existing?.isSymbolicLink()) throw new SheetgenError(t(lang, 'outIsSymlink', { file: target }), { exitCode: EXIT.usage });
-    if (existing && !existing.isFile()) throw new SheetgenError(t(lang, 'outIsDirectory', { file: target }), { exitCode: EXIT.usage });
+    if (existing?.isSymbolicLink())
+      throw new SheetgenError(t(lang, 'outIsSymlink', { file: target }), { exitCode: EXIT.usage });
+    if (existing && !existing.isFile())
+      throw new SheetgenError(t(lang, 'outIsDirectory', { file: target }), { exitCode: EXIT.usage });
     if (existing && inputs.some((s) => s && s.dev === existing.dev && s.ino === existing.ino)) {
       throw new SheetgenError(t(lang, 'outIsInput', { file: target }), { exitCode: EXIT.usage });
     }

@@ -5,7 +5,15 @@ import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, sep } from 'node:path';
 import { EXIT, SheetgenError, type Diagnostic, type Lang } from '../diagnostics.js';
 import { readRegularFileSync } from '../fs-errors.js';
-import { BUILTIN_SCHEMES, gradeSheet, legendGrades, loadScheme, parseScheme, schemeInfo, type GradingScheme } from '../grade/index.js';
+import {
+  BUILTIN_SCHEMES,
+  gradeSheet,
+  legendGrades,
+  loadScheme,
+  parseScheme,
+  schemeInfo,
+  type GradingScheme,
+} from '../grade/index.js';
 import { computeTotals } from '../model/totals.js';
 import type { GradedSheet, Sheet } from '../model/types.js';
 import { t } from '../messages.js';
@@ -36,7 +44,8 @@ const schemeCache = new Map<string, GradingScheme>();
 /** Largest grading scheme file read: the built-in schemes are about 2 KB. */
 export const MAX_SCHEME_BYTES = 256 * 1024;
 
-const inside = (child: string, parent: string): boolean => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+const inside = (child: string, parent: string): boolean =>
+  child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
 
 /**
  * A scheme file, read safely: only an ordinary file of at most MAX_SCHEME_BYTES (a FIFO or device is
@@ -49,7 +58,8 @@ function readSchemeFile(key: string, sheetFile: string | undefined, lang: Lang):
   if (sheetFile !== undefined) {
     const folder = safeRealpath(dirname(sheetFile));
     const real = safeRealpath(key);
-    if (folder !== undefined && real !== undefined && !inside(real, folder)) throw new SheetgenError(t(lang, 'gradingOutside', { file: key }), { exitCode: EXIT.invalid });
+    if (folder !== undefined && real !== undefined && !inside(real, folder))
+      throw new SheetgenError(t(lang, 'gradingOutside', { file: key }), { exitCode: EXIT.invalid });
   }
   let bytes: Uint8Array;
   try {
@@ -59,20 +69,29 @@ function readSchemeFile(key: string, sheetFile: string | undefined, lang: Lang):
     if (e instanceof SheetgenError && !existsSync(key)) return loadScheme(key);
     throw e;
   }
-  if (bytes.length > MAX_SCHEME_BYTES) throw new SheetgenError(t(lang, 'schemeTooLarge', { file: key, size: `${MAX_SCHEME_BYTES}+`, max: MAX_SCHEME_BYTES }), { exitCode: EXIT.usage });
+  if (bytes.length > MAX_SCHEME_BYTES)
+    throw new SheetgenError(
+      t(lang, 'schemeTooLarge', { file: key, size: `${MAX_SCHEME_BYTES}+`, max: MAX_SCHEME_BYTES }),
+      { exitCode: EXIT.usage },
+    );
   let data: unknown;
   try {
     data = JSON.parse(new TextDecoder('utf-8', { fatal: false }).decode(bytes).replace(/^\uFEFF/, ''));
   } catch (err) {
     // Only the position: JSON.parse's message quotes the file's first bytes, which could be any file's.
     const pos = /position (\d+)/.exec((err as Error).message)?.[1];
-    throw new SheetgenError(`grading scheme ${key} is not valid:\n  not valid JSON${pos ? ` (at character ${pos})` : ''}`, { exitCode: EXIT.invalid });
+    throw new SheetgenError(
+      `grading scheme ${key} is not valid:\n  not valid JSON${pos ? ` (at character ${pos})` : ''}`,
+      { exitCode: EXIT.invalid },
+    );
   }
   try {
     return parseScheme(data, key);
   } catch (e) {
     if (e instanceof SheetgenError && sheetFile !== undefined) {
-      throw new SheetgenError(t(lang, 'schemeInvalidQuiet', { file: key, count: Math.max(1, e.diagnostics.length) }), { exitCode: e.exitCode });
+      throw new SheetgenError(t(lang, 'schemeInvalidQuiet', { file: key, count: Math.max(1, e.diagnostics.length) }), {
+        exitCode: e.exitCode,
+      });
     }
     throw e;
   }
@@ -96,7 +115,8 @@ function schemeFor(sheet: Sheet, opts: GradeOptions): { scheme: GradingScheme; f
   let key = opts.scheme ?? sheet.grading;
   // A scheme file named in a sheet is relative to the sheet (validation refused any other; `\` or `/`
   // both separate folders, see scheme-path.ts); joined, not resolved, so messages show the user's path.
-  if (fromSheet && key !== undefined && /[\\/]|\.json$/i.test(key) && !isAbsolute(key)) key = schemePathFromSheet(sheet.file, key);
+  if (fromSheet && key !== undefined && /[\\/]|\.json$/i.test(key) && !isAbsolute(key))
+    key = schemePathFromSheet(sheet.file, key);
   const cacheKey = `${fromSheet ? sheet.file : ''}\u0000${key ?? ''}`;
   let scheme = schemeCache.get(cacheKey) ?? (fromSheet ? undefined : schemeCache.get(`\u0000${key ?? ''}`));
   if (!scheme) {
@@ -118,7 +138,13 @@ export function gradeLoaded(loaded: LoadedSheet, opts: GradeOptions): GradedOutc
   } catch (e) {
     // A scheme named by the sheet is the sheet's error, at its `grading` field; one named on the command line is a usage error.
     if (e instanceof SheetgenError && opts.scheme === undefined) {
-      return { ...loaded, diagnostics: [...loaded.diagnostics, place(parsed, { path: ['grading'], atKey: false, code: 'grading.scheme', message: e.message })] };
+      return {
+        ...loaded,
+        diagnostics: [
+          ...loaded.diagnostics,
+          place(parsed, { path: ['grading'], atKey: false, code: 'grading.scheme', message: e.message }),
+        ],
+      };
     }
     throw e;
   }
@@ -129,8 +155,14 @@ export function gradeLoaded(loaded: LoadedSheet, opts: GradeOptions): GradedOutc
     if (ind.override && !allowed.has(ind.override.grade)) {
       problems.push(
         place(parsed, {
-          path: [...ind.override.path, 'grade'], atKey: false, code: 'grading.override-grade',
-          message: t(opts.lang, 'overrideUnknownGrade', { grade: ind.override.grade, scheme: scheme.id, list: [...allowed].join(' ') }),
+          path: [...ind.override.path, 'grade'],
+          atKey: false,
+          code: 'grading.override-grade',
+          message: t(opts.lang, 'overrideUnknownGrade', {
+            grade: ind.override.grade,
+            scheme: scheme.id,
+            list: [...allowed].join(' '),
+          }),
         }),
       );
     }
@@ -141,15 +173,29 @@ export function gradeLoaded(loaded: LoadedSheet, opts: GradeOptions): GradedOutc
     graded = gradeSheet(sheet, scheme);
   } catch (e) {
     if (e instanceof SheetgenError) {
-      const diags = e.diagnostics.map((d) => (d.path ? place(parsed, { path: d.path, atKey: false, code: d.code, message: d.message }) : { ...d, file: loaded.file }));
+      const diags = e.diagnostics.map((d) =>
+        d.path
+          ? place(parsed, { path: d.path, atKey: false, code: d.code, message: d.message })
+          : { ...d, file: loaded.file },
+      );
       return { ...loaded, diagnostics: [...loaded.diagnostics, ...diags] };
     }
     throw e;
   }
-  const result: GradedSheet = { sheet, scheme: schemeInfo(scheme), goal: graded.goal, kpis: graded.kpis, totals: computeTotals(sheet) };
+  const result: GradedSheet = {
+    sheet,
+    scheme: schemeInfo(scheme),
+    goal: graded.goal,
+    kpis: graded.kpis,
+    totals: computeTotals(sheet),
+  };
   // ②'s free-text marks need the grades: checked here, where validate, grade and build all pass.
   const marks = checkReasonMarks(parsed, result, opts.lang, opts.markMismatch ?? 'error');
-  return { ...loaded, diagnostics: marks.length > 0 ? [...loaded.diagnostics, ...marks] : loaded.diagnostics, graded: result };
+  return {
+    ...loaded,
+    diagnostics: marks.length > 0 ? [...loaded.diagnostics, ...marks] : loaded.diagnostics,
+    graded: result,
+  };
 }
 
 /** Loads, validates and grades one sheet file. */

@@ -9,8 +9,15 @@ import { renderPdf } from '../render/pdf.js';
 import { envEpoch } from './build.js';
 import type { JobOptions } from './sheetjob.js';
 
-export async function buildIndexPdf(rows: readonly GradeRow[], omitted: number, opts: Pick<JobOptions, 'font' | 'boldFont' | 'sourceDateEpoch'>): Promise<Uint8Array> {
-  const fonts = loadFonts({ ...(opts.font ? { regular: opts.font } : {}), ...(opts.boldFont ? { bold: opts.boldFont } : {}) });
+export async function buildIndexPdf(
+  rows: readonly GradeRow[],
+  omitted: number,
+  opts: Pick<JobOptions, 'font' | 'boldFont' | 'sourceDateEpoch'>,
+): Promise<Uint8Array> {
+  const fonts = loadFonts({
+    ...(opts.font ? { regular: opts.font } : {}),
+    ...(opts.boldFont ? { bold: opts.boldFont } : {}),
+  });
   const pages = layoutIndex(rows, fonts, { omitted });
   const years = [...new Set(rows.map((r) => r.fiscal_year))].sort((a, b) => a - b);
   const stages = [...new Set(rows.map((r) => r.stage))].join('・');

@@ -13,7 +13,14 @@ import { loadSheet, loadSheetText } from './load.js';
 import { modelineFor, schemaRefFor, withModeline } from './modeline.js';
 import { renameIntoPlace } from './write.js';
 
-type SchemaNode = { title?: string; description?: string; $ref?: string; properties?: Record<string, SchemaNode>; items?: SchemaNode; anyOf?: SchemaNode[] };
+type SchemaNode = {
+  title?: string;
+  description?: string;
+  $ref?: string;
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  anyOf?: SchemaNode[];
+};
 
 function deref(s: SchemaNode | undefined): SchemaNode | undefined {
   let cur = s;
@@ -180,15 +187,19 @@ export interface InitResult {
 async function checkTarget(target: string, force: boolean | undefined, lang: Lang): Promise<void> {
   const existing = await lstat(target).catch(() => undefined);
   if (!existing) return;
-  if (existing.isDirectory()) throw new SheetgenError(t(lang, 'outIsDirectory', { file: target }), { exitCode: EXIT.usage });
-  if (existing.isSymbolicLink()) throw new SheetgenError(t(lang, 'outIsSymlink', { file: target }), { exitCode: EXIT.usage });
+  if (existing.isDirectory())
+    throw new SheetgenError(t(lang, 'outIsDirectory', { file: target }), { exitCode: EXIT.usage });
+  if (existing.isSymbolicLink())
+    throw new SheetgenError(t(lang, 'outIsSymlink', { file: target }), { exitCode: EXIT.usage });
   if (!force) throw new SheetgenError(t(lang, 'initExists', { file: target }), { exitCode: EXIT.usage });
 }
 
 async function writeText(target: string, text: string, lang: Lang): Promise<void> {
   const abs = resolve(target);
   await mkdir(dirname(abs), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-    throw new SheetgenError(t(lang, 'cannotWrite', { file: target, reason: e.code ?? e.message }), { exitCode: EXIT.invalid });
+    throw new SheetgenError(t(lang, 'cannotWrite', { file: target, reason: e.code ?? e.message }), {
+      exitCode: EXIT.invalid,
+    });
   });
   await renameIntoPlace(abs, new TextEncoder().encode(text), target, lang);
 }
@@ -197,13 +208,26 @@ async function writeText(target: string, text: string, lang: Lang): Promise<void
 export async function initSheet(opts: InitOptions): Promise<InitResult> {
   const { lang, out } = opts;
   const folder = dirname(resolve(out));
-  if (opts.from !== undefined && resolve(opts.from) === resolve(out)) throw new SheetgenError(t(lang, 'outIsInput', { file: out }), { exitCode: EXIT.usage });
+  if (opts.from !== undefined && resolve(opts.from) === resolve(out))
+    throw new SheetgenError(t(lang, 'outIsInput', { file: out }), { exitCode: EXIT.usage });
   await checkTarget(out, opts.force, lang);
   let text: string;
   if (opts.from !== undefined) {
     const src = await loadSheet(opts.from, lang);
     if (!src.text || hasErrors(src.diagnostics)) {
-      return { file: opts.from, text: src.text ?? '', diagnostics: [{ severity: 'error', code: 'init.source', file: opts.from, message: t(lang, 'initSourceInvalid', { file: opts.from }) }, ...src.diagnostics] };
+      return {
+        file: opts.from,
+        text: src.text ?? '',
+        diagnostics: [
+          {
+            severity: 'error',
+            code: 'init.source',
+            file: opts.from,
+            message: t(lang, 'initSourceInvalid', { file: opts.from }),
+          },
+          ...src.diagnostics,
+        ],
+      };
     }
     text = fromText(src.text, folder);
   } else {
@@ -245,7 +269,9 @@ export async function writeVscodeSettings(opts: VscodeOptions): Promise<{ file: 
   const fromFolder = schemaRefFor(opts.folder);
   const key = /^([A-Za-z]:)?\//.test(fromFolder) ? fromFolder : `./${fromFolder}`;
   let settings: Record<string, unknown> = {};
-  const existing = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
+  const existing = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) =>
+    e.code === 'ENOENT' ? undefined : Promise.reject(e),
+  );
   if (existing !== undefined && existing.trim() !== '') {
     try {
       const parsed: unknown = JSON.parse(existing);
@@ -255,7 +281,9 @@ export async function writeVscodeSettings(opts: VscodeOptions): Promise<{ file: 
       throw new SheetgenError(t(lang, 'vscodeSettingsInvalid', { file }), { exitCode: EXIT.usage });
     }
   }
-  const schemas = (settings['yaml.schemas'] !== null && typeof settings['yaml.schemas'] === 'object' ? settings['yaml.schemas'] : {}) as Record<string, unknown>;
+  const schemas = (
+    settings['yaml.schemas'] !== null && typeof settings['yaml.schemas'] === 'object' ? settings['yaml.schemas'] : {}
+  ) as Record<string, unknown>;
   schemas[key] = opts.glob ?? '**/*.yaml';
   settings['yaml.schemas'] = schemas;
   await mkdir(dir, { recursive: true });

@@ -85,7 +85,8 @@ async function walk(dir: string, out: string[], skipped: SkippedEntry[], lang: L
       const s = await stat(p).catch(() => undefined);
       if (s?.isFile()) out.push(p);
       else if (!s && SHEET_EXT.test(e.name)) skipped.push({ file: p, reason: t(lang, 'skippedDangling') });
-      else if (s && !s.isDirectory() && SHEET_EXT.test(e.name)) skipped.push({ file: p, reason: t(lang, 'skippedSpecial') });
+      else if (s && !s.isDirectory() && SHEET_EXT.test(e.name))
+        skipped.push({ file: p, reason: t(lang, 'skippedSpecial') });
     } else if (SHEET_EXT.test(e.name)) skipped.push({ file: p, reason: t(lang, 'skippedSpecial') });
   }
 }
@@ -109,7 +110,11 @@ export const MAX_BATCH_SHEETS = 2000;
  * arguments in the order given, the same file once. A directory contributes every *.yaml / *.yml
  * inside it; a glob every file it matches. Nothing found for an argument is a usage error.
  */
-export async function expandInputs(args: readonly string[], lang: Lang, skipped: SkippedEntry[] = []): Promise<string[]> {
+export async function expandInputs(
+  args: readonly string[],
+  lang: Lang,
+  skipped: SkippedEntry[] = [],
+): Promise<string[]> {
   const seen = new Set<string>();
   const files: string[] = [];
   const add = (f: string) => {
@@ -134,11 +139,23 @@ export async function expandInputs(args: readonly string[], lang: Lang, skipped:
     } else if (st?.isFile()) {
       found = [arg];
     } else if (st) {
-      throw new SheetgenError(t(lang, 'notRegularFile', { file: arg, kind: t(lang, st.isFIFO() ? 'kind.fifo' : st.isSocket() ? 'kind.socket' : 'kind.device') }), { exitCode: EXIT.usage });
+      throw new SheetgenError(
+        t(lang, 'notRegularFile', {
+          file: arg,
+          kind: t(lang, st.isFIFO() ? 'kind.fifo' : st.isSocket() ? 'kind.socket' : 'kind.device'),
+        }),
+        { exitCode: EXIT.usage },
+      );
     } else if (isGlob(arg)) {
       const { base, rest } = globBase(arg);
       const all: string[] = [];
-      if (await stat(base).then((s) => s.isDirectory(), () => false)) await walk(base, all, skipped, lang);
+      if (
+        await stat(base).then(
+          (s) => s.isDirectory(),
+          () => false,
+        )
+      )
+        await walk(base, all, skipped, lang);
       found = all.filter((f) => SHEET_EXT.test(f) && globMatch(rest, toPosix(relative(base, f))));
     } else {
       throw new SheetgenError(t(lang, 'noSuchFile', { file: arg }), { exitCode: EXIT.usage });
@@ -148,7 +165,9 @@ export async function expandInputs(args: readonly string[], lang: Lang, skipped:
     for (const f of found) add(f);
     // Checked as files are added, so that a mistaken input (a whole disk) stops early.
     if (files.length > MAX_BATCH_SHEETS) {
-      throw new SheetgenError(t(lang, 'tooManySheets', { count: `${files.length}+`, max: MAX_BATCH_SHEETS }), { exitCode: EXIT.usage });
+      throw new SheetgenError(t(lang, 'tooManySheets', { count: `${files.length}+`, max: MAX_BATCH_SHEETS }), {
+        exitCode: EXIT.usage,
+      });
     }
   }
   return files;

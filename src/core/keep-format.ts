@@ -8,7 +8,12 @@ import { isDeepStrictEqual } from 'node:util';
 
 /** A line as compared: runs of spaces as one, no space inside brackets, no trailing space. */
 function norm(line: string): string {
-  return line.replace(/\s+/g, ' ').replace(/([[{]) /g, '$1').replace(/ ([\]}])/g, '$1').replace(/ ,/g, ',').trim();
+  return line
+    .replace(/\s+/g, ' ')
+    .replace(/([[{]) /g, '$1')
+    .replace(/ ([\]}])/g, '$1')
+    .replace(/ ,/g, ',')
+    .trim();
 }
 
 /** Largest source × printed line product compared (the table is that many cells). */
@@ -46,7 +51,10 @@ export function keepSourceFormatting(source: string, printed: string): string {
   const L = new Uint32Array((n + 1) * w);
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      L[i * w + j] = srcNorms[i] === outNorms[j] && outNorms[j] !== '' ? L[(i + 1) * w + j + 1]! + 1 : Math.max(L[(i + 1) * w + j]!, L[i * w + j + 1]!);
+      L[i * w + j] =
+        srcNorms[i] === outNorms[j] && outNorms[j] !== ''
+          ? L[(i + 1) * w + j + 1]! + 1
+          : Math.max(L[(i + 1) * w + j]!, L[i * w + j + 1]!);
     }
   }
   const result = [...out];

@@ -54,7 +54,10 @@ export async function loadSheet(file: string, lang: Lang): Promise<LoadedSheet> 
     city = configFor(file, lang);
   } catch (e) {
     if (!(e instanceof SheetgenError)) throw e;
-    return { file, diagnostics: [{ severity: 'error', code: 'config.invalid', file, message: e.message }, ...e.diagnostics] };
+    return {
+      file,
+      diagnostics: [{ severity: 'error', code: 'config.invalid', file, message: e.message }, ...e.diagnostics],
+    };
   }
   return loadSheetText(file, read.text, lang, city);
 }

@@ -129,12 +129,25 @@ export interface EditorLineWords {
  * folder, as the editor resolves it) or that is not sheetgen's, with the line to write instead.
  * Nothing when the sheet has no editor line (a yaml.schemas setting may serve it).
  */
-export function checkEditorLine(file: string, text: string, words: EditorLineWords): { line: number; column: number; endColumn: number; kind: 'missing' | 'foreign'; message: string; hint: string } | undefined {
+export function checkEditorLine(
+  file: string,
+  text: string,
+  words: EditorLineWords,
+):
+  | { line: number; column: number; endColumn: number; kind: 'missing' | 'foreign'; message: string; hint: string }
+  | undefined {
   const ml = findModeline(text);
   if (!ml) return undefined;
   const state = checkSchemaRef(file, ml.ref);
   if (state === 'ok') return undefined;
   const kind = state === 'foreign' ? 'foreign' : 'missing';
   const line = modelineFor(schemaRefFor(dirname(resolve(file))));
-  return { line: ml.line, column: ml.column, endColumn: ml.column + ml.ref.length, kind, message: kind === 'foreign' ? words.foreign(ml.ref) : words.missing(ml.ref), hint: words.hint(line) };
+  return {
+    line: ml.line,
+    column: ml.column,
+    endColumn: ml.column + ml.ref.length,
+    kind,
+    message: kind === 'foreign' ? words.foreign(ml.ref) : words.missing(ml.ref),
+    hint: words.hint(line),
+  };
 }

@@ -8,7 +8,9 @@ import { SheetSession, type BuildResult, type JobOptions } from './sheetjob.js';
 
 export type WorkerRequest = { kind: 'build'; id: number; file: string; outDir: string };
 
-export type WorkerReply = { kind: 'build'; id: number; result: BuildResult } | { kind: 'bug'; id: number; stack: string };
+export type WorkerReply =
+  | { kind: 'build'; id: number; result: BuildResult }
+  | { kind: 'bug'; id: number; stack: string };
 
 /** A bug inside a participant (not bad input): carries the stack to show. */
 export class ParticipantBug extends Error {

@@ -4,7 +4,20 @@
 
 import { lstat, mkdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, Scalar, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import {
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  Scalar,
+  visit,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 import { EXIT, SheetgenError, formatPath, hasErrors, type Diagnostic, type Lang } from '../diagnostics.js';
 import { isFsError, writeFailure } from '../fs-errors.js';
 import { locate } from '../load/locate.js';
@@ -60,7 +73,9 @@ function commentAbove(pair: Pair, lines: string): void {
 
 function findPair(map: unknown, key: string): Pair | undefined {
   if (!isMap(map)) return undefined;
-  return (map as YAMLMap).items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key) as Pair | undefined;
+  return (map as YAMLMap).items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key) as
+    | Pair
+    | undefined;
 }
 
 /** An empty string written "" (an empty block scalar would read as a mistake), keeping the value's trailing comment. */
@@ -184,12 +199,14 @@ function expectedRolled(data: Record<string, unknown>, to: number): Record<strin
   if (reasons && typeof reasons === 'object' && !Array.isArray(reasons)) {
     const r = reasons as { goal?: unknown; kpis?: Record<string, unknown> };
     if (typeof r.goal === 'string') r.goal = '';
-    if (r.kpis && typeof r.kpis === 'object') for (const k of Object.keys(r.kpis)) if (typeof r.kpis[k] === 'string') r.kpis[k] = '';
+    if (r.kpis && typeof r.kpis === 'object')
+      for (const k of Object.keys(r.kpis)) if (typeof r.kpis[k] === 'string') r.kpis[k] = '';
   }
   // ① 進捗状況 is the year's judgement: not chosen yet in the new file.
   if ('progress' in out && out.progress !== null) out.progress = null;
   const item5 = out.item5;
-  if (item5 && typeof item5 === 'object' && typeof (item5 as Record<string, unknown>).text === 'string') (item5 as Record<string, unknown>).text = '';
+  if (item5 && typeof item5 === 'object' && typeof (item5 as Record<string, unknown>).text === 'string')
+    (item5 as Record<string, unknown>).text = '';
   if (Array.isArray(out.committee)) out.committee = [];
   for (const ind of [out.goal, ...(Array.isArray(out.kpis) ? out.kpis : [])]) {
     if (ind && typeof ind === 'object') delete (ind as Record<string, unknown>).grade_override;
@@ -243,8 +260,12 @@ async function makeFolders(root: string, dir: string, lang: Lang): Promise<void>
   for (const seg of ['', ...rel.split(sep).filter((x) => x !== '')]) {
     cur = seg === '' ? cur : join(cur, seg);
     const st = await lstat(cur).catch(() => undefined);
-    if (st?.isSymbolicLink() && seg !== '') throw new SheetgenError(t(lang, 'outThroughLink', { dir: cur }), { exitCode: EXIT.usage });
-    if (st && !st.isDirectory() && !st.isSymbolicLink()) throw new SheetgenError(t(lang, 'cannotWrite', { file: cur, reason: t(lang, 'parentNotFolder') }), { exitCode: EXIT.invalid });
+    if (st?.isSymbolicLink() && seg !== '')
+      throw new SheetgenError(t(lang, 'outThroughLink', { dir: cur }), { exitCode: EXIT.usage });
+    if (st && !st.isDirectory() && !st.isSymbolicLink())
+      throw new SheetgenError(t(lang, 'cannotWrite', { file: cur, reason: t(lang, 'parentNotFolder') }), {
+        exitCode: EXIT.invalid,
+      });
     if (!st) {
       await mkdir(cur, { recursive: seg === '' }).catch((e: unknown) => {
         if (isFsError(e) && e.code === 'EEXIST') return;
@@ -254,10 +275,13 @@ async function makeFolders(root: string, dir: string, lang: Lang): Promise<void>
   }
 }
 
-const inside = (child: string, parent: string): boolean => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+const inside = (child: string, parent: string): boolean =>
+  child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
 
 /** Where the file's first anchor (&name) stands, for a refusal that cannot name a changed value. */
-function firstAnchor(loaded: { parsed?: { doc: Document.Parsed | null; lineCounter: { linePos(o: number): { line: number; col: number } } } }): { line?: number; column?: number; path?: string } {
+function firstAnchor(loaded: {
+  parsed?: { doc: Document.Parsed | null; lineCounter: { linePos(o: number): { line: number; col: number } } };
+}): { line?: number; column?: number; path?: string } {
   let found: { line: number; column: number } | undefined;
   const doc = loaded.parsed?.doc;
   if (doc) {
@@ -281,14 +305,19 @@ export async function rollover(inputs: readonly string[], opts: RolloverOptions)
   const plan: { file: string; rel: string }[] = [];
   const unusable: RolledFile[] = [];
   for (const arg of inputs) {
-    const isDir = await stat(arg).then((s) => s.isDirectory(), () => false);
+    const isDir = await stat(arg).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     const base = isDir ? arg : undefined;
     // A folder's new files may not go into it (or below: the next build of the folder would take both years);
     // a file's may not go beside it.
     // Compared by real path: a link to the input folder, or one inside the output path, is the input folder.
     const outReal = await realOf(outAbs);
     const argReal = await realOf(resolve(isDir ? arg : dirname(arg)));
-    const refused = isDir ? inside(outAbs, resolve(arg)) || inside(outReal, argReal) : outAbs === resolve(dirname(arg)) || outReal === argReal;
+    const refused = isDir
+      ? inside(outAbs, resolve(arg)) || inside(outReal, argReal)
+      : outAbs === resolve(dirname(arg)) || outReal === argReal;
     if (refused) throw new SheetgenError(t(lang, 'rolloverIntoInput', { dir: opts.outDir }), { exitCode: EXIT.usage });
     let files: string[];
     try {
@@ -296,7 +325,12 @@ export async function rollover(inputs: readonly string[], opts: RolloverOptions)
     } catch (e) {
       // An argument that names nothing usable (missing, a FIFO) is its own error: the others still roll over.
       if (!(e instanceof SheetgenError)) throw e;
-      unusable.push({ file: arg, output: '', written: false, diagnostics: [{ severity: 'error', code: 'file.read', file: arg, message: e.message }] });
+      unusable.push({
+        file: arg,
+        output: '',
+        written: false,
+        diagnostics: [{ severity: 'error', code: 'file.read', file: arg, message: e.message }],
+      });
       continue;
     }
     for (const file of files) plan.push({ file, rel: base ? relative(base, file) : basename(file) });
@@ -319,25 +353,49 @@ export async function rollover(inputs: readonly string[], opts: RolloverOptions)
       continue;
     }
     if (!loaded.sheet || hasErrors(loaded.diagnostics) || loaded.text === undefined) {
-      result.diagnostics = [{ severity: 'error', code: 'rollover.source', file, message: t(lang, 'rolloverSourceInvalid', { file }) }, ...loaded.diagnostics.filter((d) => d.severity === 'error')];
+      result.diagnostics = [
+        { severity: 'error', code: 'rollover.source', file, message: t(lang, 'rolloverSourceInvalid', { file }) },
+        ...loaded.diagnostics.filter((d) => d.severity === 'error'),
+      ];
       if (loaded.text !== undefined) result.text = loaded.text;
       continue;
     }
     const from = loaded.sheet.fiscalYear;
     result.output = join(opts.outDir, dirname(rel), rolledName(basename(rel), from, opts.to));
     if (opts.to <= from) {
-      result.diagnostics = [{ severity: 'error', code: 'rollover.year', file, message: t(lang, 'rolloverNotLater', { file, from, to: opts.to }) }];
+      result.diagnostics = [
+        {
+          severity: 'error',
+          code: 'rollover.year',
+          file,
+          message: t(lang, 'rolloverNotLater', { file, from, to: opts.to }),
+        },
+      ];
       continue;
     }
     const abs = resolve(result.output);
     const input = inputSet.has(abs) ? file : await guard.inputAt(abs);
     if (input !== undefined) {
-      result.diagnostics = [{ severity: 'error', code: 'output.input', file, message: t(lang, 'outIsInputOf', { file: result.output, input }) }];
+      result.diagnostics = [
+        {
+          severity: 'error',
+          code: 'output.input',
+          file,
+          message: t(lang, 'outIsInputOf', { file: result.output, input }),
+        },
+      ];
       continue;
     }
     const twin = outputs.get(abs);
     if (twin) {
-      result.diagnostics = [{ severity: 'error', code: 'output.collision', file, message: t(lang, 'outputCollision', { name: result.output, others: twin }) }];
+      result.diagnostics = [
+        {
+          severity: 'error',
+          code: 'output.collision',
+          file,
+          message: t(lang, 'outputCollision', { name: result.output, others: twin }),
+        },
+      ];
       continue;
     }
     outputs.set(abs, file);
@@ -349,7 +407,18 @@ export async function rollover(inputs: readonly string[], opts: RolloverOptions)
       text = rollText(loaded.text, opts.to, lang, schemaRefFor(dirname(resolve(result.output))));
     } catch (e) {
       const a = firstAnchor(loaded);
-      result.diagnostics = [{ severity: 'error', code: 'rollover.alias', file, ...(a.line !== undefined ? { line: a.line, column: a.column! } : {}), message: t(lang, 'rolloverFailed', { file, detail: t(lang, 'rolloverAliasChanged', { path: a.path ?? '?' }) }) }];
+      result.diagnostics = [
+        {
+          severity: 'error',
+          code: 'rollover.alias',
+          file,
+          ...(a.line !== undefined ? { line: a.line, column: a.column! } : {}),
+          message: t(lang, 'rolloverFailed', {
+            file,
+            detail: t(lang, 'rolloverAliasChanged', { path: a.path ?? '?' }),
+          }),
+        },
+      ];
       void e;
       result.text = loaded.text;
       continue;
@@ -359,13 +428,25 @@ export async function rollover(inputs: readonly string[], opts: RolloverOptions)
     const diff = check.parsed?.data !== undefined ? firstDifference(wanted, check.parsed.data) : undefined;
     if (diff) {
       const span = loaded.parsed ? locate(loaded.parsed, diff) : undefined;
-      result.diagnostics = [{ severity: 'error', code: 'rollover.alias', file, path: diff, ...(span ? { line: span.line, column: span.column } : {}), message: t(lang, 'rolloverAliasChanged', { path: formatPath(diff) }) }];
+      result.diagnostics = [
+        {
+          severity: 'error',
+          code: 'rollover.alias',
+          file,
+          path: diff,
+          ...(span ? { line: span.line, column: span.column } : {}),
+          message: t(lang, 'rolloverAliasChanged', { path: formatPath(diff) }),
+        },
+      ];
       result.text = loaded.text;
       continue;
     }
     // The new file must validate as it will be written; if not, it is not written.
     if (hasErrors(check.diagnostics)) {
-      result.diagnostics = [{ severity: 'error', code: 'rollover.invalid', file, message: t(lang, 'rolloverInvalid', { file }) }, ...check.diagnostics];
+      result.diagnostics = [
+        { severity: 'error', code: 'rollover.invalid', file, message: t(lang, 'rolloverInvalid', { file }) },
+        ...check.diagnostics,
+      ];
       result.text = text;
       continue;
     }
@@ -375,8 +456,19 @@ export async function rollover(inputs: readonly string[], opts: RolloverOptions)
   // Nothing is written while any target exists (without --force): the new year's folder is made whole or not at all.
   if (!opts.force) {
     const existing: string[] = [];
-    for (const r of results) if (r.output && (await stat(r.output).then(() => true, () => false))) existing.push(r.output);
-    if (existing.length > 0) throw new SheetgenError(existing.map((f) => t(lang, 'rolloverExists', { file: f })).join('\n'), { exitCode: EXIT.usage });
+    for (const r of results)
+      if (
+        r.output &&
+        (await stat(r.output).then(
+          () => true,
+          () => false,
+        ))
+      )
+        existing.push(r.output);
+    if (existing.length > 0)
+      throw new SheetgenError(existing.map((f) => t(lang, 'rolloverExists', { file: f })).join('\n'), {
+        exitCode: EXIT.usage,
+      });
   }
   for (const r of results as (RolledFile & { rolled?: string })[]) {
     if (r.rolled === undefined) continue;
@@ -385,8 +477,10 @@ export async function rollover(inputs: readonly string[], opts: RolloverOptions)
       await sweepStaleTemps(dirname(r.output));
       await guard.check(r.output, lang);
       const existing = await lstat(r.output).catch(() => undefined);
-      if (existing?.isSymbolicLink()) throw new SheetgenError(t(lang, 'outIsSymlink', { file: r.output }), { exitCode: EXIT.usage });
-      if (existing && !existing.isFile()) throw new SheetgenError(t(lang, 'outIsSpecial', { file: r.output }), { exitCode: EXIT.usage });
+      if (existing?.isSymbolicLink())
+        throw new SheetgenError(t(lang, 'outIsSymlink', { file: r.output }), { exitCode: EXIT.usage });
+      if (existing && !existing.isFile())
+        throw new SheetgenError(t(lang, 'outIsSpecial', { file: r.output }), { exitCode: EXIT.usage });
       await renameIntoPlace(resolve(r.output), r.rolled, r.output, lang);
       r.written = true;
     } catch (e) {

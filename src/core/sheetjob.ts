@@ -88,7 +88,8 @@ export class SheetSession {
       return gradeLoaded(await loadSheet(file, this.opts.lang), this.opts);
     } catch (e) {
       // A file that vanished or cannot be read is this sheet's problem, not the batch's.
-      if (e instanceof SheetgenError) return { file, diagnostics: [{ severity: 'error', code: 'file.read', file, message: e.message }] };
+      if (e instanceof SheetgenError)
+        return { file, diagnostics: [{ severity: 'error', code: 'file.read', file, message: e.message }] };
       throw e;
     }
   }
@@ -104,19 +105,34 @@ export class SheetSession {
       return await this.buildOrThrow(file, outDir);
     } catch (e) {
       // A user-caused problem met while rendering (a font that cannot be used, a file that vanished) is this sheet's error.
-      if (e instanceof SheetgenError) return { file, ok: false, diagnostics: [{ severity: 'error', code: 'build.failed', file, message: e.message }] };
+      if (e instanceof SheetgenError)
+        return {
+          file,
+          ok: false,
+          diagnostics: [{ severity: 'error', code: 'build.failed', file, message: e.message }],
+        };
       throw e;
     }
   }
 
   private async buildOrThrow(file: string, outDir: string): Promise<BuildResult> {
     const outcome = await this.grade(file);
-    const withText = <R extends ScanResult>(r: R): R => (r.diagnostics.length > 0 && outcome.text !== undefined ? { ...r, text: outcome.text } : r);
+    const withText = <R extends ScanResult>(r: R): R =>
+      r.diagnostics.length > 0 && outcome.text !== undefined ? { ...r, text: outcome.text } : r;
     const graded = outcome.graded;
-    if (!graded || hasErrors(outcome.diagnostics)) return withText({ file, ok: false, diagnostics: outcome.diagnostics });
+    if (!graded || hasErrors(outcome.diagnostics))
+      return withText({ file, ok: false, diagnostics: outcome.diagnostics });
     const name = safeOutputName(graded.sheet);
     if (!name) {
-      const d: Diagnostic = { severity: 'error', code: 'output.name', file, message: t(this.opts.lang, 'outputNameUnsafe', { year: String(graded.sheet.fiscalYear), measure: String(graded.sheet.measure.number) }) };
+      const d: Diagnostic = {
+        severity: 'error',
+        code: 'output.name',
+        file,
+        message: t(this.opts.lang, 'outputNameUnsafe', {
+          year: String(graded.sheet.fiscalYear),
+          measure: String(graded.sheet.measure.number),
+        }),
+      };
       return withText({ file, ok: false, diagnostics: [...outcome.diagnostics, d] });
     }
     const at = (path: YamlPath) => {
@@ -132,14 +148,32 @@ export class SheetSession {
       committee: s.committee.map((c) => ({ value: c.number, ...at([...c.path, 'number']) })),
     };
     const grading = s.grading;
-    const scheme = this.opts.scheme === undefined && grading !== undefined && /[\\/]|\.json$/i.test(grading) ? (isAbsolute(grading) ? grading : join(dirname(file), grading)) : undefined;
-    const scanned: ScanResult = { file, ok: true, diagnostics: outcome.diagnostics, name, rows: gradeRows(graded, name), facts, ...(this.opts.keepGraded ? { graded } : {}), ...(scheme ? { scheme } : {}) };
+    const scheme =
+      this.opts.scheme === undefined && grading !== undefined && /[\\/]|\.json$/i.test(grading)
+        ? isAbsolute(grading)
+          ? grading
+          : join(dirname(file), grading)
+        : undefined;
+    const scanned: ScanResult = {
+      file,
+      ok: true,
+      diagnostics: outcome.diagnostics,
+      name,
+      rows: gradeRows(graded, name),
+      facts,
+      ...(this.opts.keepGraded ? { graded } : {}),
+      ...(scheme ? { scheme } : {}),
+    };
 
     // Imported on first render so that a batch of broken sheets never loads the layout and PDF code.
     const { renderGraded } = await import('./build.js');
     if (!this.fonts) {
       const { loadFonts } = await import('../render/fonts.js');
-      this.fonts = loadFonts({ ...(this.opts.font ? { regular: this.opts.font } : {}), ...(this.opts.boldFont ? { bold: this.opts.boldFont } : {}), lang: this.opts.lang });
+      this.fonts = loadFonts({
+        ...(this.opts.font ? { regular: this.opts.font } : {}),
+        ...(this.opts.boldFont ? { bold: this.opts.boldFont } : {}),
+        lang: this.opts.lang,
+      });
     }
     const rendered = await renderGraded({ ...outcome, graded }, this.fonts, this.opts);
     const diagnostics = [...outcome.diagnostics, ...rendered.diagnostics];
@@ -150,7 +184,19 @@ export class SheetSession {
     } catch (e) {
       await rm(tmp, { force: true }).catch(() => undefined);
       if (!isFsError(e)) throw e;
-      return withText({ ...scanned, ok: false, diagnostics: [...diagnostics, { severity: 'error', code: 'output.write', file, message: writeFailure(join(outDir, name), e, this.opts.lang).message }] });
+      return withText({
+        ...scanned,
+        ok: false,
+        diagnostics: [
+          ...diagnostics,
+          {
+            severity: 'error',
+            code: 'output.write',
+            file,
+            message: writeFailure(join(outDir, name), e, this.opts.lang).message,
+          },
+        ],
+      });
     }
     return withText({ ...scanned, diagnostics, tmp, bytes: rendered.pdf.length });
   }

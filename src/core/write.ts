@@ -45,7 +45,9 @@ export class InputGuard {
     const abs = resolve(target);
     const st = await stat(abs).catch(() => undefined);
     // A target that does not exist yet: its folder's real path and its name.
-    const real = await realpath(abs).catch(async () => join(await realpath(dirname(abs)).catch(() => dirname(abs)), basename(abs)));
+    const real = await realpath(abs).catch(async () =>
+      join(await realpath(dirname(abs)).catch(() => dirname(abs)), basename(abs)),
+    );
     for (const i of this.ids) {
       if (i.real === real || resolve(i.shown) === abs) return i.shown;
       if (st && i.dev === st.dev && i.ino === st.ino) return i.shown;
@@ -58,7 +60,10 @@ export class InputGuard {
     const input = await this.inputAt(target);
     if (input === undefined) return;
     const same = resolve(input) === resolve(target);
-    throw new SheetgenError(same ? t(lang, 'outIsInput', { file: target }) : t(lang, 'outIsInputOf', { file: target, input }), { exitCode: EXIT.usage });
+    throw new SheetgenError(
+      same ? t(lang, 'outIsInput', { file: target }) : t(lang, 'outIsInputOf', { file: target, input }),
+      { exitCode: EXIT.usage },
+    );
   }
 }
 
@@ -98,7 +103,10 @@ export async function sweepStaleTemps(dir: string): Promise<number> {
     const st = await lstat(p).catch(() => undefined);
     if (!st?.isFile()) continue;
     if (running(Number(m[1])) && Date.now() - st.mtimeMs < STALE_MS) continue;
-    await rm(p, { force: true }).then(() => removed++, () => undefined);
+    await rm(p, { force: true }).then(
+      () => removed++,
+      () => undefined,
+    );
   }
   return removed;
 }
@@ -115,7 +123,12 @@ async function sameFile(a: string, b: string): Promise<boolean> {
  * a reader never sees half a file and a failure (a full disk) leaves nothing behind. `shown` is the
  * path as the user wrote it, for the message.
  */
-export async function renameIntoPlace(abs: string, bytes: Uint8Array | string, shown: string, lang: Lang): Promise<void> {
+export async function renameIntoPlace(
+  abs: string,
+  bytes: Uint8Array | string,
+  shown: string,
+  lang: Lang,
+): Promise<void> {
   const tmp = tempPath(abs);
   try {
     await writeFile(tmp, bytes, { flag: 'wx' });
@@ -138,7 +151,10 @@ export async function moveIntoPlace(tmp: string, abs: string, shown: string, lan
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined);
     // "Close the viewer" only when there was a file to replace.
-    const existed = await lstat(abs).then(() => true, () => false);
+    const existed = await lstat(abs).then(
+      () => true,
+      () => false,
+    );
     if (isFsError(e)) throw writeFailure(shown, e, lang, existed);
     throw e;
   }
@@ -152,17 +168,25 @@ export async function moveIntoPlace(tmp: string, abs: string, shown: string, lan
  * pipe (/dev/null, /dev/full, a FIFO) is written in place: renaming over it would replace the
  * device node itself, which as root destroys it.
  */
-export async function writeAtomic(target: string, bytes: Uint8Array, protect: readonly string[] | InputGuard, lang: Lang): Promise<void> {
+export async function writeAtomic(
+  target: string,
+  bytes: Uint8Array,
+  protect: readonly string[] | InputGuard,
+  lang: Lang,
+): Promise<void> {
   const abs = resolve(target);
   if (protect instanceof InputGuard) await protect.check(target, lang);
   else {
     for (const p of protect) {
-      if (await sameFile(p, abs)) throw new SheetgenError(t(lang, 'outIsInput', { file: target }), { exitCode: EXIT.usage });
+      if (await sameFile(p, abs))
+        throw new SheetgenError(t(lang, 'outIsInput', { file: target }), { exitCode: EXIT.usage });
     }
   }
   const existing = await lstat(abs).catch(() => undefined);
-  if (existing?.isSymbolicLink()) throw new SheetgenError(t(lang, 'outIsSymlink', { file: target }), { exitCode: EXIT.usage });
-  if (existing?.isDirectory()) throw new SheetgenError(t(lang, 'outIsDirectory', { file: target }), { exitCode: EXIT.usage });
+  if (existing?.isSymbolicLink())
+    throw new SheetgenError(t(lang, 'outIsSymlink', { file: target }), { exitCode: EXIT.usage });
+  if (existing?.isDirectory())
+    throw new SheetgenError(t(lang, 'outIsDirectory', { file: target }), { exitCode: EXIT.usage });
   if (existing && (existing.isCharacterDevice() || existing.isFIFO())) {
     try {
       await writeFile(abs, bytes);
@@ -172,15 +196,21 @@ export async function writeAtomic(target: string, bytes: Uint8Array, protect: re
       throw e;
     }
   }
-  if (existing && !existing.isFile()) throw new SheetgenError(t(lang, 'outIsSpecial', { file: target }), { exitCode: EXIT.usage });
+  if (existing && !existing.isFile())
+    throw new SheetgenError(t(lang, 'outIsSpecial', { file: target }), { exitCode: EXIT.usage });
   if (existing) {
     // Mode bits, not access(): root may write anything, but a file marked read-only is kept.
-    if ((existing.mode & 0o222) === 0) throw new SheetgenError(t(lang, 'outIsReadOnly', { file: target }), { exitCode: EXIT.usage });
-    if (existing.size > 0 && !(await startsWithPdf(abs))) throw new SheetgenError(t(lang, 'outNotPdf', { file: target }), { exitCode: EXIT.usage });
+    if ((existing.mode & 0o222) === 0)
+      throw new SheetgenError(t(lang, 'outIsReadOnly', { file: target }), { exitCode: EXIT.usage });
+    if (existing.size > 0 && !(await startsWithPdf(abs)))
+      throw new SheetgenError(t(lang, 'outNotPdf', { file: target }), { exitCode: EXIT.usage });
   }
   await mkdir(dirname(abs), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
     // mkdir -p meets a file where a folder should be: EEXIST or ENOTDIR.
-    if (e.code === 'EEXIST' || e.code === 'ENOTDIR') throw new SheetgenError(t(lang, 'cannotWrite', { file: target, reason: t(lang, 'parentNotFolder') }), { exitCode: EXIT.invalid });
+    if (e.code === 'EEXIST' || e.code === 'ENOTDIR')
+      throw new SheetgenError(t(lang, 'cannotWrite', { file: target, reason: t(lang, 'parentNotFolder') }), {
+        exitCode: EXIT.invalid,
+      });
     throw isFsError(e) ? writeFailure(target, e, lang) : e;
   });
   await sweepStaleTemps(dirname(abs));
@@ -199,4 +229,3 @@ export async function startsWithPdf(file: string): Promise<boolean> {
     await fh.close();
   }
 }
-

@@ -10,14 +10,31 @@ export interface SetMember {
   facts: SetFacts;
 }
 
-const where = (file: string, f: Fact<unknown>): string => `${file}${f.line !== undefined ? `:${f.line}` : ''}${f.line !== undefined && f.column !== undefined ? `:${f.column}` : ''}`;
+const where = (file: string, f: Fact<unknown>): string =>
+  `${file}${f.line !== undefined ? `:${f.line}` : ''}${f.line !== undefined && f.column !== undefined ? `:${f.column}` : ''}`;
 
-function at(file: string, f: Fact<unknown>, path: Diagnostic['path']): Pick<Diagnostic, 'file' | 'line' | 'column' | 'path'> {
-  return { file, ...(f.line !== undefined ? { line: f.line } : {}), ...(f.column !== undefined ? { column: f.column } : {}), ...(path ? { path } : {}) };
+function at(
+  file: string,
+  f: Fact<unknown>,
+  path: Diagnostic['path'],
+): Pick<Diagnostic, 'file' | 'line' | 'column' | 'path'> {
+  return {
+    file,
+    ...(f.line !== undefined ? { line: f.line } : {}),
+    ...(f.column !== undefined ? { column: f.column } : {}),
+    ...(path ? { path } : {}),
+  };
 }
 
 /** Numbers that must be unique across the set (KPI numbers, committee numbers): one error at every use, listing the others. */
-function uniqueAcross(members: readonly SetMember[], pick: (f: SetFacts) => Fact<number>[], code: string, key: string, field: string, lang: Lang): Diagnostic[] {
+function uniqueAcross(
+  members: readonly SetMember[],
+  pick: (f: SetFacts) => Fact<number>[],
+  code: string,
+  key: string,
+  field: string,
+  lang: Lang,
+): Diagnostic[] {
   const uses = new Map<number, { file: string; fact: Fact<number>; index: number }[]>();
   for (const m of members) {
     pick(m.facts).forEach((fact, index) => {
@@ -32,14 +49,26 @@ function uniqueAcross(members: readonly SetMember[], pick: (f: SetFacts) => Fact
     if (new Set(list.map((u) => u.file)).size < 2) continue;
     for (const u of list) {
       const others = list.filter((o) => o !== u).map((o) => where(o.file, o.fact));
-      out.push({ severity: 'error', code, ...at(u.file, u.fact, [field, u.index, 'number']), message: t(lang, key, { number, others: others.join(', ') }) });
+      out.push({
+        severity: 'error',
+        code,
+        ...at(u.file, u.fact, [field, u.index, 'number']),
+        message: t(lang, key, { number, others: others.join(', ') }),
+      });
     }
   }
   return out;
 }
 
 /** One value for the whole set (fiscal year, stage): the most common one wins; every other sheet is reported. */
-function oneValue<T extends string | number>(members: readonly SetMember[], pick: (f: SetFacts) => Fact<T>, code: string, key: string, field: string, lang: Lang): Diagnostic[] {
+function oneValue<T extends string | number>(
+  members: readonly SetMember[],
+  pick: (f: SetFacts) => Fact<T>,
+  code: string,
+  key: string,
+  field: string,
+  lang: Lang,
+): Diagnostic[] {
   const counts = new Map<T, { n: number; first: SetMember }>();
   for (const m of members) {
     const v = pick(m.facts).value;
@@ -57,8 +86,15 @@ function oneValue<T extends string | number>(members: readonly SetMember[], pick
     .map((m) => {
       const f = pick(m.facts);
       return {
-        severity: 'error' as const, code, ...at(m.file, f, [field]),
-        message: t(lang, key, { value: f.value, expected, count: info.n, example: where(info.first.file, pick(info.first.facts)) }),
+        severity: 'error' as const,
+        code,
+        ...at(m.file, f, [field]),
+        message: t(lang, key, {
+          value: f.value,
+          expected,
+          count: info.n,
+          example: where(info.first.file, pick(info.first.facts)),
+        }),
       };
     });
 }

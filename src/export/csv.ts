@@ -62,10 +62,20 @@ export function tableCsv<R extends object>(
 
 /** grades.csv as text. */
 export function gradesCsv(rows: readonly GradeRow[]): string {
-  return tableCsv(GRADE_COLUMNS, rows, (k, v) => (k === 'better' && typeof v === 'string' ? (BETTER_JA[v] ?? v) : v), writtenOf);
+  return tableCsv(
+    GRADE_COLUMNS,
+    rows,
+    (k, v) => (k === 'better' && typeof v === 'string' ? (BETTER_JA[v] ?? v) : v),
+    writtenOf,
+  );
 }
 
 /** projects.csv as text: 区分 in Japanese (事業費, 一般財源, 成果指標, 事業費合計, 一般財源合計). */
 export function projectsCsv(rows: readonly ProjectRow[]): string {
-  return tableCsv(PROJECT_COLUMNS, rows, (k, v) => (k === 'item' ? ITEM_LABELS[v as ProjectItem] : v), (r, k) => (k === 'value' ? r.written : undefined));
+  return tableCsv(
+    PROJECT_COLUMNS,
+    rows,
+    (k, v) => (k === 'item' ? ITEM_LABELS[v as ProjectItem] : v),
+    (r, k) => (k === 'value' ? r.written : undefined),
+  );
 }

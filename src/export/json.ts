@@ -18,8 +18,17 @@ export function gradesJson(rows: readonly GradeRow[]): GradesJson {
   const years = [...new Set(rows.map((r) => r.fiscal_year))].sort((a, b) => a - b);
   const stages = [...new Set(rows.map((r) => r.stage))].sort();
   // Keys in column order, whatever order the row objects were built in.
-  const ordered = rows.map((r) => Object.fromEntries(GRADE_COLUMNS.map((c) => [c.key, r[c.key]])) as unknown as GradeRow);
-  return { format: 'sheetgen-grades', version: 1, fiscal_years: years, stages, fields: GRADE_COLUMNS.map((c) => ({ key: c.key, label: c.label })), rows: ordered };
+  const ordered = rows.map(
+    (r) => Object.fromEntries(GRADE_COLUMNS.map((c) => [c.key, r[c.key]])) as unknown as GradeRow,
+  );
+  return {
+    format: 'sheetgen-grades',
+    version: 1,
+    fiscal_years: years,
+    stages,
+    fields: GRADE_COLUMNS.map((c) => ({ key: c.key, label: c.label })),
+    rows: ordered,
+  };
 }
 
 /**
@@ -65,10 +74,17 @@ export function projectsJson(rows: readonly ProjectRow[]): ProjectsJson {
   const years = [...new Set(rows.map((r) => r.fiscal_year))].sort((a, b) => a - b);
   const stages = [...new Set(rows.map((r) => r.stage))].sort();
   // Keys in column order; the written digits are not a column (projectsJsonText writes them as the number).
-  const ordered = rows.map((r) => Object.fromEntries(PROJECT_COLUMNS.map((c) => [c.key, r[c.key]])) as unknown as ProjectRow);
+  const ordered = rows.map(
+    (r) => Object.fromEntries(PROJECT_COLUMNS.map((c) => [c.key, r[c.key]])) as unknown as ProjectRow,
+  );
   return {
-    format: 'sheetgen-projects', version: 1, fiscal_years: years, stages,
-    fields: PROJECT_COLUMNS.map((c) => ({ key: c.key, label: c.label })), item_labels: { ...ITEM_LABELS }, rows: ordered,
+    format: 'sheetgen-projects',
+    version: 1,
+    fiscal_years: years,
+    stages,
+    fields: PROJECT_COLUMNS.map((c) => ({ key: c.key, label: c.label })),
+    item_labels: { ...ITEM_LABELS },
+    rows: ordered,
   };
 }
 
@@ -78,6 +94,9 @@ export function projectsJsonText(rows: readonly ProjectRow[]): string {
   const mark = '\uf8ffsheetgen-decimal:';
   const plain = `${JSON.stringify(doc, null, 2)}\n`;
   if (plain.includes(mark)) return plain;
-  const marked = { ...doc, rows: doc.rows.map((r, i) => (rows[i]!.written !== undefined ? { ...r, value: `${mark}${rows[i]!.written}` } : r)) };
+  const marked = {
+    ...doc,
+    rows: doc.rows.map((r, i) => (rows[i]!.written !== undefined ? { ...r, value: `${mark}${rows[i]!.written}` } : r)),
+  };
   return `${JSON.stringify(marked, null, 2).replace(new RegExp(`"${mark}(-?\\d+(?:\\.\\d+)?)"`, 'gu'), '$1')}\n`;
 }

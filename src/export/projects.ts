@@ -98,39 +98,101 @@ export function projectRows(g: GradedSheet, pdf: string): ProjectRow[] {
   const out: ProjectRow[] = [];
   for (const p of s.projects) {
     const proj = { project_number: p.number, main_project: p.main, project_code: p.code ?? null, project_name: p.name };
-    for (const [item, map] of [['cost', p.cost], ['general_fund', p.generalFund]] as const) {
+    for (const [item, map] of [
+      ['cost', p.cost],
+      ['general_fund', p.generalFund],
+    ] as const) {
       for (const [y, v] of map) {
-        out.push({ ...head, ...proj, item, item_name: null, unit: '千円', year: y, year_wareki: warekiYear(y, false), reference: ref(y), plan_total: false, value: v, ...tail });
+        out.push({
+          ...head,
+          ...proj,
+          item,
+          item_name: null,
+          unit: '千円',
+          year: y,
+          year_wareki: warekiYear(y, false),
+          reference: ref(y),
+          plan_total: false,
+          value: v,
+          ...tail,
+        });
       }
     }
     for (const o of p.outcomes) {
       for (const [y, m] of o.values) {
         out.push({
-          ...head, ...proj, item: 'outcome', item_name: o.name, unit: o.unit, year: y, year_wareki: warekiYear(y, false), reference: ref(y), plan_total: false,
-          ...measuredCells(m), sheet_pdf: pdf,
+          ...head,
+          ...proj,
+          item: 'outcome',
+          item_name: o.name,
+          unit: o.unit,
+          year: y,
+          year_wareki: warekiYear(y, false),
+          reference: ref(y),
+          plan_total: false,
+          ...measuredCells(m),
+          sheet_pdf: pdf,
         });
       }
     }
   }
-  const none = { project_number: null, main_project: null, project_code: null, project_name: null, item_name: null, unit: '千円' };
-  for (const [item, map, total] of [['cost_total', g.totals.cost, g.totals.costTotal], ['general_fund_total', g.totals.generalFund, g.totals.generalFundTotal]] as const) {
+  const none = {
+    project_number: null,
+    main_project: null,
+    project_code: null,
+    project_name: null,
+    item_name: null,
+    unit: '千円',
+  };
+  for (const [item, map, total] of [
+    ['cost_total', g.totals.cost, g.totals.costTotal],
+    ['general_fund_total', g.totals.generalFund, g.totals.generalFundTotal],
+  ] as const) {
     for (const y of years) {
       const v = map.get(y);
-      if (v !== undefined) out.push({ ...head, ...none, item, year: y, year_wareki: warekiYear(y, false), reference: ref(y), plan_total: false, value: v, ...tail });
+      if (v !== undefined)
+        out.push({
+          ...head,
+          ...none,
+          item,
+          year: y,
+          year_wareki: warekiYear(y, false),
+          reference: ref(y),
+          plan_total: false,
+          value: v,
+          ...tail,
+        });
     }
-    out.push({ ...head, ...none, item, year: null, year_wareki: null, reference: null, plan_total: true, value: total, ...tail });
+    out.push({
+      ...head,
+      ...none,
+      item,
+      year: null,
+      year_wareki: null,
+      reference: null,
+      plan_total: true,
+      value: total,
+      ...tail,
+    });
   }
   return out;
 }
 
-function measuredCells(m: Measured): Pick<ProjectRow, 'value' | 'value_year' | 'value_period' | 'value_note' | 'written'> {
+function measuredCells(
+  m: Measured,
+): Pick<ProjectRow, 'value' | 'value_year' | 'value_period' | 'value_note' | 'written'> {
   return {
-    value: m.value, value_year: m.year ?? null, value_period: m.year === undefined ? null : m.calendar ? '年' : '年度', value_note: m.note ?? null,
+    value: m.value,
+    value_year: m.year ?? null,
+    value_period: m.year === undefined ? null : m.calendar ? '年' : '年度',
+    value_note: m.note ?? null,
     ...(m.written !== undefined && Number(m.written) === m.value ? { written: m.written } : {}),
   };
 }
 
 /** Rows of a whole set in publication order: by 基本目標, then 重点施策 number, then fiscal year (stable within a sheet). */
 export function sortProjectRows(rows: readonly ProjectRow[]): ProjectRow[] {
-  return [...rows].sort((a, b) => a.basic_goal - b.basic_goal || a.measure_number - b.measure_number || a.fiscal_year - b.fiscal_year);
+  return [...rows].sort(
+    (a, b) => a.basic_goal - b.basic_goal || a.measure_number - b.measure_number || a.fiscal_year - b.fiscal_year,
+  );
 }

@@ -143,7 +143,11 @@ function row(g: GradedSheet, gi: GradedIndicator, pdf: string): GradeRow {
   };
 }
 
-function written(baseline: string | undefined, target: string | undefined, actual: string | undefined): { written: WrittenDigits } | Record<string, never> {
+function written(
+  baseline: string | undefined,
+  target: string | undefined,
+  actual: string | undefined,
+): { written: WrittenDigits } | Record<string, never> {
   const w: WrittenDigits = {};
   if (baseline !== undefined) w.baseline = baseline;
   if (target !== undefined) w.target = target;
@@ -168,5 +172,7 @@ export function gradeRows(g: GradedSheet, pdf: string): GradeRow[] {
 /** Rows of a whole set in publication order: by 基本目標, then 重点施策 number (then fiscal year, for mixed sets). */
 export function sortRows(rows: readonly GradeRow[]): GradeRow[] {
   // Stable sort: the indicators of one sheet keep their order.
-  return [...rows].sort((a, b) => a.basic_goal - b.basic_goal || a.measure_number - b.measure_number || a.fiscal_year - b.fiscal_year);
+  return [...rows].sort(
+    (a, b) => a.basic_goal - b.basic_goal || a.measure_number - b.measure_number || a.fiscal_year - b.fiscal_year,
+  );
 }

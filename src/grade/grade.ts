@@ -13,7 +13,8 @@ function bad(path: YamlPath, code: string, message: string): SheetgenError {
 
 /** The exact decimal of a value; a non-finite number (YAML .inf/.nan) is the user's to fix. */
 function exact(x: number, path: YamlPath): Decimal {
-  if (!Number.isFinite(x)) throw bad(path, 'grade.value', `cannot grade a value that is not a finite number (${String(x)})`);
+  if (!Number.isFinite(x))
+    throw bad(path, 'grade.value', `cannot grade a value that is not a finite number (${String(x)})`);
   return fromNumber(x);
 }
 
@@ -44,7 +45,11 @@ function targetMet(ind: Indicator, actual: Decimal): boolean {
 }
 
 /** The grade by the rules alone, before any override. */
-function computeGrade(ind: Indicator, actualM: Measured | null, scheme: GradingScheme): Omit<GradeResult, 'grade' | 'overridden' | 'reason'> {
+function computeGrade(
+  ind: Indicator,
+  actualM: Measured | null,
+  scheme: GradingScheme,
+): Omit<GradeResult, 'grade' | 'overridden' | 'reason'> {
   const base = { actual: actualM, change: null };
   if (!actualM) return { ...base, computed: scheme.noData, rule: 'no-actual' };
   if (!ind.baseline && !ind.target) return { ...base, computed: scheme.noData, rule: 'no-basis' };
@@ -79,7 +84,8 @@ function computeGrade(ind: Indicator, actualM: Measured | null, scheme: GradingS
     }
   }
   // A checked scheme always ends with an open band; guard anyway so a hand-built one fails loudly.
-  if (grade === undefined) throw new Error(`grading scheme ${scheme.id}: no band caught r; the last band must have no min`);
+  if (grade === undefined)
+    throw new Error(`grading scheme ${scheme.id}: no band caught r; the last band must have no min`);
   return { ...base, computed: grade, change: ratioToNumber(gain, den), rule: 'change' };
 }
 
@@ -88,14 +94,27 @@ export function gradeIndicator(ind: Indicator, fiscalYear: number, scheme: Gradi
   const actual = ind.actuals.get(fiscalYear) ?? null;
   const r = computeGrade(ind, actual, scheme);
   const o = ind.override;
-  if (!o) return { grade: r.computed, computed: r.computed, overridden: false, actual: r.actual, change: r.change, rule: r.rule };
+  if (!o)
+    return {
+      grade: r.computed,
+      computed: r.computed,
+      overridden: false,
+      actual: r.actual,
+      change: r.change,
+      rule: r.rule,
+    };
 
   if (!legendGrades(scheme).has(o.grade)) {
     const allowed = scheme.legend.map((e) => e.grade).join(' ');
-    throw bad([...o.path, 'grade'], 'grade.override', `override grade "${o.grade}" is not in the legend of grading scheme ${scheme.id} (${allowed})`);
+    throw bad(
+      [...o.path, 'grade'],
+      'grade.override',
+      `override grade "${o.grade}" is not in the legend of grading scheme ${scheme.id} (${allowed})`,
+    );
   }
   // SHEET.md: a grade may be overridden "only with a written reason".
-  if (o.reason.trim() === '') throw bad([...o.path, 'reason'], 'grade.override', 'an overridden grade needs a written reason');
+  if (o.reason.trim() === '')
+    throw bad([...o.path, 'reason'], 'grade.override', 'an overridden grade needs a written reason');
   return {
     grade: o.grade,
     computed: r.computed,
@@ -109,6 +128,9 @@ export function gradeIndicator(ind: Indicator, fiscalYear: number, scheme: Gradi
 
 /** Grades the 数値目標 and every KPI of a sheet for its evaluated fiscal year. */
 export function gradeSheet(sheet: Sheet, scheme: GradingScheme): { goal: GradedIndicator; kpis: GradedIndicator[] } {
-  const one = (indicator: Indicator): GradedIndicator => ({ indicator, result: gradeIndicator(indicator, sheet.fiscalYear, scheme) });
+  const one = (indicator: Indicator): GradedIndicator => ({
+    indicator,
+    result: gradeIndicator(indicator, sheet.fiscalYear, scheme),
+  });
   return { goal: one(sheet.goal), kpis: sheet.kpis.map(one) };
 }

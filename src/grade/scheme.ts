@@ -75,7 +75,8 @@ export function checkScheme(s: GradingScheme): string[] {
   }
   s.bands.forEach((b, i) => {
     const last = i === s.bands.length - 1;
-    if (last && b.min !== undefined) problems.push(`bands[${i}]: the last band must have no "min" (it catches every r left)`);
+    if (last && b.min !== undefined)
+      problems.push(`bands[${i}]: the last band must have no "min" (it catches every r left)`);
     if (!last && b.min === undefined) problems.push(`bands[${i}]: only the last band may omit "min"`);
   });
   let prev: { min: Decimal; inclusive: boolean; i: number } | null = null;
@@ -180,7 +181,9 @@ export function loadScheme(nameOrPath?: string): GradingScheme {
       `cannot read grading scheme ${key}: ${why} (built-in schemes: ${Object.keys(BUILTIN_SCHEMES).join(', ')})`,
       {
         exitCode: EXIT.usage,
-        diagnostics: [{ severity: 'error', code: 'grading.missing', file: key, message: `cannot read grading scheme: ${why}` }],
+        diagnostics: [
+          { severity: 'error', code: 'grading.missing', file: key, message: `cannot read grading scheme: ${why}` },
+        ],
       },
     );
   }

@@ -42,7 +42,13 @@ export function layoutAnnex(ctx: LayoutContext, ident: string): Page[] {
     const lines = breakLines(text, CONTENT_W, HEAD_SIZE, ctx.fonts.bold);
     const h = lines.length * HEAD_SIZE * 1.5 + 2;
     if (y + h + SIZE * LEAD * 2 > BOTTOM && y > top) newPage();
-    const runs: TextRun[] = lines.map((l, i) => ({ text: l.text, x: x0, y: round(y + i * HEAD_SIZE * 1.5 + baselineIn(HEAD_SIZE * 1.5, HEAD_SIZE)), size: HEAD_SIZE, font: 'bold' }));
+    const runs: TextRun[] = lines.map((l, i) => ({
+      text: l.text,
+      x: x0,
+      y: round(y + i * HEAD_SIZE * 1.5 + baselineIn(HEAD_SIZE * 1.5, HEAD_SIZE)),
+      size: HEAD_SIZE,
+      font: 'bold',
+    }));
     nodes.push({ type: 'text', tag: 'H2', runs, cell: { x: x0, y, w: CONTENT_W, h } });
     y += h;
   };
@@ -63,7 +69,8 @@ export function layoutAnnex(ctx: LayoutContext, ident: string): Page[] {
       let para: TextRun[] = [];
       let paraTop = y;
       const flush = () => {
-        if (para.length) nodes.push({ type: 'text', tag: 'P', runs: para, cell: { x: x0, y: paraTop, w: CONTENT_W, h: y - paraTop } });
+        if (para.length)
+          nodes.push({ type: 'text', tag: 'P', runs: para, cell: { x: x0, y: paraTop, w: CONTENT_W, h: y - paraTop } });
         para = [];
       };
       for (const line of lines) {
@@ -72,7 +79,8 @@ export function layoutAnnex(ctx: LayoutContext, ident: string): Page[] {
           newPage();
           paraTop = y;
         }
-        if (line.text !== '') para.push({ text: line.text, x: x0 + 4, y: round(y + baselineIn(lh, SIZE)), size: SIZE, font: 'regular' });
+        if (line.text !== '')
+          para.push({ text: line.text, x: x0 + 4, y: round(y + baselineIn(lh, SIZE)), size: SIZE, font: 'regular' });
         y += lh;
       }
       flush();
@@ -129,7 +137,13 @@ export function layoutAnnex(ctx: LayoutContext, ident: string): Page[] {
     const furniture: LayoutNode[] = [
       {
         type: 'furniture',
-        runs: identLines.map((l, k) => ({ text: l.text, x: x0, y: round(ANNEX_MARGIN.top + k * IDENT_SIZE * 1.4 + baselineIn(IDENT_SIZE * 1.4, IDENT_SIZE)), size: IDENT_SIZE, font: 'regular' })),
+        runs: identLines.map((l, k) => ({
+          text: l.text,
+          x: x0,
+          y: round(ANNEX_MARGIN.top + k * IDENT_SIZE * 1.4 + baselineIn(IDENT_SIZE * 1.4, IDENT_SIZE)),
+          size: IDENT_SIZE,
+          font: 'regular',
+        })),
         cell: { x: x0, y: ANNEX_MARGIN.top, w: CONTENT_W - PAGE_NO_W, h: identH },
       },
       (() => {
@@ -137,7 +151,15 @@ export function layoutAnnex(ctx: LayoutContext, ident: string): Page[] {
         const w = textWidth(ctx.fonts.bold, text, 9);
         return {
           type: 'furniture' as const,
-          runs: [{ text, x: round(x0 + CONTENT_W - w), y: round(ANNEX_MARGIN.top + baselineIn(IDENT_SIZE * 1.4, 9)), size: 9, font: 'bold' as const }],
+          runs: [
+            {
+              text,
+              x: round(x0 + CONTENT_W - w),
+              y: round(ANNEX_MARGIN.top + baselineIn(IDENT_SIZE * 1.4, 9)),
+              size: 9,
+              font: 'bold' as const,
+            },
+          ],
           cell: { x: x0 + CONTENT_W - PAGE_NO_W, y: ANNEX_MARGIN.top - 1, w: PAGE_NO_W, h: IDENT_SIZE * 1.4 + 2 },
         };
       })(),

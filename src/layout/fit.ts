@@ -101,7 +101,11 @@ export const REF_PLACEHOLDER = '（別紙 000 に続く）';
  * Splits prose so that what stays ends with a whole sentence (after 。．！？ and their closing
  * brackets, or at a line break) within the first `maxLines` lines; the rest continues elsewhere.
  */
-export function splitSentences(text: string, lines: readonly { end: number }[], maxLines: number): { shown: string; rest: string } {
+export function splitSentences(
+  text: string,
+  lines: readonly { end: number }[],
+  maxLines: number,
+): { shown: string; rest: string } {
   if (maxLines >= lines.length) return { shown: text, rest: '' };
   if (maxLines <= 0) return { shown: '', rest: text };
   const limit = lines[maxLines - 1]!.end;
@@ -209,7 +213,12 @@ export function fitText(ctx: LayoutContext, spec: TextSpec, box: Box): TextRun[]
 }
 
 /** A label written top to bottom, one run per character, centred in the box (vertical glyph forms). */
-export function verticalText(ctx: LayoutContext, text: string, box: Box, opts: { size?: number; font?: FontKey } = {}): TextRun[] {
+export function verticalText(
+  ctx: LayoutContext,
+  text: string,
+  box: Box,
+  opts: { size?: number; font?: FontKey } = {},
+): TextRun[] {
   const chars = [...text];
   const font = opts.font ?? 'bold';
   let size = opts.size ?? 8;
@@ -241,6 +250,7 @@ function shrinkWarning(lang: Lang, field: { path: YamlPath; label: string }, fro
       lang === 'ja'
         ? `「${field.label}」が枠に収まらないため、文字を ${from}pt から ${to}pt に縮小しました`
         : `"${field.label}" does not fit its box at ${from} pt; shrunk to ${to} pt`,
-    hint: lang === 'ja' ? '文章を短くすると元の大きさで印刷されます' : 'shorten the text to print it at the regular size',
+    hint:
+      lang === 'ja' ? '文章を短くすると元の大きさで印刷されます' : 'shorten the text to print it at the regular size',
   };
 }

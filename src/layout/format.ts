@@ -55,7 +55,10 @@ export function asOfLine(iso: string | null): string {
  */
 export function formatNumber(n: number, written?: string): string {
   if (!Number.isFinite(n)) return String(n);
-  const asWritten = written !== undefined && /^-?\d+(\.\d+)?$/.test(written) && Number(written) === n ? written.replace(/^-/, '') : undefined;
+  const asWritten =
+    written !== undefined && /^-?\d+(\.\d+)?$/.test(written) && Number(written) === n
+      ? written.replace(/^-/, '')
+      : undefined;
   const neg = n < 0;
   const abs = Math.abs(n);
   // String() gives the shortest round-trip form (42.5, not 42.500000001); avoid exponent notation.

@@ -22,12 +22,27 @@ export interface Field {
 
 export type Content =
   /** Text wrapped at 禁則-aware break points; `size` fixes its size regardless of the block's. */
-  | { kind: 'text'; text: string; font?: FontKey; align?: 'left' | 'center' | 'right'; valign?: 'top' | 'middle'; size?: number; field?: Field }
+  | {
+      kind: 'text';
+      text: string;
+      font?: FontKey;
+      align?: 'left' | 'center' | 'right';
+      valign?: 'top' | 'middle';
+      size?: number;
+      field?: Field;
+    }
   /**
    * Atoms (a number with its unit, a bracketed period note, a short note): packed on lines, never
    * broken inside. An atom wider than its cell is a column-width problem, not a line-break one.
    */
-  | { kind: 'atoms'; atoms: string[]; align?: 'left' | 'center' | 'right'; field?: Field; font?: FontKey; size?: number }
+  | {
+      kind: 'atoms';
+      atoms: string[];
+      align?: 'left' | 'center' | 'right';
+      field?: Field;
+      font?: FontKey;
+      size?: number;
+    }
   /** A label written top to bottom (vertical glyph forms), one run per character. */
   | { kind: 'vertical'; text: string; font?: FontKey }
   | { kind: 'empty' };
@@ -64,7 +79,13 @@ function span(widths: number[], c: Cell): number {
 }
 
 /** Lines of an atoms cell: atoms packed greedily (a space between atoms on one line only when both are Latin). */
-export function atomLines(ctx: LayoutContext, atoms: string[], font: FontKey, size: number, inner: number): { text: string; width: number }[] {
+export function atomLines(
+  ctx: LayoutContext,
+  atoms: string[],
+  font: FontKey,
+  size: number,
+  inner: number,
+): { text: string; width: number }[] {
   const m = ctx.fonts[font];
   const lines: { text: string; width: number }[] = [];
   for (const a of atoms) {
@@ -101,7 +122,9 @@ export function contentHeight(ctx: LayoutContext, c: Content, w: number, size: n
     case 'vertical':
       return [...c.text].length * pitch(s) + 4;
     case 'atoms':
-      return Math.max(1, atomLines(ctx, c.atoms, c.font ?? 'regular', s, w - 2 * PAD_X).length) * s * LEADING + 2 * PAD_Y;
+      return (
+        Math.max(1, atomLines(ctx, c.atoms, c.font ?? 'regular', s, w - 2 * PAD_X).length) * s * LEADING + 2 * PAD_Y
+      );
     case 'text': {
       const lines = c.text === '' ? 1 : breakLines(c.text, w - 2 * PAD_X, s, ctx.fonts[c.font ?? 'regular']).length;
       return Math.max(1, lines) * s * LEADING + 2 * PAD_Y;
@@ -110,7 +133,13 @@ export function contentHeight(ctx: LayoutContext, c: Content, w: number, size: n
 }
 
 /** Lines of a text content in a cell `w` wide at `size` (for splitting prose at sentences). */
-export function textLines(ctx: LayoutContext, text: string, w: number, size: number, font: FontKey = 'regular'): BrokenLine[] {
+export function textLines(
+  ctx: LayoutContext,
+  text: string,
+  w: number,
+  size: number,
+  font: FontKey = 'regular',
+): BrokenLine[] {
   return breakLines(text, w - 2 * PAD_X, size, ctx.fonts[font]);
 }
 
@@ -123,7 +152,8 @@ export function linesHeight(n: number, size: number): number {
 export function measure(ctx: LayoutContext, g: Grid, size: number): number[] {
   const h = g.rows.map((r) => r.minH ?? 0);
   g.rows.forEach((r, ri) => {
-    for (const c of r.cells) if ((c.rowSpan ?? 1) === 1) h[ri] = Math.max(h[ri]!, contentHeight(ctx, c.content, span(g.widths, c), size));
+    for (const c of r.cells)
+      if ((c.rowSpan ?? 1) === 1) h[ri] = Math.max(h[ri]!, contentHeight(ctx, c.content, span(g.widths, c), size));
   });
   g.rows.forEach((r, ri) => {
     for (const c of r.cells) {
@@ -196,7 +226,8 @@ export function cellRuns(ctx: LayoutContext, c: Content, box: Box, size: number)
   // side share their baselines (text extraction then reads each line of a row as one line, never
   // two half-offset lines merged into one).
   const free = box.h - 2 * PAD_Y - total;
-  const top = valign === 'middle' && free > 0 ? box.y + PAD_Y + Math.floor(free / 2 / lh + 0.5 - 1e-9) * lh : box.y + PAD_Y;
+  const top =
+    valign === 'middle' && free > 0 ? box.y + PAD_Y + Math.floor(free / 2 / lh + 0.5 - 1e-9) * lh : box.y + PAD_Y;
   const runs: TextRun[] = [];
   lines.forEach((l, i) => {
     if (l.text === '') return;

@@ -38,7 +38,9 @@ const two = (value: string, note: string): string => (note ? `${value}\n${note}`
 
 function baselineText(r: GradeRow): string {
   if (r.baseline === null) return '-';
-  const note = (r.baseline_year !== null ? periodNote(r.baseline_year, r.baseline_period === '年') : '') + (r.baseline_note ? `（${r.baseline_note}）` : '');
+  const note =
+    (r.baseline_year !== null ? periodNote(r.baseline_year, r.baseline_period === '年') : '') +
+    (r.baseline_note ? `（${r.baseline_note}）` : '');
   return two(formatNumber(r.baseline, r.written?.baseline) + r.unit, note);
 }
 
@@ -51,7 +53,9 @@ function targetText(r: GradeRow): string {
 function actualText(r: GradeRow): string {
   if (r.actual === null) return '-';
   const shifted = r.actual_year !== null && (r.actual_year !== r.fiscal_year || r.actual_period === '年');
-  const note = (shifted ? periodNote(r.actual_year!, r.actual_period === '年') : '') + (r.actual_note ? `（${r.actual_note}）` : '');
+  const note =
+    (shifted ? periodNote(r.actual_year!, r.actual_period === '年') : '') +
+    (r.actual_note ? `（${r.actual_note}）` : '');
   return two(formatNumber(r.actual, r.written?.actual) + r.unit, note);
 }
 
@@ -65,14 +69,28 @@ function groups(rows: readonly GradeRow[]): Group[] {
   for (const r of rows) {
     const last = out[out.length - 1];
     const first = last?.rows[0];
-    if (last && first && first.measure_number === r.measure_number && first.basic_goal === r.basic_goal && first.fiscal_year === r.fiscal_year) last.rows.push(r);
+    if (
+      last &&
+      first &&
+      first.measure_number === r.measure_number &&
+      first.basic_goal === r.basic_goal &&
+      first.fiscal_year === r.fiscal_year
+    )
+      last.rows.push(r);
     else out.push({ rows: [r], title: `${r.measure_number}　${r.measure_title}` });
   }
   return out;
 }
 
 const head = (text: string): TextSpec => ({ text, font: 'bold', size: HEAD, align: 'center', valign: 'middle' });
-const mid = (text: string, extra: Partial<TextSpec> = {}): TextSpec => ({ text, size: CELL, align: 'center', valign: 'middle', padX: 1.5, ...extra });
+const mid = (text: string, extra: Partial<TextSpec> = {}): TextSpec => ({
+  text,
+  size: CELL,
+  align: 'center',
+  valign: 'middle',
+  padX: 1.5,
+  ...extra,
+});
 
 /** Lays out the index; `rows` in publication order (sortRows). */
 export function layoutIndex(rows: readonly GradeRow[], fonts: FontPair, opts: IndexOptions): Page[] {
@@ -88,7 +106,16 @@ export function layoutIndex(rows: readonly GradeRow[], fonts: FontPair, opts: In
   let y = 0;
 
   const x0 = MARGIN.left;
-  const cols: [keyof typeof W | 'name', number][] = [['goal', W.goal], ['measure', W.measure], ['kind', W.kind], ['name', W_NAME], ['base', W.base], ['target', W.target], ['actual', W.actual], ['grade', W.grade]];
+  const cols: [keyof typeof W | 'name', number][] = [
+    ['goal', W.goal],
+    ['measure', W.measure],
+    ['kind', W.kind],
+    ['name', W_NAME],
+    ['base', W.base],
+    ['target', W.target],
+    ['actual', W.actual],
+    ['grade', W.grade],
+  ];
   const colX = (key: string): number => {
     let x = x0;
     for (const [k, w] of cols) {
@@ -104,13 +131,38 @@ export function layoutIndex(rows: readonly GradeRow[], fonts: FontPair, opts: In
     flushTable();
     const nodes: LayoutNode[] = [];
     const top = MARGIN.top;
-    nodes.push({ type: 'text', tag: 'H1', runs: fitText(ctx, { text: title, font: 'bold', size: TITLE, padX: 0, padY: 0, leading: 1.4 }, { x: x0, y: top, w: CONTENT_W * 0.78, h: 17 }) });
-    nodes.push({ type: 'text', tag: 'P', runs: fitText(ctx, { text: municipality, size: 9, align: 'right', padX: 0, padY: 0, leading: 1.4 }, { x: x0 + CONTENT_W * 0.78, y: top + 2, w: CONTENT_W * 0.22, h: 15 }) });
+    nodes.push({
+      type: 'text',
+      tag: 'H1',
+      runs: fitText(
+        ctx,
+        { text: title, font: 'bold', size: TITLE, padX: 0, padY: 0, leading: 1.4 },
+        { x: x0, y: top, w: CONTENT_W * 0.78, h: 17 },
+      ),
+    });
+    nodes.push({
+      type: 'text',
+      tag: 'P',
+      runs: fitText(
+        ctx,
+        { text: municipality, size: 9, align: 'right', padX: 0, padY: 0, leading: 1.4 },
+        { x: x0 + CONTENT_W * 0.78, y: top + 2, w: CONTENT_W * 0.22, h: 15 },
+      ),
+    });
     pages.push({ nodes });
     y = top + 24;
     if (!withTable) return;
     table = new TableBuilder().row();
-    const labels: Record<string, string> = { goal: '基本\n目標', measure: '重点施策', kind: '区分', name: '数値目標・ＫＰＩ', base: '基準値', target: '目標値', actual: actualHead, grade: '達成\n状況' };
+    const labels: Record<string, string> = {
+      goal: '基本\n目標',
+      measure: '重点施策',
+      kind: '区分',
+      name: '数値目標・ＫＰＩ',
+      base: '基準値',
+      target: '目標値',
+      actual: actualHead,
+      grade: '達成\n状況',
+    };
     for (const [k, w] of cols) {
       const box = { x: colX(k), y, w, h: HEADER_H };
       table.cell(box, fitText(ctx, head(labels[k]!), box), { head: true });
@@ -133,7 +185,10 @@ export function layoutIndex(rows: readonly GradeRow[], fonts: FontPair, opts: In
   for (const g of groups(rows)) {
     const heights = g.rows.map(rowHeight);
     const titleH = naturalHeight(ctx, { text: g.title, size: CELL }, W.measure);
-    const total = Math.max(heights.reduce((a, b) => a + b, 0), titleH);
+    const total = Math.max(
+      heights.reduce((a, b) => a + b, 0),
+      titleH,
+    );
     // A measure stays on one page when it can; a measure longer than a page continues on the next.
     if (y + total > BOTTOM && y > MARGIN.top + 24 + HEADER_H + 0.01) newPage();
     let i = 0;
@@ -157,18 +212,38 @@ export function layoutIndex(rows: readonly GradeRow[], fonts: FontPair, opts: In
         table!.row();
         if (k === start) {
           table!.cell(gBox, fitText(ctx, mid(String(first.basic_goal)), gBox), { tag: 'TH' });
-          table!.cell(mBox, fitText(ctx, { text: start === 0 ? g.title : `${g.title}（続き）`, size: CELL, valign: 'middle' }, mBox), { tag: 'TH' });
+          table!.cell(
+            mBox,
+            fitText(ctx, { text: start === 0 ? g.title : `${g.title}（続き）`, size: CELL, valign: 'middle' }, mBox),
+            { tag: 'TH' },
+          );
         }
         const cell = (key: string, w: number, spec: TextSpec, tag: 'TH' | 'TD' = 'TD') => {
           const box = { x: colX(key), y: ry, w, h };
           table!.cell(box, fitText(ctx, spec, box), { tag });
         };
         cell('kind', W.kind, mid(r.indicator_kind === '数値目標' ? '数値目標' : `ＫＰＩ${r.kpi_number ?? ''}`), 'TH');
-        cell('name', W_NAME, { text: r.indicator_note ? `${r.indicator_name}\n（${r.indicator_note}）` : r.indicator_name, size: CELL, valign: 'middle' }, 'TH');
+        cell(
+          'name',
+          W_NAME,
+          {
+            text: r.indicator_note ? `${r.indicator_name}\n（${r.indicator_note}）` : r.indicator_name,
+            size: CELL,
+            valign: 'middle',
+          },
+          'TH',
+        );
         cell('base', W.base, mid(baselineText(r)));
         cell('target', W.target, mid(targetText(r)));
         cell('actual', W.actual, mid(actualText(r)));
-        cell('grade', W.grade, { text: r.grade + (r.overridden ? '※' : ''), font: 'bold', size: 10, align: 'center', valign: 'middle', padX: 1 });
+        cell('grade', W.grade, {
+          text: r.grade + (r.overridden ? '※' : ''),
+          font: 'bold',
+          size: 10,
+          align: 'center',
+          valign: 'middle',
+          padX: 1,
+        });
         ry += h;
       }
       y += span;
@@ -178,7 +253,8 @@ export function layoutIndex(rows: readonly GradeRow[], fonts: FontPair, opts: In
 
   // Notes under the table, then the count of grades.
   const notes: string[] = [];
-  if (rows.some((r) => r.overridden)) notes.push('※ 担当課の判断により、評価基準による評価から変更したもの（変更前の評価と理由は grades.csv を参照）');
+  if (rows.some((r) => r.overridden))
+    notes.push('※ 担当課の判断により、評価基準による評価から変更したもの（変更前の評価と理由は grades.csv を参照）');
   if (opts.omitted > 0) notes.push(`※ エラーのため、${opts.omitted} 件のシートはこの一覧表に含まれていません`);
   const order = gradeOrder(rows.map((r) => r.grade));
   const goals = [...new Set(rows.map((r) => r.basic_goal))].sort((a, b) => a - b);
@@ -188,12 +264,24 @@ export function layoutIndex(rows: readonly GradeRow[], fonts: FontPair, opts: In
   if (y + notesH + summaryH > BOTTOM) newPage(false);
   y += 3;
   for (const n of notes) {
-    pages[pages.length - 1]!.nodes.push({ type: 'text', tag: 'Note', runs: fitText(ctx, { text: n, size: 7, padX: 0, padY: 0 }, { x: x0, y, w: CONTENT_W, h: BODY_SIZE * 1.5 }) });
+    pages[pages.length - 1]!.nodes.push({
+      type: 'text',
+      tag: 'Note',
+      runs: fitText(ctx, { text: n, size: 7, padX: 0, padY: 0 }, { x: x0, y, w: CONTENT_W, h: BODY_SIZE * 1.5 }),
+    });
     y += BODY_SIZE * 1.5;
   }
   y += 6;
   const page = pages[pages.length - 1]!;
-  page.nodes.push({ type: 'text', tag: 'H2', runs: fitText(ctx, { text: '基本目標別の達成状況（指標数）', font: 'bold', size: 9, padX: 0, padY: 0, leading: 1.5 }, { x: x0, y, w: CONTENT_W, h: 9 * 1.5 }) });
+  page.nodes.push({
+    type: 'text',
+    tag: 'H2',
+    runs: fitText(
+      ctx,
+      { text: '基本目標別の達成状況（指標数）', font: 'bold', size: 9, padX: 0, padY: 0, leading: 1.5 },
+      { x: x0, y, w: CONTENT_W, h: 9 * 1.5 },
+    ),
+  });
   y += 9 * 1.5 + 2;
   const st = new TableBuilder().row();
   const labW = 70;
@@ -223,14 +311,26 @@ export function layoutIndex(rows: readonly GradeRow[], fonts: FontPair, opts: In
     }
     y += rowH;
   };
-  for (const goal of goals) countRow(`基本目標${goal}`, rows.filter((r) => r.basic_goal === goal));
+  for (const goal of goals)
+    countRow(
+      `基本目標${goal}`,
+      rows.filter((r) => r.basic_goal === goal),
+    );
   countRow('合計', rows);
   page.nodes.push({ type: 'group', tag: 'Sect', children: st.nodes() });
 
   // Page numbers, once the count is known.
   return pages.map((p, i) => {
     const label = `${i + 1} / ${pages.length}`;
-    const foot: LayoutNode = { type: 'text', tag: 'P', runs: fitText(ctx, { text: label, size: 7.5, align: 'center', padX: 0, padY: 0 }, { x: x0, y: A4_LANDSCAPE.height - MARGIN.bottom - 10, w: CONTENT_W, h: 10 }) };
+    const foot: LayoutNode = {
+      type: 'text',
+      tag: 'P',
+      runs: fitText(
+        ctx,
+        { text: label, size: 7.5, align: 'center', padX: 0, padY: 0 },
+        { x: x0, y: A4_LANDSCAPE.height - MARGIN.bottom - 10, w: CONTENT_W, h: 10 },
+      ),
+    };
     return { ...A4_LANDSCAPE, nodes: [...p.nodes, foot] };
   });
 }

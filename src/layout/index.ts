@@ -51,16 +51,22 @@ export function sheetTexts(graded: GradedSheet): { text: string; path: YamlPath 
     { text: s.policy, path: ['policy'] },
     ...s.relatedPolicyProjects.map((d, i) => ({ text: d, path: ['related_policy_projects', i] })),
   ];
-  if (s.item5) out.push({ text: s.item5.title, path: ['item5', 'title'] }, { text: s.item5.text, path: ['item5', 'text'] });
+  if (s.item5)
+    out.push({ text: s.item5.title, path: ['item5', 'title'] }, { text: s.item5.text, path: ['item5', 'text'] });
   for (const ind of [s.goal, ...s.kpis]) {
     out.push({ text: ind.name, path: [...ind.path, 'name'] }, { text: ind.unit, path: [...ind.path, 'unit'] });
     if (ind.note) out.push({ text: ind.note, path: [...ind.path, 'note'] });
     if (ind.target?.label) out.push({ text: ind.target.label, path: ind.target.path });
     if (ind.baseline?.note) out.push({ text: ind.baseline.note, path: ind.baseline.path });
     for (const m of ind.actuals.values()) if (m.note) out.push({ text: m.note, path: m.path });
-    if (ind.override) out.push({ text: ind.override.grade, path: ind.override.path }, { text: ind.override.reason, path: ind.override.path });
+    if (ind.override)
+      out.push(
+        { text: ind.override.grade, path: ind.override.path },
+        { text: ind.override.reason, path: ind.override.path },
+      );
   }
-  for (const c of s.committee) out.push({ text: c.opinion, path: [...c.path, 'opinion'] }, { text: c.response, path: [...c.path, 'response'] });
+  for (const c of s.committee)
+    out.push({ text: c.opinion, path: [...c.path, 'opinion'] }, { text: c.response, path: [...c.path, 'response'] });
   for (const p of s.projects) {
     out.push({ text: p.name, path: [...p.path, 'name'] });
     if (p.code) out.push({ text: p.code, path: [...p.path, 'code'] });

@@ -4,14 +4,12 @@
 import type { GlyphMetrics } from './metrics.js';
 
 /** Characters that must not start a line (行頭禁則). */
-const NO_START = new Set(
-  [
-    ...'、。，．,.)）]］｝}〕〉》」』】〙〗〟’”｠»',
-    ...'・：；:;!！?？‐゠–〜～ー々ゝゞヽヾ',
-    ...'ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ',
-    ...'%％‰℃',
-  ],
-);
+const NO_START = new Set([
+  ...'、。，．,.)）]］｝}〕〉》」』】〙〗〟’”｠»',
+  ...'・：；:;!！?？‐゠–〜～ー々ゝゞヽヾ',
+  ...'ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ',
+  ...'%％‰℃',
+]);
 /** Characters that must not end a line (行末禁則). */
 const NO_END = new Set([...'(（[［{｛〔〈《「『【〘〖〝‘“｟«']);
 

@@ -6,7 +6,16 @@
 import { gradeLetter, reasonParagraphs } from '../model/marks.js';
 import { PROGRESS_CHOICES, sheetYears, type GradedIndicator, type GradedSheet, type Measured } from '../model/types.js';
 import { fitText, REF_PLACEHOLDER, splitSentences, type LayoutContext } from './fit.js';
-import { asOfLine, circled, fiscalEra, fiscalYearHeader, fiscalYearShort, formatMeasured, formatNumber, periodNote } from './format.js';
+import {
+  asOfLine,
+  circled,
+  fiscalEra,
+  fiscalYearHeader,
+  fiscalYearShort,
+  formatMeasured,
+  formatNumber,
+  periodNote,
+} from './format.js';
 import {
   atomSize,
   contentHeight,
@@ -57,7 +66,13 @@ export function fieldLabels(g: GradedSheet) {
 }
 
 /** A heading line of a section: （１）… in bold. */
-export function sectionHeading(ctx: LayoutContext, text: string, x: number, y: number, w = CONTENT_W): { node: LayoutNode; h: number } {
+export function sectionHeading(
+  ctx: LayoutContext,
+  text: string,
+  x: number,
+  y: number,
+  w = CONTENT_W,
+): { node: LayoutNode; h: number } {
   const box = { x, y, w, h: SECTION_H };
   const runs = fitText(ctx, { text, font: 'bold', size: SECTION_SIZE, padX: 0, padY: 0, leading: 1.5 }, box);
   return { node: { type: 'text', tag: 'H2', runs, cell: box }, h: SECTION_H };
@@ -72,14 +87,28 @@ export const th = (col: number, text: string, extra: Partial<Cell> = {}, content
   content: { kind: 'text', text, font: 'bold', align: 'center', ...content } as Content,
   ...extra,
 });
-export const td = (col: number, text: string, field?: Field, extra: Partial<Cell> = {}, align: 'left' | 'center' | 'right' = 'left'): Cell => ({
+export const td = (
+  col: number,
+  text: string,
+  field?: Field,
+  extra: Partial<Cell> = {},
+  align: 'left' | 'center' | 'right' = 'left',
+): Cell => ({
   col,
   tag: 'TD',
   content: { kind: 'text', text, align, valign: 'top', ...(field ? { field } : {}) },
   ...extra,
 });
-export const atoms = (col: number, list: string[], field?: Field, align: 'left' | 'center' | 'right' = 'center', extra: Partial<Cell> = {}): Cell =>
-  list.length === 0 ? empty(col, extra) : { col, tag: 'TD', content: { kind: 'atoms', atoms: list, align, ...(field ? { field } : {}) }, ...extra };
+export const atoms = (
+  col: number,
+  list: string[],
+  field?: Field,
+  align: 'left' | 'center' | 'right' = 'center',
+  extra: Partial<Cell> = {},
+): Cell =>
+  list.length === 0
+    ? empty(col, extra)
+    : { col, tag: 'TD', content: { kind: 'atoms', atoms: list, align, ...(field ? { field } : {}) }, ...extra };
 
 /** A value with its unit and its notes, as atoms: "114件", "（30年度）", "（見込み）". */
 export function measuredAtoms(m: Measured, unit: string, columnYear?: number): string[] {
@@ -97,7 +126,10 @@ export function yearHeadAtoms(g: GradedSheet, years: readonly number[], form: 'i
   const sheetEra = fiscalEra(g.sheet.fiscalYear).era;
   return years.map((y, i) => {
     const era = fiscalEra(y).era;
-    const withEra = form === 'indicators' ? i === 0 || era !== fiscalEra(years[i - 1]!).era : (i === 0 && era !== sheetEra) || (i > 0 && era !== fiscalEra(years[i - 1]!).era);
+    const withEra =
+      form === 'indicators'
+        ? i === 0 || era !== fiscalEra(years[i - 1]!).era
+        : (i === 0 && era !== sheetEra) || (i > 0 && era !== fiscalEra(years[i - 1]!).era);
     const ref = form === 'indicators' && g.sheet.referenceYears.includes(y) ? '参考' : '';
     return [fiscalYearHeader(y, withEra), `（決算）${ref}`];
   });
@@ -132,7 +164,8 @@ function targetAtoms(g: GradedSheet, gi: GradedIndicator): string[] {
   return out.length ? out : ['-'];
 }
 
-const indLabel = (gi: GradedIndicator) => (gi.indicator.kind === 'goal' ? '数値目標' : `ＫＰＩ${gi.indicator.number ?? ''}`);
+const indLabel = (gi: GradedIndicator) =>
+  gi.indicator.kind === 'goal' ? '数値目標' : `ＫＰＩ${gi.indicator.number ?? ''}`;
 
 interface IndicatorCols {
   widths: number[];
@@ -142,20 +175,51 @@ interface IndicatorCols {
   grade: number;
 }
 
-function indicatorCols(g: GradedSheet, width: number, gradeColumn: boolean, years: number[] = indicatorYears(g)): IndicatorCols {
+function indicatorCols(
+  g: GradedSheet,
+  width: number,
+  gradeColumn: boolean,
+  years: number[] = indicatorYears(g),
+): IndicatorCols {
   const fixed = [16, 170, 62, 58];
   const gradeW = gradeColumn ? 34 : 0;
   const yw = (width - sum(fixed) - gradeW) / Math.max(1, years.length);
-  return { widths: [...fixed, ...years.map(() => yw), ...(gradeColumn ? [gradeW] : [])], years, y0: fixed.length, grade: gradeColumn ? fixed.length + years.length : -1 };
+  return {
+    widths: [...fixed, ...years.map(() => yw), ...(gradeColumn ? [gradeW] : [])],
+    years,
+    y0: fixed.length,
+    grade: gradeColumn ? fixed.length + years.length : -1,
+  };
 }
 
 /** The header row of a group: 数値目標 or 重要業績評価指標（KPI） | 基準値 | 目標値（N年度） | years （決算） [| 達成状況]. */
 function indicatorHead(g: GradedSheet, c: IndicatorCols, title: string, label: Cell | null): Row {
   const cells: Cell[] = [];
   if (label) cells.push(label);
-  cells.push(th(1, title), th(2, '基準値'), { col: 3, tag: 'TH', scope: 'Column', shade: true, content: { kind: 'atoms', atoms: ['目標値', `（${fiscalYearShort(g.sheet.planPeriod.to)}）`], font: 'bold' } });
-  yearHeadAtoms(g, c.years, 'indicators').forEach((a, i) => cells.push({ col: c.y0 + i, tag: 'TH', scope: 'Column', shade: true, content: { kind: 'atoms', atoms: a, font: 'bold' } }));
-  if (c.grade >= 0) cells.push({ col: c.grade, tag: 'TH', scope: 'Column', shade: true, content: { kind: 'atoms', atoms: ['達成', '状況'], font: 'bold' } });
+  cells.push(th(1, title), th(2, '基準値'), {
+    col: 3,
+    tag: 'TH',
+    scope: 'Column',
+    shade: true,
+    content: { kind: 'atoms', atoms: ['目標値', `（${fiscalYearShort(g.sheet.planPeriod.to)}）`], font: 'bold' },
+  });
+  yearHeadAtoms(g, c.years, 'indicators').forEach((a, i) =>
+    cells.push({
+      col: c.y0 + i,
+      tag: 'TH',
+      scope: 'Column',
+      shade: true,
+      content: { kind: 'atoms', atoms: a, font: 'bold' },
+    }),
+  );
+  if (c.grade >= 0)
+    cells.push({
+      col: c.grade,
+      tag: 'TH',
+      scope: 'Column',
+      shade: true,
+      content: { kind: 'atoms', atoms: ['達成', '状況'], font: 'bold' },
+    });
   return { cells };
 }
 
@@ -164,28 +228,66 @@ function indicatorRow(g: GradedSheet, c: IndicatorCols, gi: GradedIndicator, lab
   const what = indLabel(gi);
   const cells: Cell[] = [];
   if (label) cells.push(label);
-  cells.push({ col: 1, tag: 'TH', scope: 'Row', content: { kind: 'text', text: nameText(gi), field: { path: [...ind.path, 'name'], label: `${what} 指標名` } } });
-  cells.push(atoms(2, ind.baseline ? measuredAtoms(ind.baseline, ind.unit) : ['-'], { path: ind.baseline?.path ?? [...ind.path, 'baseline'], label: `${what} 基準値` }));
-  cells.push(atoms(3, targetAtoms(g, gi), { path: ind.target?.path ?? [...ind.path, 'target'], label: `${what} 目標値` }));
+  cells.push({
+    col: 1,
+    tag: 'TH',
+    scope: 'Row',
+    content: { kind: 'text', text: nameText(gi), field: { path: [...ind.path, 'name'], label: `${what} 指標名` } },
+  });
+  cells.push(
+    atoms(2, ind.baseline ? measuredAtoms(ind.baseline, ind.unit) : ['-'], {
+      path: ind.baseline?.path ?? [...ind.path, 'baseline'],
+      label: `${what} 基準値`,
+    }),
+  );
+  cells.push(
+    atoms(3, targetAtoms(g, gi), { path: ind.target?.path ?? [...ind.path, 'target'], label: `${what} 目標値` }),
+  );
   c.years.forEach((yr, i) => {
     const m = ind.actuals.get(yr);
     const list = m ? measuredAtoms(m, ind.unit, yr) : yr <= g.sheet.fiscalYear ? ['-'] : [];
-    cells.push(atoms(c.y0 + i, list, { path: m?.path ?? [...ind.path, 'actuals'], label: `${what} ${fiscalYearHeader(yr, true)}` }));
+    cells.push(
+      atoms(c.y0 + i, list, {
+        path: m?.path ?? [...ind.path, 'actuals'],
+        label: `${what} ${fiscalYearHeader(yr, true)}`,
+      }),
+    );
   });
-  if (c.grade >= 0) cells.push({ col: c.grade, tag: 'TD', content: { kind: 'atoms', atoms: [gradeLetter(gi)], font: 'bold' } });
+  if (c.grade >= 0)
+    cells.push({ col: c.grade, tag: 'TD', content: { kind: 'atoms', atoms: [gradeLetter(gi)], font: 'bold' } });
   return { cells };
 }
 
 /** (1) as a grid: the 数値目標 group (when `goal`) and the KPI group with the given KPIs. */
-export function indicatorGrid(g: GradedSheet, c: IndicatorCols, goal: boolean, kpis: GradedIndicator[], continued: boolean): Grid {
+export function indicatorGrid(
+  g: GradedSheet,
+  c: IndicatorCols,
+  goal: boolean,
+  kpis: GradedIndicator[],
+  continued: boolean,
+): Grid {
   const rows: Row[] = [];
-  const vlabel = (text: string, n: number): Cell => ({ col: 0, rowSpan: n, tag: 'TH', scope: 'Row', shade: true, content: { kind: 'vertical', text } });
+  const vlabel = (text: string, n: number): Cell => ({
+    col: 0,
+    rowSpan: n,
+    tag: 'TH',
+    scope: 'Row',
+    shade: true,
+    content: { kind: 'vertical', text },
+  });
   if (goal) {
     rows.push(indicatorHead(g, c, '数値目標', vlabel('①目標指標', 2)));
     rows.push(indicatorRow(g, c, g.goal, null));
   }
   const kr = kpis.length;
-  rows.push(indicatorHead(g, c, continued ? '重要業績評価指標（KPI）（続き）' : '重要業績評価指標（KPI）', vlabel('②ＫＰＩ', 1 + Math.max(1, kr))));
+  rows.push(
+    indicatorHead(
+      g,
+      c,
+      continued ? '重要業績評価指標（KPI）（続き）' : '重要業績評価指標（KPI）',
+      vlabel('②ＫＰＩ', 1 + Math.max(1, kr)),
+    ),
+  );
   if (kr === 0) {
     const cells: Cell[] = [{ col: 1, tag: 'TH', scope: 'Row', content: { kind: 'text', text: '-', align: 'center' } }];
     for (let i = 2; i < c.widths.length; i++) cells.push(empty(i));
@@ -215,7 +317,11 @@ export function splitYears(years: number[], n: number): number[][] {
  * band with the legend under the table, then two or more bands of year columns (each a table with its
  * own header rows, stacked). Warnings say which; an error names a value no band can hold.
  */
-function indicatorBands(ctx: LayoutContext, g: GradedSheet, gradeColumn: boolean): { cols: IndicatorCols[]; beside: boolean } {
+function indicatorBands(
+  ctx: LayoutContext,
+  g: GradedSheet,
+  gradeColumn: boolean,
+): { cols: IndicatorCols[]; beside: boolean } {
   const years = indicatorYears(g);
   const attempt = (width: number, n: number, emit: boolean): IndicatorCols[] | null => {
     const parts = n === 1 ? [years] : splitYears(years, n);
@@ -245,24 +351,67 @@ function indicatorBands(ctx: LayoutContext, g: GradedSheet, gradeColumn: boolean
 }
 
 function bandWarning(ctx: LayoutContext, block: string, n: number): void {
-  ctx.warn('layout.bands', ['plan_period'], `数値が 6pt でも列に収まらないため、${block}の年度の列を ${n} 段に分けて印刷しました`, `a number does not fit its column even at 6 pt: the year columns of ${block} print in ${n} bands, one under the other`, '桁の多い数値の単位（千円など）を見直すと 1 段に収まります', 'fewer digits (e.g. a larger unit) keep them in one band');
+  ctx.warn(
+    'layout.bands',
+    ['plan_period'],
+    `数値が 6pt でも列に収まらないため、${block}の年度の列を ${n} 段に分けて印刷しました`,
+    `a number does not fit its column even at 6 pt: the year columns of ${block} print in ${n} bands, one under the other`,
+    '桁の多い数値の単位（千円など）を見直すと 1 段に収まります',
+    'fewer digits (e.g. a larger unit) keep them in one band',
+  );
 }
 
 /** The legend: the scheme's title over one row per grade, then the notes on overridden grades. */
-function legendGrid(g: GradedSheet, width: number, entries: number[], withTitle: boolean, footnotes: { text: string; field: Field }[]): Grid {
+function legendGrid(
+  g: GradedSheet,
+  width: number,
+  entries: number[],
+  withTitle: boolean,
+  footnotes: { text: string; field: Field }[],
+): Grid {
   const rows: Row[] = [];
   const gw = 18;
-  if (withTitle) rows.push({ cells: [{ ...th(0, g.scheme.title, { colSpan: 2 }, { align: 'left' }), content: { kind: 'text', text: g.scheme.title, font: 'bold', align: 'left', field: { path: ['grading'], label: '評価基準の表題' } } }] });
+  if (withTitle)
+    rows.push({
+      cells: [
+        {
+          ...th(0, g.scheme.title, { colSpan: 2 }, { align: 'left' }),
+          content: {
+            kind: 'text',
+            text: g.scheme.title,
+            font: 'bold',
+            align: 'left',
+            field: { path: ['grading'], label: '評価基準の表題' },
+          },
+        },
+      ],
+    });
   for (const i of entries) {
     const e = g.scheme.legend[i]!;
     rows.push({
       cells: [
-        { col: 0, tag: 'TH', scope: 'Row', content: { kind: 'text', text: e.grade, font: 'bold', align: 'center', field: { path: ['grading'], label: `評価基準 ${e.grade}` } } },
-        { col: 1, tag: 'TD', content: { kind: 'text', text: e.text, field: { path: ['grading'], label: `評価基準 ${e.grade}` } } },
+        {
+          col: 0,
+          tag: 'TH',
+          scope: 'Row',
+          content: {
+            kind: 'text',
+            text: e.grade,
+            font: 'bold',
+            align: 'center',
+            field: { path: ['grading'], label: `評価基準 ${e.grade}` },
+          },
+        },
+        {
+          col: 1,
+          tag: 'TD',
+          content: { kind: 'text', text: e.text, field: { path: ['grading'], label: `評価基準 ${e.grade}` } },
+        },
       ],
     });
   }
-  for (const f of footnotes) rows.push({ cells: [{ col: 0, colSpan: 2, tag: 'TD', content: { kind: 'text', text: f.text, field: f.field } }] });
+  for (const f of footnotes)
+    rows.push({ cells: [{ col: 0, colSpan: 2, tag: 'TD', content: { kind: 'text', text: f.text, field: f.field } }] });
   return { widths: [gw, width - gw], rows };
 }
 
@@ -285,16 +434,35 @@ function overrideNotes(g: GradedSheet): { text: string; field: Field }[] {
 function widen(ctx: LayoutContext, grid: Grid, flex: number[], mins: Map<number, number>): number[] {
   const r = widenForAtoms(ctx, grid, flex, mins);
   for (const f of r.widened)
-    ctx.warn('layout.widen', f.path, `「${f.label}」の数値が列に収まらないため、列幅を広げました（文字の列を狭めています）`, `"${f.label}" is wider than its column even at ${FLOOR} pt; the column was widened at the expense of text columns`);
+    ctx.warn(
+      'layout.widen',
+      f.path,
+      `「${f.label}」の数値が列に収まらないため、列幅を広げました（文字の列を狭めています）`,
+      `"${f.label}" is wider than its column even at ${FLOOR} pt; the column was widened at the expense of text columns`,
+    );
   for (const f of r.impossible)
-    ctx.error('layout.number-too-wide', f.path, `「${f.label}」の値が ${FLOOR}pt でも、列幅を広げても収まりません`, `"${f.label}" does not fit its column even at ${FLOOR} pt with the column widened as far as the form allows`, '値や注記を短くしてください', 'shorten the value or its note');
+    ctx.error(
+      'layout.number-too-wide',
+      f.path,
+      `「${f.label}」の値が ${FLOOR}pt でも、列幅を広げても収まりません`,
+      `"${f.label}" does not fit its column even at ${FLOOR} pt with the column widened as far as the form allows`,
+      '値や注記を短くしてください',
+      'shorten the value or its note',
+    );
   if (r.impossible.length > 0) return grid.widths;
   return r.widths;
 }
 
 function shrinkWarning(ctx: LayoutContext, field: Field | undefined, block: string, from: number, to: number): void {
   if (!field || to >= from) return;
-  ctx.warn('layout.shrink', field.path, `「${field.label}」が収まるよう、${block}の文字を ${from}pt から ${to}pt に縮小しました`, `"${field.label}" needs more room: ${block} prints at ${to} pt instead of ${from} pt`, '文章を短くすると元の大きさで印刷されます', 'shorten the text to print it at the regular size');
+  ctx.warn(
+    'layout.shrink',
+    field.path,
+    `「${field.label}」が収まるよう、${block}の文字を ${from}pt から ${to}pt に縮小しました`,
+    `"${field.label}" needs more room: ${block} prints at ${to} pt instead of ${from} pt`,
+    '文章を短くすると元の大きさで印刷されます',
+    'shorten the text to print it at the regular size',
+  );
 }
 
 /** The field of a grid whose content is tallest relative to its cell (the one that asked for the shrink). */
@@ -331,9 +499,44 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
   // Title line and as-of date.
   const title = `重点施策マネジメントシート　${fiscalYearHeader(s.fiscalYear, true)}${s.stage}`;
   const titleBox = { x: x0, y, w: CONTENT_W * 0.72, h: 17 };
-  nodes.push({ type: 'text', tag: 'H1', runs: fitText(ctx, { text: title, font: 'bold', size: 12, minSize: FLOOR, padX: 0, padY: 0, leading: 1.4, field: { path: ['stage'], label: '段階' } }, titleBox), cell: titleBox });
+  nodes.push({
+    type: 'text',
+    tag: 'H1',
+    runs: fitText(
+      ctx,
+      {
+        text: title,
+        font: 'bold',
+        size: 12,
+        minSize: FLOOR,
+        padX: 0,
+        padY: 0,
+        leading: 1.4,
+        field: { path: ['stage'], label: '段階' },
+      },
+      titleBox,
+    ),
+    cell: titleBox,
+  });
   const asOfBox = { x: x0 + CONTENT_W * 0.72, y: y + 2, w: CONTENT_W * 0.28, h: 15 };
-  nodes.push({ type: 'text', tag: 'P', runs: fitText(ctx, { text: asOfLine(s.asOf), size: 9, align: 'right', padX: 0, padY: 0, leading: 1.4, field: { path: ['as_of'], label: '時点' } }, asOfBox), cell: asOfBox });
+  nodes.push({
+    type: 'text',
+    tag: 'P',
+    runs: fitText(
+      ctx,
+      {
+        text: asOfLine(s.asOf),
+        size: 9,
+        align: 'right',
+        padX: 0,
+        padY: 0,
+        leading: 1.4,
+        field: { path: ['as_of'], label: '時点' },
+      },
+      asOfBox,
+    ),
+    cell: asOfBox,
+  });
   y += 20;
 
   // Header row: 基本目標 | n | 重点施策 | n | title | 主管課 | … | 担当班 | … | 関係課 | ….
@@ -357,12 +560,24 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
             rowTh(7, '担当班'),
             s.team ? td(8, s.team, { path: ['team'], label: '担当班' }) : empty(8),
             rowTh(9, '関係課'),
-            s.relatedDivisions.length ? td(10, s.relatedDivisions.join('、'), { path: ['related_divisions'], label: '関係課' }) : empty(10),
+            s.relatedDivisions.length
+              ? td(10, s.relatedDivisions.join('、'), { path: ['related_divisions'], label: '関係課' })
+              : empty(10),
           ],
         },
       ],
     };
-    grid.widths = widen(ctx, grid, [4, 6, 8, 10], new Map([[4, 80], [6, 50], [8, 40], [10, 50]]));
+    grid.widths = widen(
+      ctx,
+      grid,
+      [4, 6, 8, 10],
+      new Map([
+        [4, 80],
+        [6, 50],
+        [8, 40],
+        [10, 50],
+      ]),
+    );
     const size = atomSize(ctx, grid, PREF.header);
     const h = measure(ctx, grid, size);
     const placed = placeGrid(ctx, grid, h, size, x0, y, [0]);
@@ -389,13 +604,25 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
   const budget1 = avail - minVerif;
 
   // (1): the largest size at which table and legend fit their budget; below the floor, KPIs and legend rows continue on 別紙.
-  const s1max = Math.min(...bands.cols.map((c) => atomSize(ctx, indicatorGrid(g, c, true, g.kpis, false), PREF.indicators)));
+  const s1max = Math.min(
+    ...bands.cols.map((c) => atomSize(ctx, indicatorGrid(g, c, true, g.kpis, false), PREF.indicators)),
+  );
   let s1 = FLOOR;
   let kpiCount = g.kpis.length;
   let legendCount = allLegend.length;
-  const tableH = (size: number, k: number) => sum(bands.cols.map((c) => sum(measure(ctx, indicatorGrid(g, c, true, g.kpis.slice(0, k), false), size)))) + (bands.cols.length - 1) * GAP;
-  const legendH = (size: number, l: number) => sum(measure(ctx, legendGrid(g, legendW, allLegend.slice(0, l), true, l === allLegend.length ? notes : []), Math.min(size, PREF.legend)));
-  const section1H = (size: number, k: number, l: number): number => (legendBeside ? Math.max(tableH(size, k), legendH(size, l)) : tableH(size, k) + GAP + legendH(size, l));
+  const tableH = (size: number, k: number) =>
+    sum(bands.cols.map((c) => sum(measure(ctx, indicatorGrid(g, c, true, g.kpis.slice(0, k), false), size)))) +
+    (bands.cols.length - 1) * GAP;
+  const legendH = (size: number, l: number) =>
+    sum(
+      measure(
+        ctx,
+        legendGrid(g, legendW, allLegend.slice(0, l), true, l === allLegend.length ? notes : []),
+        Math.min(size, PREF.legend),
+      ),
+    );
+  const section1H = (size: number, k: number, l: number): number =>
+    legendBeside ? Math.max(tableH(size, k), legendH(size, l)) : tableH(size, k) + GAP + legendH(size, l);
   const fit1 = sizesFrom(s1max).find((sz) => section1H(sz, kpiCount, legendCount) <= budget1);
   if (fit1 !== undefined) s1 = fit1;
   else {
@@ -404,9 +631,17 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
     const kpiNotes = (k: number) => (k < g.kpis.length ? bands.cols.length * NOTE_LINE_H : 0);
     while (kpiCount > 0 && tableH(s1, kpiCount) + kpiNotes(kpiCount) > tb) kpiCount--;
     const lb = legendBeside ? budget1 : budget1 - tableH(s1, kpiCount) - kpiNotes(kpiCount) - GAP;
-    while (legendCount > 0 && legendH(s1, legendCount) + (legendCount < allLegend.length ? NOTE_LINE_H : 0) > lb) legendCount--;
+    while (legendCount > 0 && legendH(s1, legendCount) + (legendCount < allLegend.length ? NOTE_LINE_H : 0) > lb)
+      legendCount--;
   }
-  if (s1 < s1max) shrinkWarning(ctx, neediest(ctx, indicatorGrid(g, bands.cols[0]!, true, g.kpis, false), s1max), '（１）', s1max, s1);
+  if (s1 < s1max)
+    shrinkWarning(
+      ctx,
+      neediest(ctx, indicatorGrid(g, bands.cols[0]!, true, g.kpis, false), s1max),
+      '（１）',
+      s1max,
+      s1,
+    );
 
   {
     const sect: LayoutNode[] = [];
@@ -418,7 +653,15 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
     bands.cols.forEach((cols, b) => {
       const grid = indicatorGrid(g, cols, true, g.kpis.slice(0, kpiCount), false);
       const h = measure(ctx, grid, s1);
-      const placed = placeGrid(ctx, grid, h, s1, x0, bottom, h.map((_, i) => i));
+      const placed = placeGrid(
+        ctx,
+        grid,
+        h,
+        s1,
+        x0,
+        bottom,
+        h.map((_, i) => i),
+      );
       sect.push(...placed.nodes);
       bottom = placed.bottom;
       if (kpiCount < g.kpis.length) {
@@ -426,24 +669,58 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
         bottom += ref.h;
         const rest = g.kpis.slice(kpiCount);
         const cont = indicatorGrid(g, cols, false, rest, true);
-        ctx.annex.push({ kind: 'table', heading: `（１）施策の目標指標、KPI（続き${bands.cols.length > 1 ? `　${b + 1}/${bands.cols.length}` : ''}）`, grid: cont, head: [0], body: cont.rows.map((_, i) => i).slice(1), size: s1, path: rest[0]!.indicator.path, label: `（１）${indLabel(rest[0]!)} 以降`, refs: [ref.run] });
+        ctx.annex.push({
+          kind: 'table',
+          heading: `（１）施策の目標指標、KPI（続き${bands.cols.length > 1 ? `　${b + 1}/${bands.cols.length}` : ''}）`,
+          grid: cont,
+          head: [0],
+          body: cont.rows.map((_, i) => i).slice(1),
+          size: s1,
+          path: rest[0]!.indicator.path,
+          label: `（１）${indLabel(rest[0]!)} 以降`,
+          refs: [ref.run],
+        });
       }
       if (b < bands.cols.length - 1) bottom += GAP;
     });
     // The legend beside the table (or under it), with the notes on overridden grades.
     const lsize = Math.min(s1, PREF.legend);
-    const lg = legendGrid(g, legendW, allLegend.slice(0, legendCount), true, legendCount === allLegend.length ? notes : []);
+    const lg = legendGrid(
+      g,
+      legendW,
+      allLegend.slice(0, legendCount),
+      true,
+      legendCount === allLegend.length ? notes : [],
+    );
     const lh = measure(ctx, lg, lsize);
     const lx = legendBeside ? x0 + tableW + LEGEND_GAP : x0;
     const ly = legendBeside ? y : bottom + GAP;
-    const lplaced = placeGrid(ctx, lg, lh, lsize, lx, ly, lh.map((_, i) => i));
+    const lplaced = placeGrid(
+      ctx,
+      lg,
+      lh,
+      lsize,
+      lx,
+      ly,
+      lh.map((_, i) => i),
+    );
     sect.push(...lplaced.nodes);
     let lbottom = lplaced.bottom;
     if (legendCount < allLegend.length) {
       const ref = noteLine(ctx, REF_PLACEHOLDER, lx, lbottom, legendW, sect);
       lbottom += ref.h;
       const cont = legendGrid(g, legendW, allLegend.slice(legendCount), true, notes);
-      ctx.annex.push({ kind: 'table', heading: `${g.scheme.title}（続き）`, grid: cont, head: [0], body: cont.rows.map((_, i) => i).slice(1), size: lsize, path: ['grading'], label: g.scheme.title, refs: [ref.run] });
+      ctx.annex.push({
+        kind: 'table',
+        heading: `${g.scheme.title}（続き）`,
+        grid: cont,
+        head: [0],
+        body: cont.rows.map((_, i) => i).slice(1),
+        size: lsize,
+        path: ['grading'],
+        label: g.scheme.title,
+        refs: [ref.run],
+      });
     }
     nodes.push({ type: 'group', tag: 'Sect', children: sect });
     y = Math.max(bottom, lbottom) + GAP;
@@ -482,7 +759,15 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
     y += hd.h;
     totals.grids.forEach((grid, b) => {
       const h = totals.heights[b]!;
-      const placed = placeGrid(ctx, grid, h, totals.size, x0, y, h.map((_, i) => i));
+      const placed = placeGrid(
+        ctx,
+        grid,
+        h,
+        totals.size,
+        x0,
+        y,
+        h.map((_, i) => i),
+      );
       sect.push(...placed.nodes);
       y = placed.bottom + GAP;
     });
@@ -495,7 +780,14 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
 /** Height of a note line under a table (noteLine). */
 const NOTE_LINE_H = 7 * 1.4;
 
-function noteLine(ctx: LayoutContext, text: string, x: number, y: number, w: number, into: LayoutNode[]): { run: TextRun; h: number } {
+function noteLine(
+  ctx: LayoutContext,
+  text: string,
+  x: number,
+  y: number,
+  w: number,
+  into: LayoutNode[],
+): { run: TextRun; h: number } {
   const h = NOTE_LINE_H;
   const box = { x, y, w, h };
   const runs = fitText(ctx, { text, size: 7, padX: 0, padY: 0, leading: 1.4 }, box);
@@ -507,12 +799,23 @@ function verificationRows(g: GradedSheet): ProseRow[] {
   const s = g.sheet;
   const labels = fieldLabels(g);
   const rows: ProseRow[] = [
-    { heading: '② （１）数値目標・ＫＰＩの実績値と（２）－①の状況の理由等', text: reasonParagraphs(g).map((p) => p.mark + p.text.replace(/\s+$/u, '')).join('\n\n'), field: { path: ['reasons'], label: labels.reasons } },
+    {
+      heading: '② （１）数値目標・ＫＰＩの実績値と（２）－①の状況の理由等',
+      text: reasonParagraphs(g)
+        .map((p) => p.mark + p.text.replace(/\s+$/u, ''))
+        .join('\n\n'),
+      field: { path: ['reasons'], label: labels.reasons },
+    },
     { heading: labels.situation, text: s.situation, field: { path: ['situation'], label: labels.situation } },
     { heading: labels.policy, text: s.policy, field: { path: ['policy'], label: labels.policy } },
   ];
-  if (s.item5) rows.push({ heading: labels.item5, text: s.item5.text, field: { path: ['item5', 'text'], label: labels.item5 } });
-  rows.push({ heading: labels.related, text: s.relatedPolicyProjects.length ? s.relatedPolicyProjects.join('\n') : '-', field: { path: ['related_policy_projects'], label: labels.related } });
+  if (s.item5)
+    rows.push({ heading: labels.item5, text: s.item5.text, field: { path: ['item5', 'text'], label: labels.item5 } });
+  rows.push({
+    heading: labels.related,
+    text: s.relatedPolicyProjects.length ? s.relatedPolicyProjects.join('\n') : '-',
+    field: { path: ['related_policy_projects'], label: labels.related },
+  });
   return rows.map((r) => ({ ...r, text: r.text.replace(/\r\n?/g, '\n').replace(/\s+$/u, '') }));
 }
 
@@ -529,9 +832,23 @@ const MIN_PROSE_LINES = 2;
 
 function minVerificationHeight(ctx: LayoutContext, rows: ProseRow[]): number {
   let h = PROGRESS_H;
-  for (const r of rows) h += Math.max(contentHeight(ctx, { kind: 'text', text: r.heading }, V.head, FLOOR), linesHeight(Math.min(MIN_PROSE_LINES, Math.max(1, textLines(ctx, r.text, TEXT_W, FLOOR).length)), FLOOR));
+  for (const r of rows)
+    h += Math.max(
+      contentHeight(ctx, { kind: 'text', text: r.heading }, V.head, FLOOR),
+      linesHeight(Math.min(MIN_PROSE_LINES, Math.max(1, textLines(ctx, r.text, TEXT_W, FLOOR).length)), FLOOR),
+    );
   // The committee: its header, an entry cut after a line, and the row that refers to the rest.
-  return h + contentHeight(ctx, { kind: 'text', text: '推進委員会からの意見に対する担当課の考え（要旨）', font: 'bold' }, HALF, FLOOR) + linesHeight(MIN_PROSE_LINES, FLOOR) + linesHeight(1, FLOOR);
+  return (
+    h +
+    contentHeight(
+      ctx,
+      { kind: 'text', text: '推進委員会からの意見に対する担当課の考え（要旨）', font: 'bold' },
+      HALF,
+      FLOOR,
+    ) +
+    linesHeight(MIN_PROSE_LINES, FLOOR) +
+    linesHeight(1, FLOOR)
+  );
 }
 
 interface Entry {
@@ -552,15 +869,27 @@ function verificationGrid(g: GradedSheet, rows: { heading: string; text: string;
   ];
   PROGRESS_CHOICES.forEach((c, i) => {
     first.push({ col: 2 + 2 * i, tag: 'TD', content: { kind: 'atoms', atoms: [c] } });
-    first.push(c === g.sheet.progress ? { col: 3 + 2 * i, tag: 'TD', content: { kind: 'atoms', atoms: ['〇'], size: 9 } } : empty(3 + 2 * i));
+    first.push(
+      c === g.sheet.progress
+        ? { col: 3 + 2 * i, tag: 'TD', content: { kind: 'atoms', atoms: ['〇'], size: 9 } }
+        : empty(3 + 2 * i),
+    );
   });
   const out: Row[] = [{ cells: first, minH: PROGRESS_H }];
-  for (const r of rows) out.push({ cells: [{ col: 1, tag: 'TH', scope: 'Row', content: { kind: 'text', text: r.heading } }, td(2, r.text, r.field, { colSpan: 2 * PROGRESS_CHOICES.length })] });
+  for (const r of rows)
+    out.push({
+      cells: [
+        { col: 1, tag: 'TH', scope: 'Row', content: { kind: 'text', text: r.heading } },
+        td(2, r.text, r.field, { colSpan: 2 * PROGRESS_CHOICES.length }),
+      ],
+    });
   return { widths, rows: out };
 }
 
 function committeeGrid(entries: { opinion: string; response: string; fieldO?: Field; fieldR?: Field }[]): Grid {
-  const rows: Row[] = [{ cells: [th(0, '推進委員会からの意見（要旨）'), th(1, '推進委員会からの意見に対する担当課の考え（要旨）')] }];
+  const rows: Row[] = [
+    { cells: [th(0, '推進委員会からの意見（要旨）'), th(1, '推進委員会からの意見に対する担当課の考え（要旨）')] },
+  ];
   for (const e of entries) rows.push({ cells: [td(0, e.opinion, e.fieldO), td(1, e.response, e.fieldR)] });
   return { widths: [HALF, CONTENT_W - HALF], rows };
 }
@@ -586,7 +915,14 @@ function linesIn(h: number, size: number): number {
   return Math.floor((h - 2 + 0.01) / (size * LEADING)) - 1;
 }
 
-function verificationBlock(ctx: LayoutContext, g: GradedSheet, prose: ProseRow[], x0: number, top: number, room: number): { nodes: LayoutNode[]; bottom: number } {
+function verificationBlock(
+  ctx: LayoutContext,
+  g: GradedSheet,
+  prose: ProseRow[],
+  x0: number,
+  top: number,
+  room: number,
+): { nodes: LayoutNode[]; bottom: number } {
   const s = g.sheet;
   const entries: Entry[] = s.committee.map((c) => ({
     opinion: `${circled(c.number)}${c.opinion.replace(/\s+$/u, '')}`,
@@ -596,7 +932,8 @@ function verificationBlock(ctx: LayoutContext, g: GradedSheet, prose: ProseRow[]
     n: circled(c.number),
   }));
   const shownEntries = entries.length ? entries : [{ opinion: '-', response: '-' }];
-  const heightAt = (size: number) => sum(measure(ctx, verificationGrid(g, prose), size)) + sum(measure(ctx, committeeGrid(shownEntries), size));
+  const heightAt = (size: number) =>
+    sum(measure(ctx, verificationGrid(g, prose), size)) + sum(measure(ctx, committeeGrid(shownEntries), size));
   let size = sizesFrom(PREF.verification).find((sz) => heightAt(sz) <= room);
   let vRows: { heading: string; text: string; field: Field; ref?: boolean }[] = prose;
   let cEntries: { opinion: string; response: string; fieldO?: Field; fieldR?: Field; ref?: boolean }[] = shownEntries;
@@ -612,7 +949,10 @@ function verificationBlock(ctx: LayoutContext, g: GradedSheet, prose: ProseRow[]
     const entryH = measure(ctx, committeeGrid(shownEntries), size).slice(1);
     const refRowH = linesHeight(1, size);
     const demands = [...vh.slice(1), sum(entryH)];
-    const mins = [...prose.map((r, i) => Math.min(demands[i]!, Math.max(headH(r), linesHeight(MIN_PROSE_LINES, size!)))), Math.min(demands[demands.length - 1]!, linesHeight(MIN_PROSE_LINES, size) + refRowH)];
+    const mins = [
+      ...prose.map((r, i) => Math.min(demands[i]!, Math.max(headH(r), linesHeight(MIN_PROSE_LINES, size!)))),
+      Math.min(demands[demands.length - 1]!, linesHeight(MIN_PROSE_LINES, size) + refRowH),
+    ];
     const alloc = share(demands, mins, room - vh[0]! - cHead);
     vRows = prose.map((r, i) => {
       if (alloc[i]! >= demands[i]! - 0.01) return r;
@@ -623,7 +963,8 @@ function verificationBlock(ctx: LayoutContext, g: GradedSheet, prose: ProseRow[]
     });
     // The committee: whole entries while they fit, then the one that is cut, then the rest on 別紙.
     // When entries will continue on 別紙, the row that says so takes its line from the committee's share.
-    let left = alloc[alloc.length - 1]! - (alloc[alloc.length - 1]! < demands[demands.length - 1]! - 0.01 ? refRowH : 0);
+    let left =
+      alloc[alloc.length - 1]! - (alloc[alloc.length - 1]! < demands[demands.length - 1]! - 0.01 ? refRowH : 0);
     cEntries = [];
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
@@ -638,9 +979,16 @@ function verificationBlock(ctx: LayoutContext, g: GradedSheet, prose: ProseRow[]
         const o = splitSentences(e.opinion, textLines(ctx, e.opinion, HALF, size), n);
         const r = splitSentences(e.response, textLines(ctx, e.response, CONTENT_W - HALF, size), n);
         const row = cEntries.length;
-        if (o.rest) pendingProse.push({ heading: `${e.fieldO.label}（続き）`, field: e.fieldO, rest: o.rest, row, col: 'o' });
-        if (r.rest) pendingProse.push({ heading: `${e.fieldR.label}（続き）`, field: e.fieldR, rest: r.rest, row, col: 'r' });
-        cEntries.push({ ...e, opinion: o.rest ? (o.shown ? `${o.shown}\n${REF_PLACEHOLDER}` : REF_PLACEHOLDER) : o.shown, response: r.rest ? (r.shown ? `${r.shown}\n${REF_PLACEHOLDER}` : REF_PLACEHOLDER) : r.shown, ref: true });
+        if (o.rest)
+          pendingProse.push({ heading: `${e.fieldO.label}（続き）`, field: e.fieldO, rest: o.rest, row, col: 'o' });
+        if (r.rest)
+          pendingProse.push({ heading: `${e.fieldR.label}（続き）`, field: e.fieldR, rest: r.rest, row, col: 'r' });
+        cEntries.push({
+          ...e,
+          opinion: o.rest ? (o.shown ? `${o.shown}\n${REF_PLACEHOLDER}` : REF_PLACEHOLDER) : o.shown,
+          response: r.rest ? (r.shown ? `${r.shown}\n${REF_PLACEHOLDER}` : REF_PLACEHOLDER) : r.shown,
+          ref: true,
+        });
         left = 0;
         continue;
       }
@@ -649,7 +997,10 @@ function verificationBlock(ctx: LayoutContext, g: GradedSheet, prose: ProseRow[]
     if (laterEntries.length > 0) cEntries.push({ opinion: REF_PLACEHOLDER, response: REF_PLACEHOLDER, ref: true });
   }
   if (size < PREF.verification) {
-    const biggest = [...prose.map((r) => ({ f: r.field, n: r.text.length })), ...entries.map((e) => ({ f: e.fieldO, n: e.opinion.length + e.response.length }))].sort((a, b) => b.n - a.n)[0];
+    const biggest = [
+      ...prose.map((r) => ({ f: r.field, n: r.text.length })),
+      ...entries.map((e) => ({ f: e.fieldO, n: e.opinion.length + e.response.length })),
+    ].sort((a, b) => b.n - a.n)[0];
     shrinkWarning(ctx, biggest?.f, '（２）', PREF.verification, size);
   }
 
@@ -667,23 +1018,49 @@ function verificationBlock(ctx: LayoutContext, g: GradedSheet, prose: ProseRow[]
     grow.forEach((h, i) => (vh[i + 1] = Math.floor((h + (spare * h) / total) * 100) / 100));
   }
   const nodes: LayoutNode[] = [];
-  const pv = placeGrid(ctx, vg, vh, sizeV, x0, top, vh.map((_, i) => i));
+  const pv = placeGrid(
+    ctx,
+    vg,
+    vh,
+    sizeV,
+    x0,
+    top,
+    vh.map((_, i) => i),
+  );
   nodes.push(...pv.nodes);
-  const pc = placeGrid(ctx, cg, ch, sizeC, x0, pv.bottom, ch.map((_, i) => i));
+  const pc = placeGrid(
+    ctx,
+    cg,
+    ch,
+    sizeC,
+    x0,
+    pv.bottom,
+    ch.map((_, i) => i),
+  );
   nodes.push(...pc.nodes);
 
   // Register what continues on 別紙, in reading order, with the runs that refer to it.
   const refRuns = (group: LayoutNode[], rowIndex: number, cellIndex: number): TextRun[] => {
     const table = group.find((n) => n.type === 'group' && n.tag === 'Table');
-    if (!table || table.type !== 'group') return [];
+    if (table?.type !== 'group') return [];
     const tr = table.children[rowIndex];
-    if (!tr || tr.type !== 'group') return [];
+    if (tr?.type !== 'group') return [];
     const cell = tr.children[cellIndex];
     return cell && cell.type === 'text' ? cell.runs.filter((r) => r.text === REF_PLACEHOLDER) : [];
   };
   for (const p of pendingProse) {
-    const runs = p.col === 'v' ? refRuns(pv.nodes, p.row + 1, p.row === -1 ? 0 : 1) : refRuns(pc.nodes, p.row + 1, p.col === 'o' ? 0 : 1);
-    ctx.annex.push({ kind: 'prose', heading: p.heading, text: p.rest, path: p.field.path, label: p.field.label, refs: runs });
+    const runs =
+      p.col === 'v'
+        ? refRuns(pv.nodes, p.row + 1, p.row === -1 ? 0 : 1)
+        : refRuns(pc.nodes, p.row + 1, p.col === 'o' ? 0 : 1);
+    ctx.annex.push({
+      kind: 'prose',
+      heading: p.heading,
+      text: p.rest,
+      path: p.field.path,
+      label: p.field.label,
+      refs: runs,
+    });
   }
   if (laterEntries.length > 0) {
     const last = cEntries.length;
@@ -695,11 +1072,35 @@ function verificationBlock(ctx: LayoutContext, g: GradedSheet, prose: ProseRow[]
     const cont = committeeGrid(laterEntries);
     const heights = measure(ctx, cont, ANNEX_SIZE);
     if (heights.slice(1).every((h) => h <= 420)) {
-      ctx.annex.push({ kind: 'table', heading: `推進委員会からの意見（要旨）${range}（続き）`, grid: cont, head: [0], body: heights.map((_, i) => i).slice(1), size: ANNEX_SIZE, path: first.fieldO.path, label: `推進委員会からの意見 ${range}`, refs: runs });
+      ctx.annex.push({
+        kind: 'table',
+        heading: `推進委員会からの意見（要旨）${range}（続き）`,
+        grid: cont,
+        head: [0],
+        body: heights.map((_, i) => i).slice(1),
+        size: ANNEX_SIZE,
+        path: first.fieldO.path,
+        label: `推進委員会からの意見 ${range}`,
+        refs: runs,
+      });
     } else {
       laterEntries.forEach((e, i) => {
-        ctx.annex.push({ kind: 'prose', heading: `推進委員会からの意見（要旨）${e.n}`, text: e.opinion, path: e.fieldO.path, label: e.fieldO.label, refs: i === 0 ? runs : [] });
-        ctx.annex.push({ kind: 'prose', heading: `推進委員会からの意見に対する担当課の考え（要旨）${e.n}`, text: e.response, path: e.fieldR.path, label: e.fieldR.label, refs: [] });
+        ctx.annex.push({
+          kind: 'prose',
+          heading: `推進委員会からの意見（要旨）${e.n}`,
+          text: e.opinion,
+          path: e.fieldO.path,
+          label: e.fieldO.label,
+          refs: i === 0 ? runs : [],
+        });
+        ctx.annex.push({
+          kind: 'prose',
+          heading: `推進委員会からの意見に対する担当課の考え（要旨）${e.n}`,
+          text: e.response,
+          path: e.fieldR.path,
+          label: e.fieldR.label,
+          refs: [],
+        });
       });
     }
   }
@@ -720,33 +1121,59 @@ function totalsGrid(g: GradedSheet, years: number[], last: boolean): Grid {
       cells: [
         { ...empty(0), tag: 'TD', shade: true },
         th(1, '単位'),
-        ...heads.map((a, i): Cell => ({ col: 2 + i, tag: 'TH', scope: 'Column', shade: true, content: { kind: 'atoms', atoms: a, font: 'bold' } })),
+        ...heads.map(
+          (a, i): Cell => ({
+            col: 2 + i,
+            tag: 'TH',
+            scope: 'Column',
+            shade: true,
+            content: { kind: 'atoms', atoms: a, font: 'bold' },
+          }),
+        ),
         ...(last ? [th(lastCol, '合計')] : []),
       ],
     },
   ];
-  const money = (v: number | undefined, yr: number) => (v !== undefined ? [formatNumber(v)] : yr <= s.fiscalYear ? ['-'] : []);
+  const money = (v: number | undefined, yr: number) =>
+    v !== undefined ? [formatNumber(v)] : yr <= s.fiscalYear ? ['-'] : [];
   const line = (label: string, byYear: ReadonlyMap<number, number>, total: number, first: boolean): Row => ({
     cells: [
       { ...th(0, label), scope: 'Row' },
       ...(first ? [{ ...atoms(1, ['千円']), rowSpan: 2 }] : []),
-      ...years.map((yr, i) => atoms(2 + i, money(byYear.get(yr), yr), { path: ['projects'], label: `（３）${label} ${fiscalYearHeader(yr, true)}` }, 'right')),
-      ...(last ? [atoms(lastCol, [formatNumber(total)], { path: ['projects'], label: `（３）${label} 合計` }, 'right')] : []),
+      ...years.map((yr, i) =>
+        atoms(
+          2 + i,
+          money(byYear.get(yr), yr),
+          { path: ['projects'], label: `（３）${label} ${fiscalYearHeader(yr, true)}` },
+          'right',
+        ),
+      ),
+      ...(last
+        ? [atoms(lastCol, [formatNumber(total)], { path: ['projects'], label: `（３）${label} 合計` }, 'right')]
+        : []),
     ],
   });
-  rows.push(line('事業費 合計', g.totals.cost, g.totals.costTotal, true), line('一般財源 合計', g.totals.generalFund, g.totals.generalFundTotal, false));
+  rows.push(
+    line('事業費 合計', g.totals.cost, g.totals.costTotal, true),
+    line('一般財源 合計', g.totals.generalFund, g.totals.generalFundTotal, false),
+  );
   return { widths, rows };
 }
 
 /** (3) in one band of year columns, or in as many as its numbers need (stacked tables). */
-function totalsBlock(ctx: LayoutContext, g: GradedSheet): { grids: Grid[]; heights: number[][]; size: number; height: number; bands: number } {
+function totalsBlock(
+  ctx: LayoutContext,
+  g: GradedSheet,
+): { grids: Grid[]; heights: number[][]; size: number; height: number; bands: number } {
   const years = sheetYears(g.sheet);
   const flex = [0];
   const mins = new Map([[0, 48]]);
   let parts: number[][] = [years];
   for (let n = 1; n <= years.length; n++) {
     parts = n === 1 ? [years] : splitYears(years, n);
-    const ok = parts.every((ys, b) => widenForAtoms(ctx, totalsGrid(g, ys, b === parts.length - 1), flex, mins).impossible.length === 0);
+    const ok = parts.every(
+      (ys, b) => widenForAtoms(ctx, totalsGrid(g, ys, b === parts.length - 1), flex, mins).impossible.length === 0,
+    );
     if (ok) {
       if (n > 1) bandWarning(ctx, '（３）', n);
       break;

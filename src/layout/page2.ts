@@ -25,7 +25,17 @@ import {
   type Grid,
   type Row,
 } from './grid.js';
-import { atoms, CONTENT_W, MARGIN, measuredAtoms, PREF, sectionHeading, splitYears, th, yearHeadAtoms } from './page1.js';
+import {
+  atoms,
+  CONTENT_W,
+  MARGIN,
+  measuredAtoms,
+  PREF,
+  sectionHeading,
+  splitYears,
+  th,
+  yearHeadAtoms,
+} from './page1.js';
 import { A4_LANDSCAPE, type LayoutNode, type Page, type TextRun } from './types.js';
 
 export const SLOTS = 15;
@@ -49,7 +59,14 @@ interface SlotText {
   cut?: boolean;
 }
 
-function projectsGrid(g: GradedSheet, widths: number[], slots: (Project | undefined)[], texts: SlotText[], years: number[] = sheetYears(g.sheet), last = true): Grid {
+function projectsGrid(
+  g: GradedSheet,
+  widths: number[],
+  slots: (Project | undefined)[],
+  texts: SlotText[],
+  years: number[] = sheetYears(g.sheet),
+  last = true,
+): Grid {
   const s = g.sheet;
   const remarksCol = last ? C.y0 + years.length : -1;
   const rows: Row[] = [
@@ -59,7 +76,15 @@ function projectsGrid(g: GradedSheet, widths: number[], slots: (Project | undefi
         { ...th(C.main, '主な事業'), content: { kind: 'atoms', atoms: ['主な', '事業'], font: 'bold' } },
         th(C.name, '事務事業', { colSpan: 2 }),
         th(C.unit, '単位'),
-        ...yearHeadAtoms(g, years, 'money').map((a, i): Cell => ({ col: C.y0 + i, tag: 'TH', scope: 'Column', shade: true, content: { kind: 'atoms', atoms: a, font: 'bold' } })),
+        ...yearHeadAtoms(g, years, 'money').map(
+          (a, i): Cell => ({
+            col: C.y0 + i,
+            tag: 'TH',
+            scope: 'Column',
+            shade: true,
+            content: { kind: 'atoms', atoms: a, font: 'bold' },
+          }),
+        ),
         ...(last ? [th(remarksCol, '備考欄')] : []),
       ],
     },
@@ -73,14 +98,40 @@ function projectsGrid(g: GradedSheet, widths: number[], slots: (Project | undefi
         if (!p || !map) return empty(C.y0 + i);
         const v = map.get(yr);
         const list = v !== undefined ? [formatMoney(v)] : yr <= s.fiscalYear ? ['-'] : [];
-        return atoms(C.y0 + i, list, { path: [...p.path, what === '事業費' ? 'cost' : 'general_fund', String(yr)], label: `${label} ${what} ${fiscalYearHeader(yr, true)}` }, 'right');
+        return atoms(
+          C.y0 + i,
+          list,
+          {
+            path: [...p.path, what === '事業費' ? 'cost' : 'general_fund', String(yr)],
+            label: `${label} ${what} ${fiscalYearHeader(yr, true)}`,
+          },
+          'right',
+        );
       });
     const remark = texts[idx]?.remarks ?? '';
     const first: Cell[] = [
-      { col: C.no, rowSpan: n, tag: 'TH', scope: 'Row', content: { kind: 'atoms', atoms: [String(p?.number ?? idx + 1)] } },
-      p?.main ? { col: C.main, rowSpan: n, tag: 'TD', content: { kind: 'atoms', atoms: ['〇'] } } : empty(C.main, { rowSpan: n }),
+      {
+        col: C.no,
+        rowSpan: n,
+        tag: 'TH',
+        scope: 'Row',
+        content: { kind: 'atoms', atoms: [String(p?.number ?? idx + 1)] },
+      },
+      p?.main
+        ? { col: C.main, rowSpan: n, tag: 'TD', content: { kind: 'atoms', atoms: ['〇'] } }
+        : empty(C.main, { rowSpan: n }),
       p
-        ? { col: C.name, rowSpan: n, tag: 'TH', scope: 'Row', content: { kind: 'text', text: p.code ? `${p.code}　${p.name}` : p.name, field: { path: [...p.path, 'name'], label: `${label} 事務事業名` } } }
+        ? {
+            col: C.name,
+            rowSpan: n,
+            tag: 'TH',
+            scope: 'Row',
+            content: {
+              kind: 'text',
+              text: p.code ? `${p.code}　${p.name}` : p.name,
+              field: { path: [...p.path, 'name'], label: `${label} 事務事業名` },
+            },
+          }
         : empty(C.name, { rowSpan: n }),
       { col: C.kind, tag: 'TH', scope: 'Row', content: { kind: 'text', text: '事業費', align: 'center' } },
       { ...atoms(C.unit, ['千円']), rowSpan: 2 },
@@ -88,23 +139,63 @@ function projectsGrid(g: GradedSheet, widths: number[], slots: (Project | undefi
       ...(!last
         ? []
         : remark && p
-          ? [{ col: remarksCol, rowSpan: n, tag: 'TD', content: { kind: 'text', text: remark, valign: 'top', field: { path: [...p.path, 'remarks'], label: `${label} 備考欄` } } } as Cell]
+          ? [
+              {
+                col: remarksCol,
+                rowSpan: n,
+                tag: 'TD',
+                content: {
+                  kind: 'text',
+                  text: remark,
+                  valign: 'top',
+                  field: { path: [...p.path, 'remarks'], label: `${label} 備考欄` },
+                },
+              } as Cell,
+            ]
           : [empty(remarksCol, { rowSpan: n })]),
     ];
     rows.push({ cells: first });
-    rows.push({ cells: [{ col: C.kind, tag: 'TH', scope: 'Row', content: { kind: 'text', text: '一般財源', align: 'center' } }, ...money(p?.generalFund, '一般財源')] });
+    rows.push({
+      cells: [
+        { col: C.kind, tag: 'TH', scope: 'Row', content: { kind: 'text', text: '一般財源', align: 'center' } },
+        ...money(p?.generalFund, '一般財源'),
+      ],
+    });
     const k = Math.max(1, outcomes.length);
     for (let j = 0; j < k; j++) {
       const o = outcomes[j];
       const cells: Cell[] = [];
-      if (j === 0) cells.push({ col: C.kind, rowSpan: k, tag: 'TH', scope: 'Row', content: { kind: 'atoms', atoms: ['成果', '指標'] } });
+      if (j === 0)
+        cells.push({
+          col: C.kind,
+          rowSpan: k,
+          tag: 'TH',
+          scope: 'Row',
+          content: { kind: 'atoms', atoms: ['成果', '指標'] },
+        });
       if (o && p) {
         // The outcome's name with its unit: the unit is printed even when no year has a value.
-        cells.push({ col: C.unit, tag: 'TH', scope: 'Row', content: { kind: 'text', text: o.unit ? `${o.name}（${o.unit}）` : o.name, field: { path: [...o.path, 'name'], label: `${label} 成果指標名` } } });
+        cells.push({
+          col: C.unit,
+          tag: 'TH',
+          scope: 'Row',
+          content: {
+            kind: 'text',
+            text: o.unit ? `${o.name}（${o.unit}）` : o.name,
+            field: { path: [...o.path, 'name'], label: `${label} 成果指標名` },
+          },
+        });
         years.forEach((yr, i) => {
           const m = o.values.get(yr);
           const list = m ? measuredAtoms(m, o.unit, yr) : yr <= s.fiscalYear ? ['-'] : [];
-          cells.push(atoms(C.y0 + i, list, { path: m?.path ?? [...o.path, 'values'], label: `${label} ${o.name} ${fiscalYearHeader(yr, true)}` }, 'right'));
+          cells.push(
+            atoms(
+              C.y0 + i,
+              list,
+              { path: m?.path ?? [...o.path, 'values'], label: `${label} ${o.name} ${fiscalYearHeader(yr, true)}` },
+              'right',
+            ),
+          );
         });
       } else {
         cells.push(p ? atoms(C.unit, ['-']) : empty(C.unit));
@@ -120,7 +211,9 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
   const s = g.sheet;
   const x0 = MARGIN.left;
   const slots = slotsOf(s.projects);
-  const full: SlotText[] = slots.map((p) => ({ remarks: (p?.remarks ?? '').replace(/\r\n?/g, '\n').replace(/\s+$/u, '') }));
+  const full: SlotText[] = slots.map((p) => ({
+    remarks: (p?.remarks ?? '').replace(/\r\n?/g, '\n').replace(/\s+$/u, ''),
+  }));
   const fixed = [24, 24, 124, 36, 126];
   const widthsFor = (years: number[], last: boolean): number[] => {
     const rem = last ? 120 : 0;
@@ -128,7 +221,8 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
     return [...fixed, ...years.map(() => yw), ...(last ? [CONTENT_W - sum(fixed) - yw * years.length] : [])];
   };
   const flexOf = (years: number[], last: boolean) => [C.name, C.unit, ...(last ? [C.y0 + years.length] : [])];
-  const mins = (years: number[], last: boolean) => new Map([[C.name, 50], [C.unit, 50], ...(last ? [[C.y0 + years.length, 60] as [number, number]] : [])]);
+  const mins = (years: number[], last: boolean) =>
+    new Map([[C.name, 50], [C.unit, 50], ...(last ? [[C.y0 + years.length, 60] as [number, number]] : [])]);
   // Columns: a number wider than its column at the floor widens it, taken from the text columns; past
   // that, the year columns continue in further bands (the table again, with the next years).
   const all = sheetYears(s);
@@ -137,20 +231,50 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
     parts = n === 1 ? [all] : splitYears(all, n);
     const ok = parts.every((ys, b) => {
       const last = b === parts.length - 1;
-      return widenForAtoms(ctx, projectsGrid(g, widthsFor(ys, last), slots, full, ys, last), flexOf(ys, last), mins(ys, last)).impossible.length === 0;
+      return (
+        widenForAtoms(
+          ctx,
+          projectsGrid(g, widthsFor(ys, last), slots, full, ys, last),
+          flexOf(ys, last),
+          mins(ys, last),
+        ).impossible.length === 0
+      );
     });
     if (ok) {
-      if (n > 1) ctx.warn('layout.bands', ['plan_period'], `数値が 6pt でも列に収まらないため、（４）の年度の列を ${n} 段に分けて印刷しました（2 段目以降は別紙）`, `a number does not fit its column even at 6 pt: the year columns of （４） print in ${n} bands (the later ones on 別紙)`);
+      if (n > 1)
+        ctx.warn(
+          'layout.bands',
+          ['plan_period'],
+          `数値が 6pt でも列に収まらないため、（４）の年度の列を ${n} 段に分けて印刷しました（2 段目以降は別紙）`,
+          `a number does not fit its column even at 6 pt: the year columns of （４） print in ${n} bands (the later ones on 別紙)`,
+        );
       break;
     }
   }
   const bandWidths = parts.map((ys, b) => {
     const last = b === parts.length - 1;
-    const r = widenForAtoms(ctx, projectsGrid(g, widthsFor(ys, last), slots, full, ys, last), flexOf(ys, last), mins(ys, last));
+    const r = widenForAtoms(
+      ctx,
+      projectsGrid(g, widthsFor(ys, last), slots, full, ys, last),
+      flexOf(ys, last),
+      mins(ys, last),
+    );
     for (const f of r.widened)
-      ctx.warn('layout.widen', f.path, `「${f.label}」の数値が列に収まらないため、列幅を広げました（文字の列を狭めています）`, `"${f.label}" is wider than its column even at ${FLOOR} pt; the column was widened at the expense of text columns`);
+      ctx.warn(
+        'layout.widen',
+        f.path,
+        `「${f.label}」の数値が列に収まらないため、列幅を広げました（文字の列を狭めています）`,
+        `"${f.label}" is wider than its column even at ${FLOOR} pt; the column was widened at the expense of text columns`,
+      );
     for (const f of r.impossible)
-      ctx.error('layout.number-too-wide', f.path, `「${f.label}」の値が ${FLOOR}pt でも、列幅を広げても収まりません`, `"${f.label}" does not fit its column even at ${FLOOR} pt with the column widened as far as the form allows`, '値や注記を短くしてください', 'shorten the value or its note');
+      ctx.error(
+        'layout.number-too-wide',
+        f.path,
+        `「${f.label}」の値が ${FLOOR}pt でも、列幅を広げても収まりません`,
+        `"${f.label}" does not fit its column even at ${FLOOR} pt with the column widened as far as the form allows`,
+        '値や注記を短くしてください',
+        'shorten the value or its note',
+      );
     return r.impossible.length === 0 ? r.widths : widthsFor(ys, last);
   });
   const years = parts[0]!;
@@ -169,12 +293,17 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
   if (size === undefined) {
     size = FLOOR;
     // Remarks first: each slot keeps the height its other cells need, and long remarks share what is left.
-    const bare = pg(widths, full.map(() => ({ remarks: '' })));
+    const bare = pg(
+      widths,
+      full.map(() => ({ remarks: '' })),
+    );
     const bh = measure(ctx, bare, size);
     const groups = rowGroups(bare).slice(1);
     const base = groups.map(([a, b]) => sum(bh.slice(a, b)));
     const remW = remarksCol >= 0 ? widths[remarksCol]! : 0;
-    const demand = full.map((t, i) => Math.max(base[i]!, t.remarks ? contentHeight(ctx, { kind: 'text', text: t.remarks }, remW, size!) : 0));
+    const demand = full.map((t, i) =>
+      Math.max(base[i]!, t.remarks ? contentHeight(ctx, { kind: 'text', text: t.remarks }, remW, size!) : 0),
+    );
     const extra = Math.max(0, room - bh[0]! - sum(base));
     const want = demand.map((d, i) => d - base[i]!);
     const alloc = sharedExtra(want, extra);
@@ -192,10 +321,21 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
   }
   if (size < smax) {
     const longest = slots
-      .map((p, i) => ({ p, n: (full[i]?.remarks.length ?? 0) + (p?.outcomes.length ?? 0) * 20 + (p?.name.length ?? 0) }))
+      .map((p, i) => ({
+        p,
+        n: (full[i]?.remarks.length ?? 0) + (p?.outcomes.length ?? 0) * 20 + (p?.name.length ?? 0),
+      }))
       .filter((x) => x.p)
       .sort((a, b) => b.n - a.n)[0];
-    if (longest?.p) ctx.warn('layout.shrink', longest.p.path, `（４）重点施策関連事業が 1 ページに収まるよう、文字を ${smax}pt から ${size}pt に縮小しました（No.${longest.p.number} など）`, `（４） prints at ${size} pt instead of ${smax} pt to fit its page (No. ${longest.p.number} and others need the room)`, '備考や成果指標名を短くすると元の大きさで印刷されます', 'shorter remarks or outcome names print at the regular size');
+    if (longest?.p)
+      ctx.warn(
+        'layout.shrink',
+        longest.p.path,
+        `（４）重点施策関連事業が 1 ページに収まるよう、文字を ${smax}pt から ${size}pt に縮小しました（No.${longest.p.number} など）`,
+        `（４） prints at ${size} pt instead of ${smax} pt to fit its page (No. ${longest.p.number} and others need the room)`,
+        '備考や成果指標名を短くすると元の大きさで印刷されます',
+        'shorter remarks or outcome names print at the regular size',
+      );
   }
 
   grid = pg(widths, texts);
@@ -228,18 +368,35 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
   const refsIn = (idx: number): TextRun[] => {
     const [a] = groups[idx]!;
     const table = placed.nodes.find((n) => n.type === 'group' && n.tag === 'Table');
-    if (!table || table.type !== 'group') return [];
+    if (table?.type !== 'group') return [];
     const tr = table.children[placedRows.indexOf(a)];
-    if (!tr || tr.type !== 'group') return [];
+    if (tr?.type !== 'group') return [];
     return tr.children.flatMap((c) => (c.type === 'text' ? c.runs.filter((r) => r.text === REF_PLACEHOLDER) : []));
   };
   if (count < groups.length) {
     const rest = groups.slice(count).flatMap(([a, b]) => range(a, b));
     const firstP = slots.slice(count).find((p) => p);
     const box = { x: x0, y: placed.bottom, w: CONTENT_W, h: 7 * 1.4 };
-    const run: TextRun = { text: REF_PLACEHOLDER, x: x0, y: Math.round((placed.bottom + 7 * 1.1) * 100) / 100, size: 7, font: 'regular' };
-    if (placed.bottom + box.h <= BOTTOM + MARGIN.bottom - 2) nodes.push({ type: 'text', tag: 'Note', runs: [run], cell: box });
-    ctx.annex.push({ kind: 'table', heading: '（４）重点施策関連事業（続き）', grid, head: [0], body: rest, size, path: firstP?.path ?? ['projects'], label: `（４）No.${count + 1} 以降`, refs: [run] });
+    const run: TextRun = {
+      text: REF_PLACEHOLDER,
+      x: x0,
+      y: Math.round((placed.bottom + 7 * 1.1) * 100) / 100,
+      size: 7,
+      font: 'regular',
+    };
+    if (placed.bottom + box.h <= BOTTOM + MARGIN.bottom - 2)
+      nodes.push({ type: 'text', tag: 'Note', runs: [run], cell: box });
+    ctx.annex.push({
+      kind: 'table',
+      heading: '（４）重点施策関連事業（続き）',
+      grid,
+      head: [0],
+      body: rest,
+      size,
+      path: firstP?.path ?? ['projects'],
+      label: `（４）No.${count + 1} 以降`,
+      refs: [run],
+    });
   }
   // Later bands of year columns: the table again on 別紙, whole, with 備考欄 in the last band.
   parts.slice(1).forEach((ys, k) => {
@@ -247,11 +404,29 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
     const last = b === parts.length - 1;
     const bg = projectsGrid(g, bandWidths[b]!, slots, full, ys, last);
     const first = s.projects[0];
-    ctx.annex.push({ kind: 'table', heading: `（４）重点施策関連事業（${fiscalYearHeader(ys[0]!, true)}〜${fiscalYearHeader(ys[ys.length - 1]!, true)}）`, grid: bg, head: [0], body: bg.rows.map((_, i) => i).slice(1), size: atomSize(ctx, bg, PREF.projects), path: first?.path ?? ['projects'], label: `（４）${fiscalYearHeader(ys[0]!, true)}〜`, refs: [] });
+    ctx.annex.push({
+      kind: 'table',
+      heading: `（４）重点施策関連事業（${fiscalYearHeader(ys[0]!, true)}〜${fiscalYearHeader(ys[ys.length - 1]!, true)}）`,
+      grid: bg,
+      head: [0],
+      body: bg.rows.map((_, i) => i).slice(1),
+      size: atomSize(ctx, bg, PREF.projects),
+      path: first?.path ?? ['projects'],
+      label: `（４）${fiscalYearHeader(ys[0]!, true)}〜`,
+      refs: [],
+    });
   });
   for (const p of pending) {
     const refs = p.idx < count ? refsIn(p.idx) : [];
-    ctx.annex.push({ kind: 'prose', heading: `${p.field.label}（続き）`, text: p.rest, path: p.field.path, label: p.field.label, refs, ...(p.idx >= count ? { fromTable: true } : {}) });
+    ctx.annex.push({
+      kind: 'prose',
+      heading: `${p.field.label}（続き）`,
+      text: p.rest,
+      path: p.field.path,
+      label: p.field.label,
+      refs,
+      ...(p.idx >= count ? { fromTable: true } : {}),
+    });
   }
   return [{ ...A4_LANDSCAPE, nodes }];
 }

@@ -37,7 +37,11 @@ class Rules {
         const segs = map.get(at)!.sort((a, b) => a[0] - b[0]);
         let [s, e] = segs[0]!;
         const flush = () =>
-          out.push(horizontal ? { kind: 'line', x1: s, y1: at, x2: e, y2: at, width } : { kind: 'line', x1: at, y1: s, x2: at, y2: e, width });
+          out.push(
+            horizontal
+              ? { kind: 'line', x1: s, y1: at, x2: e, y2: at, width }
+              : { kind: 'line', x1: at, y1: s, x2: at, y2: e, width },
+          );
         for (const [a, b] of segs.slice(1)) {
           if (a <= e + 0.01) e = Math.max(e, b);
           else {
@@ -109,7 +113,12 @@ export class TableBuilder {
     const shapes: Shape[] = [...this.fills, ...this.rules.shapes(INNER_RULE)];
     const b = this.bounds;
     if (b) shapes.push({ kind: 'rect', x: key(b.x), y: key(b.y), w: key(b.w), h: key(b.h), stroke: OUTER_RULE });
-    const rows: LayoutNode[] = this.rows.filter((r) => r.length > 0).map((children) => ({ type: 'group', tag: 'TR', children }));
-    return [{ type: 'art', shapes }, { type: 'group', tag: 'Table', children: rows }];
+    const rows: LayoutNode[] = this.rows
+      .filter((r) => r.length > 0)
+      .map((children) => ({ type: 'group', tag: 'TR', children }));
+    return [
+      { type: 'art', shapes },
+      { type: 'group', tag: 'Table', children: rows },
+    ];
   }
 }

@@ -16,9 +16,13 @@ export interface Span {
  * Position of the node at `path`; with `key: true`, of the key that names it (for unknown keys).
  * When the path goes deeper than the document (a missing field), the deepest existing node is used.
  */
-export function locate(parsed: Pick<ParsedSheet, 'doc' | 'lineCounter'>, path: YamlPath, opts: { key?: boolean } = {}): Span | undefined {
+export function locate(
+  parsed: Pick<ParsedSheet, 'doc' | 'lineCounter'>,
+  path: YamlPath,
+  opts: { key?: boolean } = {},
+): Span | undefined {
   const doc = parsed.doc;
-  if (!doc || !doc.contents) return undefined;
+  if (!doc?.contents) return undefined;
   let node: Node = doc.contents as Node;
   let keyNode: Node | undefined;
   for (const seg of path) {
@@ -55,9 +59,16 @@ function keyMatches(key: unknown, seg: string | number): boolean {
 }
 
 /** Position of the first `needle` inside the source of the node at `path` (e.g. a character in a block of text). */
-export function locateWithin(parsed: Pick<ParsedSheet, 'doc' | 'lineCounter' | 'text'>, path: YamlPath, needle: string): Span | undefined {
+export function locateWithin(
+  parsed: Pick<ParsedSheet, 'doc' | 'lineCounter' | 'text'>,
+  path: YamlPath,
+  needle: string,
+): Span | undefined {
   const doc = parsed.doc;
-  const node = doc?.getIn(path.map((s) => (typeof s === 'string' && /^\d+$/.test(s) ? Number(s) : s)), true) as Node | undefined;
+  const node = doc?.getIn(
+    path.map((s) => (typeof s === 'string' && /^\d+$/.test(s) ? Number(s) : s)),
+    true,
+  ) as Node | undefined;
   const range = isNode(node) ? node.range : undefined;
   if (!range) return undefined;
   const at = parsed.text.slice(range[0], range[1]).indexOf(needle);

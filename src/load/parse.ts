@@ -1,7 +1,19 @@
 //! YAML text → plain data plus the document's nodes and line positions (yaml's LineCounter),
 //! turning every syntax problem (bad indentation, tabs, duplicate keys, tags, alias bombs) into a located Diagnostic.
 
-import { isAlias, isMap, isNode, isPair, isScalar, isSeq, Lexer, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  Lexer,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { Diagnostic, Lang } from '../diagnostics.js';
 import type { YamlPath } from '../model/types.js';
 import { t } from '../messages.js';
@@ -44,7 +56,14 @@ export function parseSheetText(file: string, text: string, lang: Lang): ParsedSh
   let tokens = 0;
   for (const _ of new Lexer().lex(text)) {
     if (++tokens > MAX_TOKENS) {
-      diagnostics.push({ severity: 'error', code: 'yaml.too-many-items', file, line: 1, column: 1, message: t(lang, 'tooManyItems', { max: MAX_TOKENS }) });
+      diagnostics.push({
+        severity: 'error',
+        code: 'yaml.too-many-items',
+        file,
+        line: 1,
+        column: 1,
+        message: t(lang, 'tooManyItems', { max: MAX_TOKENS }),
+      });
       return { file, text, doc: null, lineCounter, data: undefined, diagnostics };
     }
   }
@@ -66,23 +85,49 @@ export function parseSheetText(file: string, text: string, lang: Lang): ParsedSh
     if (a === b) return true;
     if (!isScalar(a) || !isScalar(b)) return false;
     if (a.value === b.value) return true;
-    if (a.value !== null && b.value !== null && typeof a.value !== 'object' && typeof b.value !== 'object' && String(a.value) === String(b.value)) {
+    if (
+      a.value !== null &&
+      b.value !== null &&
+      typeof a.value !== 'object' &&
+      typeof b.value !== 'object' &&
+      String(a.value) === String(b.value)
+    ) {
       mixed.add(String(a.value));
       return true;
     }
     return false;
   };
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: sameKey, strict: true, version: '1.2' });
+  const docs = parseAllDocuments(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: sameKey,
+    strict: true,
+    version: '1.2',
+  });
   // parseAllDocuments returns an EmptyStream (an array with no documents) for an empty file.
   const list = Array.isArray(docs) ? docs : [docs];
   const doc = list[0] ?? null;
   if (list.length > 1) {
     const second = list[1];
     const start = second?.range?.[0] ?? 0;
-    diagnostics.push({ severity: 'error', code: 'yaml.multiple-documents', file, ...at(start), message: t(lang, 'multipleDocuments', { count: list.length }), hint: t(lang, 'multipleDocumentsHint') });
+    diagnostics.push({
+      severity: 'error',
+      code: 'yaml.multiple-documents',
+      file,
+      ...at(start),
+      message: t(lang, 'multipleDocuments', { count: list.length }),
+      hint: t(lang, 'multipleDocumentsHint'),
+    });
   }
   if (!doc) {
-    diagnostics.push({ severity: 'error', code: 'yaml.empty', file, line: 1, column: 1, message: t(lang, 'emptyFile') });
+    diagnostics.push({
+      severity: 'error',
+      code: 'yaml.empty',
+      file,
+      line: 1,
+      column: 1,
+      message: t(lang, 'emptyFile'),
+    });
     return { file, text, doc: null, lineCounter, data: undefined, diagnostics };
   }
 
@@ -100,25 +145,47 @@ export function parseSheetText(file: string, text: string, lang: Lang): ParsedSh
     if (opened !== undefined) {
       // An unclosed quote or bracket is reported where it was opened, not where the parser gave up.
       const ch = text[opened] ?? '';
-      diagnostics.push({ severity: 'error', code: `yaml.unclosed`, file, ...at(opened, opened + 1), message: t(lang, 'unclosed', { char: ch, close: CLOSERS[ch] ?? ch }) });
+      diagnostics.push({
+        severity: 'error',
+        code: `yaml.unclosed`,
+        file,
+        ...at(opened, opened + 1),
+        message: t(lang, 'unclosed', { char: ch, close: CLOSERS[ch] ?? ch }),
+      });
       continue;
     }
     // A stack overflow inside yaml (flow collections thousands deep) happens at a depth that depends on
     // the Node version's stack frames (Node 20 and 24 differ): report where the nesting passes the limit.
     if (/call stack/i.test(e.message)) {
       const deepAt = flowDepthExceededAt(text, MAX_DEPTH) ?? start;
-      diagnostics.push({ severity: 'error', code: `yaml.${e.code.toLowerCase()}`, file, ...at(deepAt, deepAt + 1), message: yamlMessage(lang, e.code, e.message, '') });
+      diagnostics.push({
+        severity: 'error',
+        code: `yaml.${e.code.toLowerCase()}`,
+        file,
+        ...at(deepAt, deepAt + 1),
+        message: yamlMessage(lang, e.code, e.message, ''),
+      });
       continue;
     }
-    const source = e.code === 'DUPLICATE_KEY' ? (/^[^:\n]*/.exec(text.slice(start))?.[0] ?? '') : text.slice(start, end);
+    const source =
+      e.code === 'DUPLICATE_KEY' ? (/^[^:\n]*/.exec(text.slice(start))?.[0] ?? '') : text.slice(start, end);
     const unquoted = source.trim().replace(/^(["'])(.*)\1$/, '$2');
-    const message = e.code === 'DUPLICATE_KEY' && mixed.has(unquoted) ? t(lang, 'duplicateYearKey', { key: unquoted }) : yamlMessage(lang, e.code, e.message, source);
+    const message =
+      e.code === 'DUPLICATE_KEY' && mixed.has(unquoted)
+        ? t(lang, 'duplicateYearKey', { key: unquoted })
+        : yamlMessage(lang, e.code, e.message, source);
     diagnostics.push({ severity: 'error', code: `yaml.${e.code.toLowerCase()}`, file, ...at(start, end), message });
   }
   for (const w of doc.warnings) {
     const [start, end] = w.pos;
     // An unresolved tag (!!python/object, !custom) would silently become a string: refuse it.
-    diagnostics.push({ severity: 'error', code: `yaml.${w.code.toLowerCase()}`, file, ...at(start, end), message: yamlMessage(lang, w.code, w.message, text.slice(start, end)) });
+    diagnostics.push({
+      severity: 'error',
+      code: `yaml.${w.code.toLowerCase()}`,
+      file,
+      ...at(start, end),
+      message: yamlMessage(lang, w.code, w.message, text.slice(start, end)),
+    });
   }
   // An input method's slips (name：値, full-width spaces as indentation): one message each, with the
   // corrected line, instead of the parser's guesses at what follows from them.
@@ -127,9 +194,19 @@ export function parseSheetText(file: string, text: string, lang: Lang): ParsedSh
     const kept = diagnostics.filter((d) => !d.code.startsWith('yaml.') || d.code === 'yaml.multiple-documents');
     for (const s of slips) {
       kept.push({
-        severity: 'error', code: `yaml.${s.kind}`, file, line: s.line, column: s.column, endLine: s.line, endColumn: s.column + 1,
-        message: s.kind === 'full-width-colon' ? t(lang, 'fullWidthColon', { key: s.key ?? '' }) : t(lang, 'fullWidthSpace'),
-        hint: s.kind === 'full-width-colon' ? t(lang, 'slipFixed', { fixed: s.fixed.trim() }) : t(lang, 'slipIndent', { count: s.fixed.length - s.fixed.trimStart().length, fixed: s.fixed.trim() }),
+        severity: 'error',
+        code: `yaml.${s.kind}`,
+        file,
+        line: s.line,
+        column: s.column,
+        endLine: s.line,
+        endColumn: s.column + 1,
+        message:
+          s.kind === 'full-width-colon' ? t(lang, 'fullWidthColon', { key: s.key ?? '' }) : t(lang, 'fullWidthSpace'),
+        hint:
+          s.kind === 'full-width-colon'
+            ? t(lang, 'slipFixed', { fixed: s.fixed.trim() })
+            : t(lang, 'slipIndent', { count: s.fixed.length - s.fixed.trimStart().length, fixed: s.fixed.trim() }),
       });
     }
     return { file, text, doc, lineCounter, data: undefined, diagnostics: kept };
@@ -138,34 +215,75 @@ export function parseSheetText(file: string, text: string, lang: Lang): ParsedSh
 
   const root = doc.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === undefined))) {
-    diagnostics.push({ severity: 'error', code: 'yaml.empty', file, line: 1, column: 1, message: t(lang, 'emptyFile') });
+    diagnostics.push({
+      severity: 'error',
+      code: 'yaml.empty',
+      file,
+      line: 1,
+      column: 1,
+      message: t(lang, 'emptyFile'),
+    });
     return { file, text, doc, lineCounter, data: undefined, diagnostics };
   }
   if (!isMap(root)) {
-    diagnostics.push({ severity: 'error', code: 'yaml.root', file, ...at(root.range?.[0] ?? 0), message: t(lang, 'rootNotMap', { kind: isSeq(root) ? 'list' : 'scalar' }) });
+    diagnostics.push({
+      severity: 'error',
+      code: 'yaml.root',
+      file,
+      ...at(root.range?.[0] ?? 0),
+      message: t(lang, 'rootNotMap', { kind: isSeq(root) ? 'list' : 'scalar' }),
+    });
     return { file, text, doc, lineCounter, data: undefined, diagnostics };
   }
   const deep = tooDeep(root, MAX_DEPTH);
   if (deep) {
-    diagnostics.push({ severity: 'error', code: 'yaml.too-deep', file, ...at(deep.range?.[0] ?? 0), message: t(lang, 'tooDeep', { max: MAX_DEPTH }) });
+    diagnostics.push({
+      severity: 'error',
+      code: 'yaml.too-deep',
+      file,
+      ...at(deep.range?.[0] ?? 0),
+      message: t(lang, 'tooDeep', { max: MAX_DEPTH }),
+    });
     return { file, text, doc, lineCounter, data: undefined, diagnostics };
   }
 
   const aliases = checkAliases(root);
   if (aliases) {
-    const key = aliases.problem === 'count' ? 'aliasLimit' : aliases.problem === 'cycle' ? 'aliasCycle' : 'aliasExpansion';
+    const key =
+      aliases.problem === 'count' ? 'aliasLimit' : aliases.problem === 'cycle' ? 'aliasCycle' : 'aliasExpansion';
     const max = aliases.problem === 'count' ? MAX_ALIAS_COUNT : MAX_EXPANDED_NODES;
-    diagnostics.push({ severity: 'error', code: aliases.problem === 'cycle' ? 'yaml.alias-cycle' : 'yaml.alias-limit', file, ...at(aliases.node.range?.[0] ?? 0), message: t(lang, key, { max }) });
+    diagnostics.push({
+      severity: 'error',
+      code: aliases.problem === 'cycle' ? 'yaml.alias-cycle' : 'yaml.alias-limit',
+      file,
+      ...at(aliases.node.range?.[0] ?? 0),
+      message: t(lang, key, { max }),
+    });
     return { file, text, doc, lineCounter, data: undefined, diagnostics };
   }
-  diagnostics.push(...yearSpellings(root, text).map((n): Diagnostic => ({
-    severity: 'error', code: 'number.year-form', file, ...at(n.start, n.end),
-    message: t(lang, 'yearForm', { field: n.field, value: n.value, text: n.source }),
-  })));
-  diagnostics.push(...inexactNumbers(root, text).map((n): Diagnostic => ({
-    severity: 'error', code: 'number.inexact', file, ...at(n.start, n.end),
-    message: t(lang, 'numberInexact', { text: n.source, value: n.value }), hint: t(lang, 'numberInexactHint'),
-  })));
+  diagnostics.push(
+    ...yearSpellings(root, text).map(
+      (n): Diagnostic => ({
+        severity: 'error',
+        code: 'number.year-form',
+        file,
+        ...at(n.start, n.end),
+        message: t(lang, 'yearForm', { field: n.field, value: n.value, text: n.source }),
+      }),
+    ),
+  );
+  diagnostics.push(
+    ...inexactNumbers(root, text).map(
+      (n): Diagnostic => ({
+        severity: 'error',
+        code: 'number.inexact',
+        file,
+        ...at(n.start, n.end),
+        message: t(lang, 'numberInexact', { text: n.source, value: n.value }),
+        hint: t(lang, 'numberInexactHint'),
+      }),
+    ),
+  );
 
   let data: unknown;
   try {
@@ -173,7 +291,14 @@ export function parseSheetText(file: string, text: string, lang: Lang): ParsedSh
   } catch (e) {
     // yaml throws a ReferenceError for excessive aliasing ("resource exhaustion attack").
     if (e instanceof ReferenceError || (e instanceof Error && /alias/i.test(e.message))) {
-      diagnostics.push({ severity: 'error', code: 'yaml.alias-limit', file, line: 1, column: 1, message: t(lang, 'aliasLimit', { max: MAX_ALIAS_COUNT }) });
+      diagnostics.push({
+        severity: 'error',
+        code: 'yaml.alias-limit',
+        file,
+        line: 1,
+        column: 1,
+        message: t(lang, 'aliasLimit', { max: MAX_ALIAS_COUNT }),
+      });
       return { file, text, doc, lineCounter, data: undefined, diagnostics };
     }
     throw e;
@@ -239,13 +364,17 @@ const YEAR_FIELDS = new Set(['fiscal_year', 'version', 'from', 'to', 'year', 're
  * written in any other spelling than plain digits: 0x7E4, 2020.0, +2020, 02020, 2_020 and 2.02e3 all
  * read as 2020 in YAML 1.2, but a clerk reading the file sees something else than the sheet prints.
  */
-function yearSpellings(root: Node, text: string): { start: number; end: number; source: string; value: string; field: string }[] {
+function yearSpellings(
+  root: Node,
+  text: string,
+): { start: number; end: number; source: string; value: string; field: string }[] {
   const out: { start: number; end: number; source: string; value: string; field: string }[] = [];
   const plain = (source: string) => /^(0|[1-9]\d*)$/.test(source);
   const check = (node: unknown, field: string) => {
     if (!isScalar(node) || typeof node.value !== 'number' || !node.range) return;
     const source = text.slice(node.range[0], node.range[1]).trim();
-    if (!plain(source)) out.push({ start: node.range[0], end: node.range[1], source, value: String(node.value), field });
+    if (!plain(source))
+      out.push({ start: node.range[0], end: node.range[1], source, value: String(node.value), field });
   };
   const stack: { node: unknown; field?: string }[] = [{ node: root }];
   while (stack.length > 0) {

@@ -49,12 +49,23 @@ export function findSlips(text: string, doc: Document | null, lineOf: (offset: n
     const lead = /^[ \u3000]*/.exec(line)![0];
     if (lead.includes('\u3000') && line.trim() !== '') {
       const indent = guessIndent(lines, i);
-      out.push({ kind: 'full-width-space', line: n, column: lead.indexOf('\u3000') + 1, fixed: `${' '.repeat(indent)}${line.slice(lead.length).replace(/：\s*/, ': ')}` });
+      out.push({
+        kind: 'full-width-space',
+        line: n,
+        column: lead.indexOf('\u3000') + 1,
+        fixed: `${' '.repeat(indent)}${line.slice(lead.length).replace(/：\s*/, ': ')}`,
+      });
       return;
     }
     const colon = /^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*)[ \u3000]*：[ \u3000]*(.*)$/.exec(line);
     if (colon) {
-      out.push({ kind: 'full-width-colon', line: n, column: line.indexOf('：') + 1, key: colon[2]!, fixed: `${colon[1]}${colon[2]}: ${colon[3]}`.trimEnd() });
+      out.push({
+        kind: 'full-width-colon',
+        line: n,
+        column: line.indexOf('：') + 1,
+        key: colon[2]!,
+        fixed: `${colon[1]}${colon[2]}: ${colon[3]}`.trimEnd(),
+      });
     }
   });
   return out;

@@ -9,12 +9,23 @@ import { t } from '../messages.js';
 export const MAX_FILE_BYTES = 1024 * 1024;
 
 /** Decodes the bytes of a sheet file, or returns the diagnostic saying why it can't be read as UTF-8. */
-export function decodeSheetBytes(file: string, bytes: Uint8Array, lang: Lang): { text: string } | { error: Diagnostic } {
+export function decodeSheetBytes(
+  file: string,
+  bytes: Uint8Array,
+  lang: Lang,
+): { text: string } | { error: Diagnostic } {
   const err = (message: string, hint?: string): { error: Diagnostic } => ({
     error: { severity: 'error', code: 'file.encoding', file, line: 1, column: 1, message, ...(hint ? { hint } : {}) },
   });
   if (bytes.length > MAX_FILE_BYTES) {
-    return { error: { severity: 'error', code: 'file.too-large', file, message: t(lang, 'fileTooLarge', { size: bytes.length, max: MAX_FILE_BYTES }) } };
+    return {
+      error: {
+        severity: 'error',
+        code: 'file.too-large',
+        file,
+        message: t(lang, 'fileTooLarge', { size: bytes.length, max: MAX_FILE_BYTES }),
+      },
+    };
   }
   const b0 = bytes[0];
   const b1 = bytes[1];
@@ -22,7 +33,11 @@ export function decodeSheetBytes(file: string, bytes: Uint8Array, lang: Lang): {
     return err(t(lang, 'utf16'), t(lang, 'saveAsUtf8'));
   }
   // UTF-16 without a BOM: every other byte of ASCII text is NUL.
-  if (bytes.length >= 4 && (bytes[1] === 0 || bytes[0] === 0) && bytes.subarray(0, 64).filter((b) => b === 0).length >= 8) {
+  if (
+    bytes.length >= 4 &&
+    (bytes[1] === 0 || bytes[0] === 0) &&
+    bytes.subarray(0, 64).filter((b) => b === 0).length >= 8
+  ) {
     return err(t(lang, 'utf16'), t(lang, 'saveAsUtf8'));
   }
   // A NUL byte never occurs in a UTF-8 text file: this is a PDF, an image, an Excel book…
@@ -40,8 +55,13 @@ export function decodeSheetBytes(file: string, bytes: Uint8Array, lang: Lang): {
     const column = before.length - before.lastIndexOf('\n');
     return {
       error: {
-        severity: 'error', code: 'file.encoding', file, line, column,
-        message: t(lang, 'invalidUtf8', { offset: at }), hint: t(lang, 'saveAsUtf8'),
+        severity: 'error',
+        code: 'file.encoding',
+        file,
+        line,
+        column,
+        message: t(lang, 'invalidUtf8', { offset: at }),
+        hint: t(lang, 'saveAsUtf8'),
       },
     };
   }
@@ -75,10 +95,24 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 export async function readSheetFile(file: string, lang: Lang): Promise<{ text: string } | { error: Diagnostic }> {
   const bytes = await readRegularFile(file, MAX_FILE_BYTES, lang);
   if (bytes.size !== undefined) {
-    return { error: { severity: 'error', code: 'file.too-large', file, message: t(lang, 'fileTooLarge', { size: bytes.size, max: MAX_FILE_BYTES }) } };
+    return {
+      error: {
+        severity: 'error',
+        code: 'file.too-large',
+        file,
+        message: t(lang, 'fileTooLarge', { size: bytes.size, max: MAX_FILE_BYTES }),
+      },
+    };
   }
   if (bytes.length > MAX_FILE_BYTES) {
-    return { error: { severity: 'error', code: 'file.too-large', file, message: t(lang, 'fileTooLargeStream', { max: MAX_FILE_BYTES }) } };
+    return {
+      error: {
+        severity: 'error',
+        code: 'file.too-large',
+        file,
+        message: t(lang, 'fileTooLargeStream', { max: MAX_FILE_BYTES }),
+      },
+    };
   }
   return decodeSheetBytes(file, bytes, lang);
 }

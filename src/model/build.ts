@@ -3,7 +3,17 @@
 //! number's written digits for display, and puts ② written per indicator in the sheet's order.
 
 import type * as Raw from './sheet.generated.js';
-import type { Criterion, Indicator, Measured, Outcome, Project, ReasonParagraph, Sheet, Target, YamlPath } from './types.js';
+import type {
+  Criterion,
+  Indicator,
+  Measured,
+  Outcome,
+  Project,
+  ReasonParagraph,
+  Sheet,
+  Target,
+  YamlPath,
+} from './types.js';
 
 /** The written text of the number at a YAML path (see src/load/written.ts); the model stays free of YAML. */
 export type WrittenLookup = (path: YamlPath) => string | undefined;
@@ -16,9 +26,15 @@ function writtenAt(written: WrittenLookup, path: YamlPath, value: number): { wri
   return w !== undefined && Number(w) === value ? { written: w } : {};
 }
 
-function measured(cell: Raw.OptionalValueCell | undefined, path: YamlPath, written: WrittenLookup, defaultCalendar = false): Measured | undefined {
+function measured(
+  cell: Raw.OptionalValueCell | undefined,
+  path: YamlPath,
+  written: WrittenLookup,
+  defaultCalendar = false,
+): Measured | undefined {
   if (cell === null || cell === undefined) return undefined;
-  if (typeof cell === 'number') return { value: cell, calendar: defaultCalendar, ...writtenAt(written, path, cell), path };
+  if (typeof cell === 'number')
+    return { value: cell, calendar: defaultCalendar, ...writtenAt(written, path, cell), path };
   return {
     value: cell.value,
     ...(cell.year !== undefined ? { year: cell.year } : {}),
@@ -29,7 +45,10 @@ function measured(cell: Raw.OptionalValueCell | undefined, path: YamlPath, writt
   };
 }
 
-function yearMap<T, U>(map: Record<string, T> | undefined, convert: (v: T, year: number) => U | undefined): Map<number, U> {
+function yearMap<T, U>(
+  map: Record<string, T> | undefined,
+  convert: (v: T, year: number) => U | undefined,
+): Map<number, U> {
   const out = new Map<number, U>();
   if (!map) return out;
   for (const key of Object.keys(map).sort()) {
@@ -48,7 +67,12 @@ function criterion(c: Raw.Criterion | undefined): Criterion | undefined {
   return undefined;
 }
 
-function target(raw: Raw.Target | undefined, planTo: number, path: YamlPath, written: WrittenLookup): Target | undefined {
+function target(
+  raw: Raw.Target | undefined,
+  planTo: number,
+  path: YamlPath,
+  written: WrittenLookup,
+): Target | undefined {
   if (raw === undefined) return undefined;
   const w = (p: YamlPath, v: number): { valueWritten: string } | Record<string, never> => {
     const x = writtenAt(written, p, v);
@@ -65,7 +89,13 @@ function target(raw: Raw.Target | undefined, planTo: number, path: YamlPath, wri
   };
 }
 
-function indicator(raw: Raw.GoalIndicator | Raw.KpiIndicator, kind: Indicator['kind'], planTo: number, path: YamlPath, written: WrittenLookup): Indicator {
+function indicator(
+  raw: Raw.GoalIndicator | Raw.KpiIndicator,
+  kind: Indicator['kind'],
+  planTo: number,
+  path: YamlPath,
+  written: WrittenLookup,
+): Indicator {
   const baseline = measured(raw.baseline, [...path, 'baseline'], written);
   const tgt = target(raw.target, planTo, [...path, 'target'], written);
   return {
@@ -78,7 +108,15 @@ function indicator(raw: Raw.GoalIndicator | Raw.KpiIndicator, kind: Indicator['k
     ...(baseline ? { baseline } : {}),
     ...(tgt ? { target: tgt } : {}),
     actuals: yearMap(raw.actuals, (v, y) => measured(v, [...path, 'actuals', String(y)], written)),
-    ...(raw.grade_override ? { override: { grade: raw.grade_override.grade, reason: raw.grade_override.reason, path: [...path, 'grade_override'] } } : {}),
+    ...(raw.grade_override
+      ? {
+          override: {
+            grade: raw.grade_override.grade,
+            reason: raw.grade_override.reason,
+            path: [...path, 'grade_override'],
+          },
+        }
+      : {}),
     path,
   };
 }
@@ -152,7 +190,12 @@ export function buildSheet(file: string, raw: Raw.SheetFile, written: WrittenLoo
     policy: text(raw.policy),
     ...(raw.item5 ? { item5: { title: raw.item5.title, text: text(raw.item5.text) } } : {}),
     relatedPolicyProjects: raw.related_policy_projects ?? [],
-    committee: (raw.committee ?? []).map((c, i) => ({ number: c.number, opinion: text(c.opinion), response: text(c.response), path: ['committee', i] })),
+    committee: (raw.committee ?? []).map((c, i) => ({
+      number: c.number,
+      opinion: text(c.opinion),
+      response: text(c.response),
+      path: ['committee', i],
+    })),
     projects: (raw.projects ?? []).map((p, i) => project(p, i, written)).sort((a, b) => a.number - b.number),
     ...(raw.grading !== undefined ? { grading: raw.grading } : {}),
   };

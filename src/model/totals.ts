@@ -25,7 +25,8 @@ export function computeTotals(sheet: Sheet): Totals {
   const generalFund = sum((p) => p.generalFund);
   const planTotal = (m: Map<number, number>): number => {
     let t = 0;
-    for (const [y, v] of m) if (y >= sheet.planPeriod.from && y <= sheet.planPeriod.to && !sheet.referenceYears.includes(y)) t += v;
+    for (const [y, v] of m)
+      if (y >= sheet.planPeriod.from && y <= sheet.planPeriod.to && !sheet.referenceYears.includes(y)) t += v;
     return t;
   };
   return { cost, generalFund, costTotal: planTotal(cost), generalFundTotal: planTotal(generalFund) };

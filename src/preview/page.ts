@@ -8,10 +8,15 @@ import type { PreviewState } from './session.js';
 
 /** HTML-escapes text for element content and quoted attribute values; control characters become visible. */
 export function escapeHtml(s: string): string {
-  return s
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return (
+    s
+      // eslint-disable-next-line no-control-regex
+      .replace(
+        /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      )
+      .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+  );
 }
 
 /**
@@ -92,11 +97,18 @@ function codeFrame(text: string, d: Diagnostic): string {
     }
     const chars = [...raw];
     const start = Math.max(0, (d.column ?? 1) - 1);
-    const end = d.column === undefined ? start : d.endLine === d.line && d.endColumn !== undefined && d.endColumn > d.column ? d.endColumn - 1 : start + 1;
+    const end =
+      d.column === undefined
+        ? start
+        : d.endLine === d.line && d.endColumn !== undefined && d.endColumn > d.column
+          ? d.endColumn - 1
+          : start + 1;
     const before = chars.slice(0, start).join('');
     const mark = chars.slice(start, end).join('');
     const after = chars.slice(end).join('');
-    out.push(`<span class="at">${escapeHtml(no + before)}${mark ? `<mark>${escapeHtml(mark)}</mark>` : ''}${escapeHtml(after)}</span>`);
+    out.push(
+      `<span class="at">${escapeHtml(no + before)}${mark ? `<mark>${escapeHtml(mark)}</mark>` : ''}${escapeHtml(after)}</span>`,
+    );
   }
   return `<pre class="frame">${out.join('\n')}</pre>`;
 }
@@ -109,7 +121,9 @@ function diagnosticItem(d: Diagnostic, text: string | undefined, lang: Lang): st
     `data-code="${escapeHtml(d.code)}"`,
     d.line !== undefined ? `data-line="${d.line}"` : '',
     d.column !== undefined ? `data-column="${d.column}"` : '',
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
   return [
     `<li ${attrs}>`,
     `<span class="where">${escapeHtml(where)}</span>: <span class="sev-${d.severity}">${escapeHtml(sev)}</span>: `,
@@ -139,16 +153,21 @@ export function renderPage(s: PreviewState, ctx: PageContext): string {
   const errors = s.diagnostics.filter((d) => d.severity === 'error');
   const warnings = s.diagnostics.filter((d) => d.severity === 'warning');
   const pdfUrl = `/sheet.pdf?build=${s.build}`;
-  const statusText = s.state === 'ok'
-    ? t(lang, 'previewPageOk', { build: s.build, time: time(s.finishedAt), ms: Math.round(s.ms) })
-    : t(lang, 'previewPageError', { build: s.build, time: time(s.finishedAt), errors: errors.length });
-  const list = (ds: Diagnostic[]) => `<ol class="diagnostics" id="diagnostics">${ds.map((d) => diagnosticItem(d, s.text, lang)).join('')}</ol>`;
-  const body = s.state === 'ok'
-    ? [
-        `<object id="viewer" data="${pdfUrl}" type="application/pdf"><p>${escapeHtml(t(lang, 'previewPageNoViewer'))} <a href="${pdfUrl}">${escapeHtml(t(lang, 'previewPageOpenPdf'))}</a></p></object>`,
-        warnings.length > 0 ? `<aside id="warnings"><h2>${escapeHtml(t(lang, 'previewPageWarnings', { count: warnings.length }))}</h2>${list(warnings)}</aside>` : '',
-      ].join('')
-    : `<section id="problems"><h2>${escapeHtml(t(lang, 'previewPageErrors', { count: errors.length }))}</h2>${list(errors)}</section>`;
+  const statusText =
+    s.state === 'ok'
+      ? t(lang, 'previewPageOk', { build: s.build, time: time(s.finishedAt), ms: Math.round(s.ms) })
+      : t(lang, 'previewPageError', { build: s.build, time: time(s.finishedAt), errors: errors.length });
+  const list = (ds: Diagnostic[]) =>
+    `<ol class="diagnostics" id="diagnostics">${ds.map((d) => diagnosticItem(d, s.text, lang)).join('')}</ol>`;
+  const body =
+    s.state === 'ok'
+      ? [
+          `<object id="viewer" data="${pdfUrl}" type="application/pdf"><p>${escapeHtml(t(lang, 'previewPageNoViewer'))} <a href="${pdfUrl}">${escapeHtml(t(lang, 'previewPageOpenPdf'))}</a></p></object>`,
+          warnings.length > 0
+            ? `<aside id="warnings"><h2>${escapeHtml(t(lang, 'previewPageWarnings', { count: warnings.length }))}</h2>${list(warnings)}</aside>`
+            : '',
+        ].join('')
+      : `<section id="problems"><h2>${escapeHtml(t(lang, 'previewPageErrors', { count: errors.length }))}</h2>${list(errors)}</section>`;
   return [
     '<!doctype html>',
     `<html lang="${lang}">`,
@@ -159,7 +178,9 @@ export function renderPage(s: PreviewState, ctx: PageContext): string {
     '<header>',
     `<h1>${escapeHtml(ctx.file)}</h1>`,
     `<span id="status" data-state="${s.state}" data-build="${s.build}" data-instance="${escapeHtml(ctx.instance)}" data-sha256="${s.sha256 ?? ''}" data-errors="${errors.length}" data-warnings="${warnings.length}" data-ms="${s.ms.toFixed(1)}">${escapeHtml(statusText)}</span>`,
-    s.state === 'ok' ? `<a id="open-pdf" href="${pdfUrl}" target="_blank" rel="noopener">${escapeHtml(t(lang, 'previewPageOpenPdf'))}</a>` : '',
+    s.state === 'ok'
+      ? `<a id="open-pdf" href="${pdfUrl}" target="_blank" rel="noopener">${escapeHtml(t(lang, 'previewPageOpenPdf'))}</a>`
+      : '',
     `<span id="live">${escapeHtml(t(lang, 'previewPageLive'))}</span>`,
     `<span id="lost" hidden>${escapeHtml(t(lang, 'previewPageLost'))}</span>`,
     '</header>',

@@ -62,14 +62,28 @@ export async function startServer(session: PreviewSession, opts: ServerOptions):
   let port = 0;
   let allowedHosts = new Set<string>();
 
-  const send = (res: ServerResponse, status: number, type: string, body: string | Uint8Array, head: boolean, extra: Record<string, string> = {}) => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    type: string,
+    body: string | Uint8Array,
+    head: boolean,
+    extra: Record<string, string> = {},
+  ) => {
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    res.writeHead(status, { ...COMMON_HEADERS, 'content-type': type, 'content-length': String(bytes.length), ...extra });
+    res.writeHead(status, {
+      ...COMMON_HEADERS,
+      'content-type': type,
+      'content-length': String(bytes.length),
+      ...extra,
+    });
     res.end(head ? undefined : bytes);
   };
-  const text = (res: ServerResponse, status: number, body: string, head: boolean, extra: Record<string, string> = {}) => send(res, status, 'text/plain; charset=utf-8', `${body}\n`, head, extra);
+  const text = (res: ServerResponse, status: number, body: string, head: boolean, extra: Record<string, string> = {}) =>
+    send(res, status, 'text/plain; charset=utf-8', `${body}\n`, head, extra);
 
-  const event = (s: PreviewState) => `event: build\ndata: ${JSON.stringify({ instance: session.instance, build: s.build, state: s.state, sha256: s.sha256 ?? null, ms: Math.round(s.ms * 10) / 10, cpu_ms: Math.round(s.cpuMs * 10) / 10 })}\n\n`;
+  const event = (s: PreviewState) =>
+    `event: build\ndata: ${JSON.stringify({ instance: session.instance, build: s.build, state: s.state, sha256: s.sha256 ?? null, ms: Math.round(s.ms * 10) / 10, cpu_ms: Math.round(s.cpuMs * 10) / 10 })}\n\n`;
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     // DNS rebinding: a page of another site whose name now points at 127.0.0.1 still sends its own Host.
@@ -90,7 +104,14 @@ export async function startServer(session: PreviewSession, opts: ServerOptions):
     const s = session.current;
     switch (path) {
       case '/':
-        send(res, 200, 'text/html; charset=utf-8', renderPage(s, { lang, file: session.file, instance: session.instance }), head, { 'content-security-policy': PAGE_CSP });
+        send(
+          res,
+          200,
+          'text/html; charset=utf-8',
+          renderPage(s, { lang, file: session.file, instance: session.instance }),
+          head,
+          { 'content-security-policy': PAGE_CSP },
+        );
         return;
       case '/sheet.pdf': {
         if (!s.pdf || !s.sha256) {
@@ -114,7 +135,11 @@ export async function startServer(session: PreviewSession, opts: ServerOptions):
         send(res, 200, 'application/json; charset=utf-8', JSON.stringify(stateJson(s, session.instance)), head);
         return;
       case '/events':
-        res.writeHead(200, { ...COMMON_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
+        res.writeHead(200, {
+          ...COMMON_HEADERS,
+          'content-type': 'text/event-stream; charset=utf-8',
+          connection: 'keep-alive',
+        });
         if (head) {
           res.end();
           return;
@@ -156,8 +181,10 @@ export async function startServer(session: PreviewSession, opts: ServerOptions):
     unsubscribe();
     clearInterval(heartbeat);
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new SheetgenError(t(lang, 'portInUse', { port: opts.port ?? 0 }), { exitCode: EXIT.usage });
-    if (code === 'EACCES' || code === 'EPERM') throw new SheetgenError(t(lang, 'portDenied', { port: opts.port ?? 0, code }), { exitCode: EXIT.usage });
+    if (code === 'EADDRINUSE')
+      throw new SheetgenError(t(lang, 'portInUse', { port: opts.port ?? 0 }), { exitCode: EXIT.usage });
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new SheetgenError(t(lang, 'portDenied', { port: opts.port ?? 0, code }), { exitCode: EXIT.usage });
     throw e;
   }
   port = (server.address() as AddressInfo).port;

@@ -53,7 +53,10 @@ export class PreviewSession {
   readonly file: string;
   readonly opts: PreviewOptions;
   /** Random per process: a page from an earlier run of the preview must not take build #3 for this run's #3. */
-  readonly instance = createHash('sha256').update(`${process.pid}:${Date.now()}:${Math.random()}`).digest('hex').slice(0, 12);
+  readonly instance = createHash('sha256')
+    .update(`${process.pid}:${Date.now()}:${Math.random()}`)
+    .digest('hex')
+    .slice(0, 12);
   private readonly fonts: FontSet;
   private state: PreviewState | undefined;
   private lastText: string | undefined;
@@ -70,7 +73,10 @@ export class PreviewSession {
     this.file = file;
     this.opts = opts;
     if (opts.scheme !== undefined) loadScheme(opts.scheme);
-    this.fonts = loadFonts({ ...(opts.font ? { regular: opts.font } : {}), ...(opts.boldFont ? { bold: opts.boldFont } : {}) });
+    this.fonts = loadFonts({
+      ...(opts.font ? { regular: opts.font } : {}),
+      ...(opts.boldFont ? { bold: opts.boldFont } : {}),
+    });
   }
 
   /** The latest build (call start() first). */
@@ -158,11 +164,27 @@ export class PreviewSession {
         result = { ...(await this.render(input.text)), text: input.text };
       } catch (e) {
         if (e instanceof SheetgenError) {
-          result = { diagnostics: e.diagnostics.length > 0 ? e.diagnostics : [{ severity: 'error', code: 'build.failed', file: this.file, message: e.message }], text: input.text };
+          result = {
+            diagnostics:
+              e.diagnostics.length > 0
+                ? e.diagnostics
+                : [{ severity: 'error', code: 'build.failed', file: this.file, message: e.message }],
+            text: input.text,
+          };
         } else {
           this.onBug(e);
           const detail = e instanceof Error ? e.message : String(e);
-          result = { diagnostics: [{ severity: 'error', code: 'internal', file: this.file, message: t(this.opts.lang, 'previewBug', { detail }) }], text: input.text };
+          result = {
+            diagnostics: [
+              {
+                severity: 'error',
+                code: 'internal',
+                file: this.file,
+                message: t(this.opts.lang, 'previewBug', { detail }),
+              },
+            ],
+            text: input.text,
+          };
           // The same text would fail the same way: build it again on the next save even if unchanged.
           this.lastText = undefined;
         }
@@ -199,7 +221,10 @@ export class PreviewSession {
   /** The pipeline of core/build.ts buildLoaded, without the write: the PDF stays in memory. */
   private async render(text: string): Promise<{ pdf?: Uint8Array; diagnostics: Diagnostic[] }> {
     const loaded = loadSheetText(this.file, text, this.opts.lang);
-    const outcome = gradeLoaded(loaded, { lang: this.opts.lang, ...(this.opts.scheme !== undefined ? { scheme: this.opts.scheme } : {}) });
+    const outcome = gradeLoaded(loaded, {
+      lang: this.opts.lang,
+      ...(this.opts.scheme !== undefined ? { scheme: this.opts.scheme } : {}),
+    });
     if (!outcome.graded || hasErrors(outcome.diagnostics)) return { diagnostics: outcome.diagnostics };
     const rendered = await renderGraded({ ...outcome, graded: outcome.graded }, this.fonts, { lang: this.opts.lang });
     const diagnostics = [...outcome.diagnostics, ...rendered.diagnostics];

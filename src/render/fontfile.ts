@@ -31,7 +31,8 @@ function checkSfnt(b: Uint8Array, base: number): Map<string, Table> {
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   if (base + 12 > b.length) fail('truncated: no table directory');
   const version = v.getUint32(base);
-  if (version !== 0x00010000 && version !== 0x74727565 /* true */ && version !== 0x4f54544f /* OTTO */) fail('not an sfnt font (unknown signature)');
+  if (version !== 0x00010000 && version !== 0x74727565 /* true */ && version !== 0x4f54544f /* OTTO */)
+    fail('not an sfnt font (unknown signature)');
   const numTables = v.getUint16(base + 4);
   if (numTables === 0 || numTables > 200) fail(`implausible table count ${numTables}`);
   if (base + 12 + numTables * 16 > b.length) fail('truncated: the table directory runs past the end of the file');
@@ -68,7 +69,8 @@ function checkSfnt(b: Uint8Array, base: number): Map<string, Table> {
   const hMetrics = v.getUint16(hhea.offset + 34);
   if (hMetrics === 0 || hMetrics > numGlyphs) fail(`implausible number of horizontal metrics ${hMetrics}`);
   const hmtx = tables.get('hmtx')!;
-  if (hmtx.length < hMetrics * 4 + (numGlyphs - hMetrics) * 2) fail('the hmtx table is shorter than the glyph count needs');
+  if (hmtx.length < hMetrics * 4 + (numGlyphs - hMetrics) * 2)
+    fail('the hmtx table is shorter than the glyph count needs');
 
   if (hasGlyf) {
     if (locFormat !== 0 && locFormat !== 1) fail(`unknown glyph index format ${locFormat}`);
@@ -87,7 +89,9 @@ function checkSfnt(b: Uint8Array, base: number): Map<string, Table> {
 }
 
 /** The code points a sheet nearly always prints: their glyphs are decoded as a sample of the outlines. */
-const SAMPLE = [...' 0123456789ABCabc,.-()%▲○◎△×年度月日令和平成計画目標実績施策事業の達成状況'].map((c) => c.codePointAt(0)!);
+const SAMPLE = [...' 0123456789ABCabc,.-()%▲○◎△×年度月日令和平成計画目標実績施策事業の達成状況'].map(
+  (c) => c.codePointAt(0)!,
+);
 
 /** Parses with fontkit and decodes sample glyphs (metrics and outlines); throws Damaged. */
 function probe(bytes: Uint8Array): Fontkit.Font {
@@ -113,9 +117,14 @@ function probe(bytes: Uint8Array): Fontkit.Font {
       const glyph = font.getGlyph(id);
       if (!glyph) fail(`glyph ${id} cannot be read`);
       if (!Number.isFinite(glyph!.advanceWidth)) fail(`glyph ${id} has no width`);
-      const path = (glyph as unknown as { path: { bbox: { minX: number; minY: number; maxX: number; maxY: number }; toSVG(): string } }).path;
+      const path = (
+        glyph as unknown as {
+          path: { bbox: { minX: number; minY: number; maxX: number; maxY: number }; toSVG(): string };
+        }
+      ).path;
       const bbox = path.bbox;
-      if (![bbox.minX, bbox.minY, bbox.maxX, bbox.maxY].every((x) => Number.isFinite(x) || Math.abs(x) === Infinity)) fail(`glyph ${id} has a broken outline`);
+      if (![bbox.minX, bbox.minY, bbox.maxX, bbox.maxY].every((x) => Number.isFinite(x) || Math.abs(x) === Infinity))
+        fail(`glyph ${id} has a broken outline`);
       void path.toSVG();
     }
   } catch (e) {
@@ -137,7 +146,8 @@ export function fontProblem(bytes: Uint8Array): { web?: string; detail?: string;
       if (bytes.length < 16) fail('truncated collection header');
       const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const count = v.getUint32(8);
-      if (count === 0 || count > 1000 || 12 + count * 4 > bytes.length) fail(`implausible collection of ${count} fonts`);
+      if (count === 0 || count > 1000 || 12 + count * 4 > bytes.length)
+        fail(`implausible collection of ${count} fonts`);
       const first = v.getUint32(12);
       checkSfnt(bytes, first);
     } else {
@@ -159,9 +169,16 @@ export function openFontFile(path: string, lang: Lang, trusted = false): Fontkit
     const f = fontkit.create(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     return 'fonts' in f ? f.fonts[0]! : f;
   }
-  if (bytes.length > MAX_FONT_BYTES) throw new SheetgenError(t(lang, 'fontTooLarge', { file: path, size: `${MAX_FONT_BYTES}+`, max: MAX_FONT_BYTES }), { exitCode: EXIT.usage });
+  if (bytes.length > MAX_FONT_BYTES)
+    throw new SheetgenError(t(lang, 'fontTooLarge', { file: path, size: `${MAX_FONT_BYTES}+`, max: MAX_FONT_BYTES }), {
+      exitCode: EXIT.usage,
+    });
   const problem = fontProblem(bytes);
-  if (problem?.web) throw new SheetgenError(t(lang, 'fontWeb', { file: path, kind: problem.web }), { exitCode: EXIT.usage });
-  if (!problem.font) throw new SheetgenError(t(lang, 'fontDamaged', { file: path, detail: problem.detail ?? '' }), { exitCode: EXIT.usage });
+  if (problem?.web)
+    throw new SheetgenError(t(lang, 'fontWeb', { file: path, kind: problem.web }), { exitCode: EXIT.usage });
+  if (!problem.font)
+    throw new SheetgenError(t(lang, 'fontDamaged', { file: path, detail: problem.detail ?? '' }), {
+      exitCode: EXIT.usage,
+    });
   return problem.font;
 }

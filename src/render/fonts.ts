@@ -140,7 +140,7 @@ function verticalSubstitution(font: Fontkit.Font): ((gid: number) => number) | n
   const lookups = records[0]!.feature.lookupListIndexes;
   if (records.some((r) => r.feature.lookupListIndexes.join() !== lookups.join())) return null;
   const tables = lookups.map((i) => gsub.lookupList.get(i));
-  if (tables.some((t) => !t || t.lookupType !== 1)) return null;
+  if (tables.some((t) => t?.lookupType !== 1)) return null;
   return (gid) => {
     for (const t of tables) {
       for (const st of t!.subTables) {
@@ -238,6 +238,6 @@ export function loadFace(path: string, lang: Lang = langFromEnv()): FontFace {
 /** BIZ UDPGothic 400/700 by default; a user's regular file alone is also used for bold. */
 export function loadFonts(opts: { regular?: string; bold?: string; lang?: Lang } = {}): FontSet {
   const regularPath = opts.regular ?? defaultPath('400Regular/BIZUDPGothic_400Regular.ttf');
-  const boldPath = opts.bold ?? (opts.regular ?? defaultPath('700Bold/BIZUDPGothic_700Bold.ttf'));
+  const boldPath = opts.bold ?? opts.regular ?? defaultPath('700Bold/BIZUDPGothic_700Bold.ttf');
   return { regular: loadFace(regularPath, opts.lang), bold: loadFace(boldPath, opts.lang) };
 }

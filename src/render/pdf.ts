@@ -230,7 +230,11 @@ function drawNode(doc: Doc, node: LayoutNode, parent: StructEl | null, state: Dr
       if (node.rowSpan && node.rowSpan > 1) attrs.RowSpan = node.rowSpan;
       if (node.colSpan && node.colSpan > 1) attrs.ColSpan = node.colSpan;
       // Table attributes (ISO 32000-1 14.8.5.7): the owner Table, a heading's Scope, and the spans.
-      if (Object.keys(attrs).length > 0) (el as unknown as { dictionary: { data: Record<string, unknown> } }).dictionary.data.A = { O: 'Table', ...attrs };
+      if (Object.keys(attrs).length > 0)
+        (el as unknown as { dictionary: { data: Record<string, unknown> } }).dictionary.data.A = {
+          O: 'Table',
+          ...attrs,
+        };
       attach(doc, el, parent);
       // An empty cell stays an (empty) TD, so that table navigation counts its columns right.
       if (node.runs.length > 0) el.add(() => drawRuns(doc, node.runs, state));
@@ -252,8 +256,8 @@ function xml(s: string): string {
  */
 function xmp(doc: Doc, meta: PdfMeta): void {
   const d = doc as unknown as { _addInfo(): void; appendXML(xml: string, newline?: boolean): void };
-  d._addInfo = function () {
-    const date = meta.creationDate.toISOString().split('.')[0] + 'Z';
+  d._addInfo = () => {
+    const date = `${meta.creationDate.toISOString().split('.')[0]}Z`;
     d.appendXML(
       [
         `<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/"><xmp:CreateDate>${date}</xmp:CreateDate><xmp:ModifyDate>${date}</xmp:ModifyDate><xmp:CreatorTool>sheetgen</xmp:CreatorTool></rdf:Description>`,
@@ -346,4 +350,3 @@ function drawShapes(doc: Doc, shapes: Shape[]): void {
   }
   doc.fillColor('#000000');
 }
-

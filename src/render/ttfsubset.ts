@@ -6,7 +6,6 @@
 //! own output and only loca, glyf and hmtx are written. Checked byte for byte against fontkit on
 //! 120 random subsets of both faces and on the 300 generated sheets (identical PDFs).
 
-
 interface GlyphInternals {
   advanceWidth: number;
   _decode(): { numberOfContours: number; components?: { glyphID: number; pos: number }[] } | null;
@@ -58,8 +57,17 @@ function template(font: FontInternals, make: () => SubsetInternals): Template | 
     const whole = font._getTableStream('glyf').readBuffer(offsets[offsets.length - 1]!);
     // Only fonts whose tables are the ones this writer knows, in fontkit's order.
     const order = [...tables.keys()];
-    if (order.join() === TAGS.filter((tag) => tables.has(tag)).join() && tables.has('head') && tables.has('hhea') && tables.has('maxp')) {
-      t = { tables, locaVersion: font.loca.version, glyf: new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength) };
+    if (
+      order.join() === TAGS.filter((tag) => tables.has(tag)).join() &&
+      tables.has('head') &&
+      tables.has('hhea') &&
+      tables.has('maxp')
+    ) {
+      t = {
+        tables,
+        locaVersion: font.loca.version,
+        glyf: new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength),
+      };
     }
   } catch {
     t = null;
@@ -121,7 +129,16 @@ export function encodeTrueTypeSubset(subset: SubsetInternals): Uint8Array | unde
   for (const tag of TAGS) {
     if (tag === 'glyf') tables.push([tag, glyfTable, offset]);
     else {
-      const b = tag === 'loca' ? loca : tag === 'hmtx' ? hmtx : tag === 'hhea' ? hhea : tag === 'maxp' ? maxp : t.tables.get(tag);
+      const b =
+        tag === 'loca'
+          ? loca
+          : tag === 'hmtx'
+            ? hmtx
+            : tag === 'hhea'
+              ? hhea
+              : tag === 'maxp'
+                ? maxp
+                : t.tables.get(tag);
       if (b) tables.push([tag, b, b.length]);
     }
   }
@@ -144,8 +161,8 @@ export function encodeTrueTypeSubset(subset: SubsetInternals): Uint8Array | unde
     ov.setUint32(d + 4, 0);
     ov.setUint32(d + 8, at);
     ov.setUint32(d + 12, len);
-    if (Array.isArray(data)) for (const p of data) (out.set(p, at), (at += p.length));
-    else (out.set(data, at), (at += data.length));
+    if (Array.isArray(data)) for (const p of data) out.set(p, at), (at += p.length);
+    else out.set(data, at), (at += data.length);
   });
   return out;
 }

@@ -9,11 +9,16 @@ import type { YamlPath } from '../model/types.js';
 import { t } from '../messages.js';
 import type { SchemaProblem } from './schema.js';
 
-const samePath = (a: YamlPath, b: YamlPath): boolean => a.length === b.length && a.every((s, i) => String(s) === String(b[i]));
-const startsWith = (a: YamlPath, prefix: YamlPath): boolean => a.length >= prefix.length && prefix.every((s, i) => String(s) === String(a[i]));
+const samePath = (a: YamlPath, b: YamlPath): boolean =>
+  a.length === b.length && a.every((s, i) => String(s) === String(b[i]));
+const startsWith = (a: YamlPath, prefix: YamlPath): boolean =>
+  a.length >= prefix.length && prefix.every((s, i) => String(s) === String(a[i]));
 
 function nodeAt(parsed: ParsedSheet, path: YamlPath): Node | undefined {
-  return parsed.doc?.getIn(path.map((s) => (typeof s === 'string' && /^\d+$/.test(s) ? Number(s) : s)), true) as Node | undefined;
+  return parsed.doc?.getIn(
+    path.map((s) => (typeof s === 'string' && /^\d+$/.test(s) ? Number(s) : s)),
+    true,
+  ) as Node | undefined;
 }
 
 /** The problems of a sheet with each slip's follow-on problems folded into the slip's own message. */
@@ -23,7 +28,9 @@ export function foldSlips<P extends SchemaProblem>(problems: P[], parsed: Parsed
     // A misspelt key: the field it meant is "missing" too. One message: the did-you-mean, saying so.
     if (p.code === 'schema.unknown-key' && p.suggestion) {
       const parent = p.path.slice(0, -1);
-      const missing = problems.find((q) => q.code === 'schema.required' && samePath(q.path, [...parent, p.suggestion!]));
+      const missing = problems.find(
+        (q) => q.code === 'schema.required' && samePath(q.path, [...parent, p.suggestion!]),
+      );
       if (missing) {
         drop.add(missing);
         p.hint = t(lang, 'didYouMeanMissing', { suggestion: p.suggestion });
@@ -50,7 +57,8 @@ export function foldSlips<P extends SchemaProblem>(problems: P[], parsed: Parsed
       const node = nodeAt(parsed, p.path);
       if (isScalar(node) && typeof node.value === 'number' && node.range) {
         const typed = parsed.text.slice(node.range[0], node.range[1]).trim();
-        if (/^0\d+$/.test(typed)) p.hint = t(lang, 'leadingZero', { typed, value: String(node.value), fixed: `"${typed}"` });
+        if (/^0\d+$/.test(typed))
+          p.hint = t(lang, 'leadingZero', { typed, value: String(node.value), fixed: `"${typed}"` });
       }
     }
   }
@@ -61,8 +69,16 @@ export function foldSlips<P extends SchemaProblem>(problems: P[], parsed: Parsed
 export function clerkWarnings(data: unknown, lang: Lang): SchemaProblem[] {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return [];
   const o = data as Record<string, unknown>;
-  if (Object.prototype.hasOwnProperty.call(o, 'progress') && o.progress === null) {
-    return [{ path: ['progress'], atKey: false, code: 'progress.empty', message: t(lang, 'progressEmpty'), hint: t(lang, 'progressEmptyHint') }];
+  if (Object.hasOwn(o, 'progress') && o.progress === null) {
+    return [
+      {
+        path: ['progress'],
+        atKey: false,
+        code: 'progress.empty',
+        message: t(lang, 'progressEmpty'),
+        hint: t(lang, 'progressEmptyHint'),
+      },
+    ];
   }
   return [];
 }

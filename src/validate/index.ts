@@ -12,20 +12,36 @@ import { checkSemantics, type SemanticProblem } from './semantic.js';
 /** All schema and semantic diagnostics of a parsed sheet (none when the YAML itself could not be read). */
 export function validateParsed(parsed: ParsedSheet, lang: Lang): Diagnostic[] {
   if (parsed.data === undefined) return [];
-  const problems = foldSlips<ReasonsProblem>([...checkSchema(parsed.data, lang), ...checkSemantics(parsed.data, lang), ...checkReasons(parsed.data, lang)], parsed, lang);
+  const problems = foldSlips<ReasonsProblem>(
+    [...checkSchema(parsed.data, lang), ...checkSemantics(parsed.data, lang), ...checkReasons(parsed.data, lang)],
+    parsed,
+    lang,
+  );
   const warnings = clerkWarnings(parsed.data, lang).map((p) => place(parsed, p, 'warning'));
   return [...problems.map((p) => place(parsed, p, p.severity)), ...warnings].sort(byPosition);
 }
 
 /** A problem at a path, turned into a diagnostic at the path's place in the file. */
-export function place(parsed: ParsedSheet, p: SchemaProblem & { firstPath?: SemanticProblem['firstPath'] }, severity: Diagnostic['severity'] = 'error'): Diagnostic {
+export function place(
+  parsed: ParsedSheet,
+  p: SchemaProblem & { firstPath?: SemanticProblem['firstPath'] },
+  severity: Diagnostic['severity'] = 'error',
+): Diagnostic {
   const span = locate(parsed, p.path, { key: p.atKey });
   let message = p.message;
   if (p.firstPath) {
     const first = locate(parsed, p.firstPath);
     message = message.replace('{line}', String(first?.line ?? '?'));
   }
-  return { severity, code: p.code, file: parsed.file, path: p.path, ...(span ?? {}), message, ...(p.hint ? { hint: p.hint } : {}) };
+  return {
+    severity,
+    code: p.code,
+    file: parsed.file,
+    path: p.path,
+    ...(span ?? {}),
+    message,
+    ...(p.hint ? { hint: p.hint } : {}),
+  };
 }
 
 export function byPosition(a: Diagnostic, b: Diagnostic): number {

@@ -29,14 +29,19 @@ const SPACE = '[ \\t\\u3000]*';
  * any further 】 typed by mistake. The seed has ＫＰＩ16【達成状況：Ａ】】: the real sheet was published
  * so, it prints as written, and it is not worth a warning on every build of it. The grade X may be empty.
  */
-const MARK = new RegExp(`(?:KPI${SPACE}(\\d+)${SPACE})?【${SPACE}達成状況${SPACE}:${SPACE}([^】\\n]*?)${SPACE}】+`, 'giu');
+const MARK = new RegExp(
+  `(?:KPI${SPACE}(\\d+)${SPACE})?【${SPACE}達成状況${SPACE}:${SPACE}([^】\\n]*?)${SPACE}】+`,
+  'giu',
+);
 
 /** The dashes a writer may use for 評価不能: -, －, ー, ―, ‐ (and the other common dash characters). */
 const DASHES = /^[-\u2010-\u2015\u2212\u30fc\uff0d]$/u;
 
 /** A grade as comparable text: half-width, upper case, no spaces, no ※ (an override's sign), every dash as ―. */
 export function normalGrade(s: string): string {
-  const g = halfWidth(s.normalize('NFKC')).replace(/[\s\u3000※]/gu, '').toUpperCase();
+  const g = halfWidth(s.normalize('NFKC'))
+    .replace(/[\s\u3000※]/gu, '')
+    .toUpperCase();
   return DASHES.test(g) ? '―' : g;
 }
 
@@ -63,21 +68,39 @@ export function checkReasons(data: unknown, lang: Lang): ReasonsProblem[] {
   const out: ReasonsProblem[] = [];
   if (!isObj(data) || !isObj(data.reasons)) return out;
   const reasons = data.reasons;
-  const numbers = (Array.isArray(data.kpis) ? data.kpis : []).map((k) => (isObj(k) && typeof k.number === 'number' ? k.number : undefined)).filter((n): n is number => n !== undefined);
+  const numbers = (Array.isArray(data.kpis) ? data.kpis : [])
+    .map((k) => (isObj(k) && typeof k.number === 'number' ? k.number : undefined))
+    .filter((n): n is number => n !== undefined);
   const byKpi = isObj(reasons.kpis) ? reasons.kpis : {};
   const list = numbers.join(', ') || '-';
 
   const paragraph = (v: unknown, path: YamlPath, mark: string): void => {
     if (typeof v !== 'string') return; // the schema reports a wrong type
     const written = leadingMark(v);
-    if (written) out.push({ path, atKey: false, code: 'reasons.mark-written', message: t(lang, 'reasonsMarkWritten', { mark: written }), hint: t(lang, 'reasonsMarkWrittenHint', { mark: written, indicator: mark }) });
+    if (written)
+      out.push({
+        path,
+        atKey: false,
+        code: 'reasons.mark-written',
+        message: t(lang, 'reasonsMarkWritten', { mark: written }),
+        hint: t(lang, 'reasonsMarkWrittenHint', { mark: written, indicator: mark }),
+      });
   };
   const missing = (who: number | 'goal', path: YamlPath): void => {
-    out.push({ severity: 'warning', path, atKey: true, code: 'reasons.missing-paragraph', message: t(lang, 'reasonsMissingParagraph', { indicator: indicatorName(lang, who) }), hint: t(lang, 'reasonsMissingParagraphHint', { key: who === 'goal' ? 'goal' : `kpis: { ${who}: … }` }) });
+    out.push({
+      severity: 'warning',
+      path,
+      atKey: true,
+      code: 'reasons.missing-paragraph',
+      message: t(lang, 'reasonsMissingParagraph', { indicator: indicatorName(lang, who) }),
+      hint: t(lang, 'reasonsMissingParagraphHint', { key: who === 'goal' ? 'goal' : `kpis: { ${who}: … }` }),
+    });
   };
 
-  if (typeof reasons.goal === 'string' && reasons.goal.trim() !== '') paragraph(reasons.goal, ['reasons', 'goal'], '【達成状況：…】');
-  else if (reasons.goal === undefined || typeof reasons.goal === 'string') missing('goal', typeof reasons.goal === 'string' ? ['reasons', 'goal'] : ['reasons']);
+  if (typeof reasons.goal === 'string' && reasons.goal.trim() !== '')
+    paragraph(reasons.goal, ['reasons', 'goal'], '【達成状況：…】');
+  else if (reasons.goal === undefined || typeof reasons.goal === 'string')
+    missing('goal', typeof reasons.goal === 'string' ? ['reasons', 'goal'] : ['reasons']);
 
   const seen = new Set<number>();
   for (const key of Object.keys(byKpi)) {
@@ -85,7 +108,9 @@ export function checkReasons(data: unknown, lang: Lang): ReasonsProblem[] {
     if (n === undefined || !numbers.includes(n)) {
       const suggestion = closest(key, numbers.map(String));
       out.push({
-        path: ['reasons', 'kpis', key], atKey: true, code: 'reasons.unknown-kpi',
+        path: ['reasons', 'kpis', key],
+        atKey: true,
+        code: 'reasons.unknown-kpi',
         message: t(lang, 'reasonsUnknownKpi', { key, list }),
         hint: suggestion !== undefined ? t(lang, 'didYouMean', { suggestion }) : t(lang, 'reasonsKpiKeys', { list }),
       });
@@ -114,7 +139,12 @@ interface Found {
  * the text cannot be matched to its source (escapes in a quoted string). `mismatch`: the severity
  * of a wrong or unknown mark.
  */
-export function checkReasonMarks(parsed: ParsedSheet, graded: GradedSheet, lang: Lang, mismatch: Severity = 'error'): Diagnostic[] {
+export function checkReasonMarks(
+  parsed: ParsedSheet,
+  graded: GradedSheet,
+  lang: Lang,
+  mismatch: Severity = 'error',
+): Diagnostic[] {
   const text = graded.sheet.reasons;
   if (typeof text !== 'string') return [];
   const out: Diagnostic[] = [];
@@ -158,15 +188,32 @@ export function checkReasonMarks(parsed: ParsedSheet, graded: GradedSheet, lang:
     const number = m[1] !== undefined ? Number(m[1]) : undefined;
     const g = number === undefined ? graded.goal : graded.kpis.find((k) => k.indicator.number === number);
     if (!g) {
-      diag(mismatch, 'reasons.mark-unknown-kpi', where, t(lang, 'marksUnknownKpi', { mark: written, number: number ?? '', list: kpiList }));
+      diag(
+        mismatch,
+        'reasons.mark-unknown-kpi',
+        where,
+        t(lang, 'marksUnknownKpi', { mark: written, number: number ?? '', list: kpiList }),
+      );
       continue;
     }
     stated.add(g);
-    const gradeText = text.slice(m.index, m.index + m[0].length).replace(/^[^【]*【[^:：]*[:：]/u, '').replace(/】+$/u, '').trim();
+    const gradeText = text
+      .slice(m.index, m.index + m[0].length)
+      .replace(/^[^【]*【[^:：]*[:：]/u, '')
+      .replace(/】+$/u, '')
+      .trim();
     if (normalGrade(gradeText) !== normalGrade(g.result.grade)) {
       const who = indicatorName(lang, g.indicator.kind === 'goal' ? 'goal' : g.indicator.number!);
-      const grade = g.result.overridden ? t(lang, 'marksGradeOverridden', { grade: g.result.grade, computed: g.result.computed }) : g.result.grade;
-      diag(mismatch, 'reasons.mark-mismatch', where, t(lang, 'marksMismatch', { stated: gradeText === '' ? '（）' : gradeText, indicator: who, grade }), t(lang, 'marksMismatchHint', { mark: gradeMark(g) }));
+      const grade = g.result.overridden
+        ? t(lang, 'marksGradeOverridden', { grade: g.result.grade, computed: g.result.computed })
+        : g.result.grade;
+      diag(
+        mismatch,
+        'reasons.mark-mismatch',
+        where,
+        t(lang, 'marksMismatch', { stated: gradeText === '' ? '（）' : gradeText, indicator: who, grade }),
+        t(lang, 'marksMismatchHint', { mark: gradeMark(g) }),
+      );
     }
   }
   for (const g of indicators) {
@@ -181,7 +228,13 @@ export function checkReasonMarks(parsed: ParsedSheet, graded: GradedSheet, lang:
         where = find(text.slice(named.index, named.index + named[0].length), false);
       }
     }
-    diag('warning', 'reasons.no-mark', where, t(lang, 'marksMissing', { indicator: who }), t(lang, 'marksMissingHint', { mark: gradeMark(g) }));
+    diag(
+      'warning',
+      'reasons.no-mark',
+      where,
+      t(lang, 'marksMissing', { indicator: who }),
+      t(lang, 'marksMissingHint', { mark: gradeMark(g) }),
+    );
   }
   return out;
 }

@@ -20,7 +20,17 @@ export function circledNumber(s: string): number | undefined {
   return undefined;
 }
 
-const ERAS: Record<string, number> = { 令和: 2018, R: 2018, r: 2018, 平成: 1988, H: 1988, h: 1988, 昭和: 1925, S: 1925, s: 1925 };
+const ERAS: Record<string, number> = {
+  令和: 2018,
+  R: 2018,
+  r: 2018,
+  平成: 1988,
+  H: 1988,
+  h: 1988,
+  昭和: 1925,
+  S: 1925,
+  s: 1925,
+};
 
 /** The Western year of an era year (令和2, R2, 令和元, 平成30年, H30, 令和２年度), or undefined. */
 export function eraYear(raw: string): number | undefined {
@@ -77,11 +87,13 @@ export function numberHint(raw: string, lang: Lang): string | undefined {
   const half = toHalfWidth(s);
   const plain = /^-?\d+(\.\d+)?$/;
   if (plain.test(s)) return t(lang, 'quotedNumber', { fixed: s });
-  if (half !== s && plain.test(half.replace(/,/g, ''))) return t(lang, 'numberFullWidth', { fixed: half.replace(/,/g, '') });
+  if (half !== s && plain.test(half.replace(/,/g, '')))
+    return t(lang, 'numberFullWidth', { fixed: half.replace(/,/g, '') });
   if (/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(half)) return t(lang, 'numberWithComma', { fixed: half.replace(/,/g, '') });
   if (/^-?\d+(_\d+)+(\.\d+)?$/.test(half)) return t(lang, 'numberWithComma', { fixed: half.replace(/_/g, '') });
   const tri = /^[▲△](.+)$/.exec(half);
-  if (tri && /^\d+(\.\d+)?$/.test((tri[1] ?? '').replace(/,/g, ''))) return t(lang, 'numberTriangle', { fixed: `-${(tri[1] ?? '').replace(/,/g, '')}` });
+  if (tri && /^\d+(\.\d+)?$/.test((tri[1] ?? '').replace(/,/g, '')))
+    return t(lang, 'numberTriangle', { fixed: `-${(tri[1] ?? '').replace(/,/g, '')}` });
   const unit = /^([▲△-]?[\d,]+(?:\.\d+)?)\s*([^\d\s,.]+)$/.exec(half);
   if (unit) {
     const num = (unit[1] ?? '').replace(/,/g, '').replace(/^[▲△]/, '-');

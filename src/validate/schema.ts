@@ -13,7 +13,8 @@ import localizeJaModule from 'ajv-i18n/localize/ja/index.js';
 
 type Localize = (errors?: ErrorObject[] | null) => void;
 // ajv-i18n is CommonJS with a default export; take the function whichever way the loader hands it over.
-const localizeJa: Localize = (localizeJaModule as unknown as { default?: Localize }).default ?? (localizeJaModule as unknown as Localize);
+const localizeJa: Localize =
+  (localizeJaModule as unknown as { default?: Localize }).default ?? (localizeJaModule as unknown as Localize);
 
 /** ajv's own message for an error, localized to Japanese when asked (ajv-i18n rewrites .message in place). */
 function ajvMessage(e: ErrorObject, lang: Lang): string {
@@ -59,7 +60,10 @@ export function checkSchema(data: unknown, lang: Lang): SchemaProblem[] {
 /** Splits an ajv instancePath (/kpis/1/actuals/2020) into segments, array indices as numbers. */
 function splitPath(instancePath: string, data?: unknown): (string | number)[] {
   if (instancePath === '') return [];
-  const segs = instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segs = instancePath
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const out: (string | number)[] = [];
   let cur: unknown = data;
   for (const s of segs) {
@@ -94,12 +98,16 @@ function collapseCombinators(errors: ErrorObject[]): ErrorObject[] {
     // A branch's own errors have the branch (or, through $ref, the definition it names) as their
     // parentSchema; ajv's schemaPath restarts inside a referenced definition, so it cannot tell.
     const branchSchemas = branches.map((b) => [b, derefAll(b)]);
-    const within = (e: ErrorObject): boolean => e.instancePath === c.instancePath || e.instancePath.startsWith(`${c.instancePath}/`);
+    const within = (e: ErrorObject): boolean =>
+      e.instancePath === c.instancePath || e.instancePath.startsWith(`${c.instancePath}/`);
     const inside = errors.filter((e) => !dropped.has(e) && e !== c && within(e));
     const byBranch = new Map<number, ErrorObject[]>();
     const unattributed: ErrorObject[] = [];
     for (const e of inside) {
-      const idx = e.instancePath === c.instancePath ? branchSchemas.findIndex((ps) => ps.some((b) => sameSchema(b, e.parentSchema))) : -1;
+      const idx =
+        e.instancePath === c.instancePath
+          ? branchSchemas.findIndex((ps) => ps.some((b) => sameSchema(b, e.parentSchema)))
+          : -1;
       if (idx < 0) {
         // Deeper errors from a nested definition belong to the branch that accepted the value's type.
         if (e.instancePath !== c.instancePath) unattributed.push(e);
@@ -125,7 +133,9 @@ function collapseCombinators(errors: ErrorObject[]): ErrorObject[] {
       added.push({ ...c, keyword: 'type', params: { type: [...new Set(types)] } });
     }
   }
-  return [...errors.filter((e) => !dropped.has(e)), ...added].sort((a, b) => (a.instancePath < b.instancePath ? -1 : a.instancePath > b.instancePath ? 1 : 0));
+  return [...errors.filter((e) => !dropped.has(e)), ...added].sort((a, b) =>
+    a.instancePath < b.instancePath ? -1 : a.instancePath > b.instancePath ? 1 : 0,
+  );
 }
 
 function branchTypes(branch: unknown): string[] {
@@ -149,7 +159,11 @@ function sameSchema(a: unknown, b: unknown): boolean {
 /** A schema with its chain of $refs followed to the end. */
 function derefAll(s: unknown): unknown {
   let cur = s;
-  for (let i = 0; i < 10 && cur !== null && typeof cur === 'object' && typeof (cur as { $ref?: unknown }).$ref === 'string'; i++) {
+  for (
+    let i = 0;
+    i < 10 && cur !== null && typeof cur === 'object' && typeof (cur as { $ref?: unknown }).$ref === 'string';
+    i++
+  ) {
     cur = resolveRef((cur as { $ref: string }).$ref);
   }
   return cur;
@@ -187,14 +201,30 @@ function describe(e: ErrorObject, data: unknown, lang: Lang): SchemaProblem | un
       const props = (e.parentSchema as { properties?: Record<string, { title?: string }> } | undefined)?.properties;
       const fieldTitle = props?.[field]?.title;
       const name = fieldTitle && lang === 'ja' ? `${field}（${fieldTitle}）` : field;
-      return { path: [...path, field], atKey: true, code: 'schema.required', message: t(lang, 'required', { field: name }) };
+      return {
+        path: [...path, field],
+        atKey: true,
+        code: 'schema.required',
+        message: t(lang, 'required', { field: name }),
+      };
     }
     case 'additionalProperties': {
       const field = (e.params as { additionalProperty: string }).additionalProperty;
       const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const suggestion = closest(field, allowed);
-      const hint = suggestion ? t(lang, 'didYouMean', { suggestion }) : allowed.length ? t(lang, 'allowedFields', { list: allowed.join(', ') }) : undefined;
-      return { path: [...path, field], atKey: true, code: 'schema.unknown-key', message: t(lang, 'unknownKey', { field }), ...(hint ? { hint } : {}), ...(suggestion ? { suggestion } : {}) };
+      const hint = suggestion
+        ? t(lang, 'didYouMean', { suggestion })
+        : allowed.length
+          ? t(lang, 'allowedFields', { list: allowed.join(', ') })
+          : undefined;
+      return {
+        path: [...path, field],
+        atKey: true,
+        code: 'schema.unknown-key',
+        message: t(lang, 'unknownKey', { field }),
+        ...(hint ? { hint } : {}),
+        ...(suggestion ? { suggestion } : {}),
+      };
     }
     case 'type': {
       // NaN and ±Infinity fail ajv's number type; the semantic check reports them more clearly.
@@ -211,19 +241,46 @@ function describe(e: ErrorObject, data: unknown, lang: Lang): SchemaProblem | un
       return { path, atKey: false, code: 'schema.type', message, ...(hint ? { hint } : {}) };
     }
     case 'enum':
-      return { path, atKey: false, code: 'schema.enum', message: withTitle(t(lang, 'enum', { list: join((e.params as { allowedValues: unknown[] }).allowedValues) })) };
+      return {
+        path,
+        atKey: false,
+        code: 'schema.enum',
+        message: withTitle(t(lang, 'enum', { list: join((e.params as { allowedValues: unknown[] }).allowedValues) })),
+      };
     case 'const':
-      return { path, atKey: false, code: 'schema.const', message: withTitle(t(lang, 'const', { value: String((e.params as { allowedValue: unknown }).allowedValue) })) };
+      return {
+        path,
+        atKey: false,
+        code: 'schema.const',
+        message: withTitle(t(lang, 'const', { value: String((e.params as { allowedValue: unknown }).allowedValue) })),
+      };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
-      return { path, atKey: false, code: `schema.${e.keyword}`, message: withTitle(t(lang, e.keyword, { limit: String((e.params as { limit: number }).limit) })) };
+      return {
+        path,
+        atKey: false,
+        code: `schema.${e.keyword}`,
+        message: withTitle(t(lang, e.keyword, { limit: String((e.params as { limit: number }).limit) })),
+      };
     case 'minItems':
-      return { path, atKey: false, code: 'schema.min-items', message: withTitle(t(lang, 'minItems', { limit: (e.params as { limit: number }).limit })) };
+      return {
+        path,
+        atKey: false,
+        code: 'schema.min-items',
+        message: withTitle(t(lang, 'minItems', { limit: (e.params as { limit: number }).limit })),
+      };
     case 'maxItems':
       return {
-        path, atKey: false, code: 'schema.max-items',
-        message: withTitle(t(lang, 'maxItems', { limit: (e.params as { limit: number }).limit, count: Array.isArray(e.data) ? e.data.length : '?' })),
+        path,
+        atKey: false,
+        code: 'schema.max-items',
+        message: withTitle(
+          t(lang, 'maxItems', {
+            limit: (e.params as { limit: number }).limit,
+            count: Array.isArray(e.data) ? e.data.length : '?',
+          }),
+        ),
       };
     case 'minLength':
       return { path, atKey: false, code: 'schema.min-length', message: withTitle(t(lang, 'minLength')) };
@@ -232,33 +289,71 @@ function describe(e: ErrorObject, data: unknown, lang: Lang): SchemaProblem | un
       const key = (e.params as { propertyName: string }).propertyName;
       // `{ 2020: 1,234 }` reads as 2020: 1 and a key "234": a thousands separator inside { }.
       const hint = /^\d{3}$/.test(key) ? t(lang, 'yearKeyComma') : yearHint(key, lang);
-      return { path: [...path, key], atKey: true, code: 'schema.year-key', message: t(lang, 'yearKey', { key }), ...(hint ? { hint } : {}) };
+      return {
+        path: [...path, key],
+        atKey: true,
+        code: 'schema.year-key',
+        message: t(lang, 'yearKey', { key }),
+        ...(hint ? { hint } : {}),
+      };
     }
     case 'pattern':
-      if ((e.params as { propertyName?: string }).propertyName !== undefined || e.propertyName !== undefined) return undefined;
-      return { path, atKey: false, code: 'schema.pattern', message: withTitle(t(lang, 'schemaOther', { detail: e.message ?? 'pattern' })) };
+      if ((e.params as { propertyName?: string }).propertyName !== undefined || e.propertyName !== undefined)
+        return undefined;
+      return {
+        path,
+        atKey: false,
+        code: 'schema.pattern',
+        message: withTitle(t(lang, 'schemaOther', { detail: e.message ?? 'pattern' })),
+      };
     case 'minProperties':
     case 'maxProperties': {
       const names = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       if ((e.params as { limit: number }).limit === 1 && names.length > 0) {
-        return { path, atKey: false, code: `schema.${e.keyword}`, message: withTitle(t(lang, 'exactlyOneOf', { list: join(names) })) };
+        return {
+          path,
+          atKey: false,
+          code: `schema.${e.keyword}`,
+          message: withTitle(t(lang, 'exactlyOneOf', { list: join(names) })),
+        };
       }
-      return { path, atKey: false, code: `schema.${e.keyword}`, message: withTitle(t(lang, 'schemaOther', { detail: ajvMessage(e, lang) })) };
+      return {
+        path,
+        atKey: false,
+        code: `schema.${e.keyword}`,
+        message: withTitle(t(lang, 'schemaOther', { detail: ajvMessage(e, lang) })),
+      };
     }
     case 'uniqueItems': {
       const { i, j } = e.params as { i: number; j: number };
-      return { path: [...path, i], atKey: false, code: 'schema.unique-items', message: withTitle(t(lang, 'uniqueItems', { first: j + 1, second: i + 1 })) };
+      return {
+        path: [...path, i],
+        atKey: false,
+        code: 'schema.unique-items',
+        message: withTitle(t(lang, 'uniqueItems', { first: j + 1, second: i + 1 })),
+      };
     }
     case 'format': {
       const hint = dateHint(e.data, lang);
-      return { path, atKey: false, code: 'schema.format', message: withTitle(t(lang, 'format_date')), ...(hint ? { hint } : {}) };
+      return {
+        path,
+        atKey: false,
+        code: 'schema.format',
+        message: withTitle(t(lang, 'format_date')),
+        ...(hint ? { hint } : {}),
+      };
     }
     case 'not':
     case 'if':
       return undefined;
     default:
       // Keywords without a message of our own: ajv's text, in Japanese through ajv-i18n.
-      return { path, atKey: false, code: `schema.${e.keyword}`, message: withTitle(t(lang, 'schemaOther', { detail: ajvMessage(e, lang) })) };
+      return {
+        path,
+        atKey: false,
+        code: `schema.${e.keyword}`,
+        message: withTitle(t(lang, 'schemaOther', { detail: ajvMessage(e, lang) })),
+      };
   }
 }
 
@@ -277,13 +372,17 @@ export function closest(word: string, candidates: readonly string[]): string | u
   if (best === undefined) return undefined;
   const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
   if (bestD <= limit) return best;
-  const contained = candidates.find((c) => c.length >= 3 && (w.includes(c.toLowerCase()) || c.toLowerCase().includes(w)) && w.length >= 3);
+  const contained = candidates.find(
+    (c) => c.length >= 3 && (w.includes(c.toLowerCase()) || c.toLowerCase().includes(w)) && w.length >= 3,
+  );
   return contained;
 }
 
 /** Edit distance counting a swap of two neighbouring letters (unti → unit) as one edit. */
 function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;

@@ -37,13 +37,14 @@ const PROSE_KEYS = new Set(['reasons', 'situation', 'policy', 'text', 'opinion',
  * be printed, and silently dropping them would change the text: so they are refused, located.
  */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
-const FORBIDDEN_CHAR = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const FORBIDDEN_CHAR =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
-const own = (o: Obj, k: string): unknown => (Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
+const own = (o: Obj, k: string): unknown => (Object.hasOwn(o, k) ? o[k] : undefined);
 
 export interface SemanticProblem extends SchemaProblem {
   /** Where an earlier occurrence stands (for duplicates): filled into the message by the caller. */
@@ -59,8 +60,14 @@ export function checkSemantics(data: unknown, lang: Lang): SemanticProblem[] {
 
   // Every number must be finite (.nan, .inf and 1e309 parse as numbers in YAML) and of a sane size.
   walkNumbers(data, [], (v, path) => {
-    if (!Number.isFinite(v)) push(path, 'semantic.not-finite', t(lang, 'notFinite', { value: String(v) }), { hint: t(lang, 'notFiniteHint') });
-    else if (Math.abs(v) >= MAX_ABS_NUMBER) push(path, 'semantic.number-too-large', t(lang, 'numberTooLarge', { value: String(v), max: '1,000,000,000,000' }));
+    if (!Number.isFinite(v))
+      push(path, 'semantic.not-finite', t(lang, 'notFinite', { value: String(v) }), { hint: t(lang, 'notFiniteHint') });
+    else if (Math.abs(v) >= MAX_ABS_NUMBER)
+      push(
+        path,
+        'semantic.number-too-large',
+        t(lang, 'numberTooLarge', { value: String(v), max: '1,000,000,000,000' }),
+      );
   });
 
   // Every string: no invisible control characters, and a length the sheet can hold.
@@ -79,7 +86,10 @@ export function checkSemantics(data: unknown, lang: Lang): SemanticProblem[] {
     const body = v.replace(/\s+$/, '');
     if (body.length > max) {
       const chars = [...body].length;
-      if (chars > max) push(path, 'semantic.text-too-long', t(lang, 'textTooLong', { chars, max }), { hint: t(lang, max === MAX_PROSE_CHARS ? 'textTooLongHint' : 'labelTooLongHint') });
+      if (chars > max)
+        push(path, 'semantic.text-too-long', t(lang, 'textTooLong', { chars, max }), {
+          hint: t(lang, max === MAX_PROSE_CHARS ? 'textTooLongHint' : 'labelTooLongHint'),
+        });
     }
   });
 
@@ -88,11 +98,18 @@ export function checkSemantics(data: unknown, lang: Lang): SemanticProblem[] {
   // from the command line (--scheme), which the person running sheetgen controls.
   const grading = own(data, 'grading');
   if (typeof grading === 'string' && grading !== '' && !Object.hasOwn(BUILTIN_SCHEMES, grading)) {
-    if (!schemeFileInFolder(grading)) push(['grading'], 'semantic.grading-path', t(lang, 'gradingPath', { builtins: Object.keys(BUILTIN_SCHEMES).join(', ') }), { hint: t(lang, 'gradingPathHint') });
+    if (!schemeFileInFolder(grading))
+      push(
+        ['grading'],
+        'semantic.grading-path',
+        t(lang, 'gradingPath', { builtins: Object.keys(BUILTIN_SCHEMES).join(', ') }),
+        { hint: t(lang, 'gradingPathHint') },
+      );
     else {
       // A name Windows refuses would fail on the city's PCs (and CON.json would open the console there).
       const bad = windowsUnsafeSegment(grading);
-      if (bad !== undefined) push(['grading'], 'semantic.grading-windows-name', t(lang, 'gradingWindowsName', { name: bad }));
+      if (bad !== undefined)
+        push(['grading'], 'semantic.grading-windows-name', t(lang, 'gradingWindowsName', { name: bad }));
     }
   }
 
@@ -105,14 +122,21 @@ export function checkSemantics(data: unknown, lang: Lang): SemanticProblem[] {
     if (from > to) push(['plan_period'], 'semantic.plan-reversed', t(lang, 'planReversed', { from, to }));
     // Past this the year checks below would not run and the sheet would get one column per year:
     // far more than any strategy has (often a typo such as 2204 for 2024), so it is an error, not a skip.
-    else if (to - from + 1 > MAX_PLAN_YEARS) push(['plan_period'], 'semantic.plan-too-long', t(lang, 'planTooLong', { from, to, years: to - from + 1, max: MAX_PLAN_YEARS }));
+    else if (to - from + 1 > MAX_PLAN_YEARS)
+      push(
+        ['plan_period'],
+        'semantic.plan-too-long',
+        t(lang, 'planTooLong', { from, to, years: to - from + 1, max: MAX_PLAN_YEARS }),
+      );
     else {
-      if (isInt(fy) && (fy < from || fy > to)) push(['fiscal_year'], 'semantic.fiscal-year', t(lang, 'fiscalYearOutsidePlan', { year: fy, from, to }));
+      if (isInt(fy) && (fy < from || fy > to))
+        push(['fiscal_year'], 'semantic.fiscal-year', t(lang, 'fiscalYearOutsidePlan', { year: fy, from, to }));
       const refsRaw = own(data, 'reference_years');
       const refs = Array.isArray(refsRaw) ? refsRaw.filter(isInt) : [];
       if (Array.isArray(refsRaw)) {
         refsRaw.forEach((y, i) => {
-          if (isInt(y) && y >= from && y <= to) push(['reference_years', i], 'semantic.reference-year', t(lang, 'referenceInPlan', { year: y, from, to }));
+          if (isInt(y) && y >= from && y <= to)
+            push(['reference_years', i], 'semantic.reference-year', t(lang, 'referenceInPlan', { year: y, from, to }));
         });
       }
       columns = sheetYears({ referenceYears: refs, planPeriod: { from, to } });
@@ -124,7 +148,12 @@ export function checkSemantics(data: unknown, lang: Lang): SemanticProblem[] {
     for (const key of Object.keys(map)) {
       if (!/^\d{4}$/.test(key)) continue; // the schema reports malformed keys
       if (!columns.includes(Number(key))) {
-        out.push({ path: [...path, key], atKey: true, code: 'semantic.year-column', message: t(lang, 'yearOutsideColumns', { year: key, years: columns.join(', ') }) });
+        out.push({
+          path: [...path, key],
+          atKey: true,
+          code: 'semantic.year-column',
+          message: t(lang, 'yearOutsideColumns', { year: key, years: columns.join(', ') }),
+        });
       }
     }
   };
@@ -137,7 +166,8 @@ export function checkSemantics(data: unknown, lang: Lang): SemanticProblem[] {
       const y = own(target, 'year') as number;
       const from = own(plan, 'from');
       const to = own(plan, 'to');
-      if (isInt(from) && isInt(to) && (y < from || y > to)) push([...path, 'target', 'year'], 'semantic.target-year', t(lang, 'targetYearOutside', { year: y, from, to }));
+      if (isInt(from) && isInt(to) && (y < from || y > to))
+        push([...path, 'target', 'year'], 'semantic.target-year', t(lang, 'targetYearOutside', { year: y, from, to }));
     }
     // A word target met "below 0" on a higher-is-better indicator would grade a worse actual S and a
     // better one C: the criterion must point the way the indicator improves.
@@ -147,14 +177,23 @@ export function checkSemantics(data: unknown, lang: Lang): SemanticProblem[] {
       const wrong = better === 'higher' ? ['below', 'at_most'] : ['above', 'at_least'];
       for (const op of wrong) {
         if (Object.hasOwn(mw, op)) {
-          push([...path, 'target', 'met_when', op], 'semantic.criterion-direction', t(lang, 'criterionDirection', { op, better }), { atKey: true, hint: t(lang, better === 'higher' ? 'criterionDirectionHigher' : 'criterionDirectionLower') });
+          push(
+            [...path, 'target', 'met_when', op],
+            'semantic.criterion-direction',
+            t(lang, 'criterionDirection', { op, better }),
+            {
+              atKey: true,
+              hint: t(lang, better === 'higher' ? 'criterionDirectionHigher' : 'criterionDirectionLower'),
+            },
+          );
         }
       }
     }
     const ov = own(ind, 'grade_override');
     if (isObj(ov)) {
       const reason = own(ov, 'reason');
-      if (typeof reason === 'string' && reason.trim() === '') push([...path, 'grade_override', 'reason'], 'semantic.override-reason', t(lang, 'overrideNoReason'));
+      if (typeof reason === 'string' && reason.trim() === '')
+        push([...path, 'grade_override', 'reason'], 'semantic.override-reason', t(lang, 'overrideNoReason'));
     }
   };
 
@@ -171,17 +210,26 @@ export function checkSemantics(data: unknown, lang: Lang): SemanticProblem[] {
       checkYears(own(p, 'cost'), ['projects', i, 'cost']);
       checkYears(own(p, 'general_fund'), ['projects', i, 'general_fund']);
       const outcomes = own(p, 'outcomes');
-      if (Array.isArray(outcomes)) outcomes.forEach((o, j) => isObj(o) && checkYears(own(o, 'values'), ['projects', i, 'outcomes', j, 'values']));
+      if (Array.isArray(outcomes))
+        outcomes.forEach((o, j) => isObj(o) && checkYears(own(o, 'values'), ['projects', i, 'outcomes', j, 'values']));
     });
     duplicates(projects, ['projects'], 'semantic.duplicate-project', 'duplicateProject', lang, out);
   }
   const committee = own(data, 'committee');
-  if (Array.isArray(committee)) duplicates(committee, ['committee'], 'semantic.duplicate-committee', 'duplicateCommittee', lang, out);
+  if (Array.isArray(committee))
+    duplicates(committee, ['committee'], 'semantic.duplicate-committee', 'duplicateCommittee', lang, out);
   return out;
 }
 
 /** Reports every entry whose `number` repeats an earlier entry's. */
-function duplicates(list: unknown[], path: YamlPath, code: string, key: string, lang: Lang, out: SemanticProblem[]): void {
+function duplicates(
+  list: unknown[],
+  path: YamlPath,
+  code: string,
+  key: string,
+  lang: Lang,
+  out: SemanticProblem[],
+): void {
   const first = new Map<number, number>();
   list.forEach((item, i) => {
     if (!isObj(item)) return;
@@ -189,7 +237,14 @@ function duplicates(list: unknown[], path: YamlPath, code: string, key: string, 
     if (!isInt(n)) return;
     const prev = first.get(n);
     if (prev === undefined) first.set(n, i);
-    else out.push({ path: [...path, i, 'number'], atKey: false, code, message: t(lang, key, { number: n, line: '{line}' }), firstPath: [...path, prev, 'number'] });
+    else
+      out.push({
+        path: [...path, i, 'number'],
+        atKey: false,
+        code,
+        message: t(lang, key, { number: n, line: '{line}' }),
+        firstPath: [...path, prev, 'number'],
+      });
   });
 }
 
@@ -207,7 +262,9 @@ export function schemeFileInFolder(p: string): boolean {
 
 /** The first folder or file name in a relative path that Windows refuses (CON, `a.`, `x?`), if any. */
 export function windowsUnsafeSegment(p: string): string | undefined {
-  return p.split(/[\\/]/).find((seg) => seg !== '' && windowsNameProblem(seg) !== undefined && seg !== '.' && seg !== '..');
+  return p
+    .split(/[\\/]/)
+    .find((seg) => seg !== '' && windowsNameProblem(seg) !== undefined && seg !== '.' && seg !== '..');
 }
 
 function walkStrings(v: unknown, path: YamlPath, visit: (s: string, path: YamlPath) => void): void {

@@ -8,7 +8,18 @@ import { legendGrades } from '../grade/index.js';
 import { fiscalEra } from '../model/wareki.js';
 import { sheetYears, type Indicator, type Measured, type Sheet } from '../model/types.js';
 import { gradeFormula, sumFormula } from './formula.js';
-import { BETTER_LABEL, FORM_SHEET, MAIN_MARK, META_MARK, META_SHEET, META_VERSION, OP_LABEL, PROGRESS_WORDS, n, type BookMeta } from './names.js';
+import {
+  BETTER_LABEL,
+  FORM_SHEET,
+  MAIN_MARK,
+  META_MARK,
+  META_SHEET,
+  META_VERSION,
+  OP_LABEL,
+  PROGRESS_WORDS,
+  n,
+  type BookMeta,
+} from './names.js';
 import { periodText } from './period.js';
 
 export interface ExportInput {
@@ -33,7 +44,20 @@ const THIN = { style: 'thin' as const, color: { argb: 'FF808080' } };
 const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
 
 /** Fixed columns of the indicator table; year columns start at FIRST_YEAR_COL. */
-const C = { kind: 1, number: 2, name: 3, note: 4, unit: 5, better: 6, baseline: 7, target: 8, label: 9, op: 10, opValue: 11, targetYear: 12 } as const;
+const C = {
+  kind: 1,
+  number: 2,
+  name: 3,
+  note: 4,
+  unit: 5,
+  better: 6,
+  baseline: 7,
+  target: 8,
+  label: 9,
+  op: 10,
+  opValue: 11,
+  targetYear: 12,
+} as const;
 const FIRST_YEAR_COL = 13;
 
 const colLetter = (c: number): string => {
@@ -68,32 +92,70 @@ class FormWriter {
     readonly wb: ExcelJS.Workbook,
     readonly lastCol: number,
   ) {
-    this.ws = wb.addWorksheet(FORM_SHEET, { views: [{ showGridLines: false }], pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+    this.ws = wb.addWorksheet(FORM_SHEET, {
+      views: [{ showGridLines: false }],
+      pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+    });
   }
 
   /** Styles one cell as a label, a computed cell or an input of the given kind, and names it. */
-  cell(row: number, col: number, kind: Kind, value: ExcelJS.CellValue, opts: { name?: string; fmt?: string; list?: readonly string[]; bold?: boolean; span?: number; rows?: number; center?: boolean } = {}): ExcelJS.Cell {
+  cell(
+    row: number,
+    col: number,
+    kind: Kind,
+    value: ExcelJS.CellValue,
+    opts: {
+      name?: string;
+      fmt?: string;
+      list?: readonly string[];
+      bold?: boolean;
+      span?: number;
+      rows?: number;
+      center?: boolean;
+    } = {},
+  ): ExcelJS.Cell {
     const c = this.ws.getCell(row, col);
     if (value !== undefined && value !== null) c.value = value;
     const input = !['label', 'computed', 'locked'].includes(kind);
-    const fill = kind === 'label' ? FILL_LABEL : kind === 'computed' ? FILL_COMPUTED : kind === 'locked' ? FILL_LOCKED_DATA : FILL_INPUT;
+    const fill =
+      kind === 'label'
+        ? FILL_LABEL
+        : kind === 'computed'
+          ? FILL_COMPUTED
+          : kind === 'locked'
+            ? FILL_LOCKED_DATA
+            : FILL_INPUT;
     c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: fill } };
     c.border = BORDER;
     c.protection = { locked: !input };
     c.font = { name: 'BIZ UDPゴシック', size: 10, ...(opts.bold ? { bold: true } : {}) };
     const wrap = kind === 'longtext' || kind === 'text' || kind === 'label' || kind === 'locked';
-    c.alignment = { vertical: kind === 'longtext' ? 'top' : 'middle', horizontal: opts.center ? 'center' : kind === 'number' || kind === 'whole' || kind === 'computed' ? 'right' : 'left', wrapText: wrap };
+    c.alignment = {
+      vertical: kind === 'longtext' ? 'top' : 'middle',
+      horizontal: opts.center
+        ? 'center'
+        : kind === 'number' || kind === 'whole' || kind === 'computed'
+          ? 'right'
+          : 'left',
+      wrapText: wrap,
+    };
     if (opts.fmt) c.numFmt = opts.fmt;
     if (kind === 'text' || kind === 'longtext' || kind === 'list') c.numFmt = '@';
     if (kind === 'number') c.dataValidation = numberOnly('decimal');
     if (kind === 'whole') c.dataValidation = numberOnly('whole');
     if (kind === 'list' && opts.list) {
       c.dataValidation = {
-        type: 'list', allowBlank: true, formulae: [`"${opts.list.join(',')}"`],
-        showErrorMessage: true, errorStyle: 'stop', errorTitle: '選択してください', error: `一覧から選んでください: ${opts.list.join('、')}`,
+        type: 'list',
+        allowBlank: true,
+        formulae: [`"${opts.list.join(',')}"`],
+        showErrorMessage: true,
+        errorStyle: 'stop',
+        errorTitle: '選択してください',
+        error: `一覧から選んでください: ${opts.list.join('、')}`,
       };
     }
-    if ((opts.span ?? 1) > 1 || (opts.rows ?? 1) > 1) this.ws.mergeCells(row, col, row + (opts.rows ?? 1) - 1, col + (opts.span ?? 1) - 1);
+    if ((opts.span ?? 1) > 1 || (opts.rows ?? 1) > 1)
+      this.ws.mergeCells(row, col, row + (opts.rows ?? 1) - 1, col + (opts.span ?? 1) - 1);
     if (opts.name) this.wb.definedNames.add(`'${FORM_SHEET}'!$${colLetter(col)}$${row}`, opts.name);
     return c;
   }
@@ -105,9 +167,17 @@ class FormWriter {
 
 function numberOnly(type: 'decimal' | 'whole'): ExcelJS.DataValidation {
   return {
-    type, operator: 'between', allowBlank: true, formulae: [-1e15, 1e15],
-    showErrorMessage: true, errorStyle: 'stop', errorTitle: '数値を入力してください',
-    error: type === 'whole' ? '整数を半角の数字で入力してください（負の数は - を付けて入力すると▲で表示されます）' : '数値を半角の数字で入力してください（負の数は - を付けて入力すると▲で表示されます）',
+    type,
+    operator: 'between',
+    allowBlank: true,
+    formulae: [-1e15, 1e15],
+    showErrorMessage: true,
+    errorStyle: 'stop',
+    errorTitle: '数値を入力してください',
+    error:
+      type === 'whole'
+        ? '整数を半角の数字で入力してください（負の数は - を付けて入力すると▲で表示されます）'
+        : '数値を半角の数字で入力してください（負の数は - を付けて入力すると▲で表示されます）',
   };
 }
 
@@ -135,7 +205,23 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
   wb.modified = input.date;
   const f = new FormWriter(wb, lastCol);
   const ws = f.ws;
-  const widths: Record<number, number> = { [C.kind]: 9, [C.number]: 7, [C.name]: 28, [C.note]: 18, [C.unit]: 6, [C.better]: 12, [C.baseline]: 11, [C.target]: 11, [C.label]: 10, [C.op]: 10, [C.opValue]: 9, [C.targetYear]: 9, [gradeCol]: 11, [overrideCol]: 9, [reasonCol]: 28 };
+  const widths: Record<number, number> = {
+    [C.kind]: 9,
+    [C.number]: 7,
+    [C.name]: 28,
+    [C.note]: 18,
+    [C.unit]: 6,
+    [C.better]: 12,
+    [C.baseline]: 11,
+    [C.target]: 11,
+    [C.label]: 10,
+    [C.op]: 10,
+    [C.opValue]: 9,
+    [C.targetYear]: 9,
+    [gradeCol]: 11,
+    [overrideCol]: 9,
+    [reasonCol]: 28,
+  };
   for (let c = 1; c <= lastCol; c++) ws.getColumn(c).width = widths[c] ?? 11;
   const yearCol = (y: number): number => FIRST_YEAR_COL + years.indexOf(y);
   const yearLabel = (y: number): string => `${y}年度${sheet.referenceYears.includes(y) ? '（参考）' : ''}`;
@@ -144,19 +230,36 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
   f.cell(r, 1, 'label', '重点施策マネジメントシート（入力用）', { bold: true, span: lastCol });
   ws.getRow(r).height = 22;
   r++;
-  f.cell(r, 1, 'label', '白い欄に入力してください。灰色・青色の欄は見出しと計算結果です（変更できません）。Tabキーで次の入力欄に移ります。達成状況と合計は入力に合わせてExcelが計算するプレビューで、正式な値はsheetgenが計算します。', { span: lastCol });
+  f.cell(
+    r,
+    1,
+    'label',
+    '白い欄に入力してください。灰色・青色の欄は見出しと計算結果です（変更できません）。Tabキーで次の入力欄に移ります。達成状況と合計は入力に合わせてExcelが計算するプレビューで、正式な値はsheetgenが計算します。',
+    { span: lastCol },
+  );
   ws.getRow(r).height = 30;
   r += 2;
 
   // Header fields: label, value pairs.
-  const pair = (row: number, col: number, label: string, kind: Kind, value: ExcelJS.CellValue, name: string, extra: Parameters<FormWriter['cell']>[4] = {}) => {
+  const pair = (
+    row: number,
+    col: number,
+    label: string,
+    kind: Kind,
+    value: ExcelJS.CellValue,
+    name: string,
+    extra: Parameters<FormWriter['cell']>[4] = {},
+  ) => {
     f.cell(row, col, 'label', label);
     f.cell(row, col + 1, kind, value, { name, ...extra });
   };
   pair(r, 1, '自治体名', 'text', sheet.municipality, n.municipality, { span: 2 });
   pair(r, 4, '評価対象年度', 'locked', sheet.fiscalYear, n.fiscalYear);
   pair(r, 6, '段階', 'text', sheet.stage, n.stage, { span: 2 });
-  pair(r, 9, '時点', 'date', sheet.asOf ? new Date(`${sheet.asOf}T00:00:00Z`) : null, n.asOf, { fmt: 'yyyy-mm-dd', span: 2 });
+  pair(r, 9, '時点', 'date', sheet.asOf ? new Date(`${sheet.asOf}T00:00:00Z`) : null, n.asOf, {
+    fmt: 'yyyy-mm-dd',
+    span: 2,
+  });
   r++;
   pair(r, 1, '計画期間（開始）', 'locked', sheet.planPeriod.from, n.planFrom);
   pair(r, 4, '計画期間（終了）', 'locked', sheet.planPeriod.to, n.planTo);
@@ -174,15 +277,31 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
   r += 2;
 
   // （１）数値目標・KPI
-  f.heading(r++, '（１）数値目標・ＫＰＩ（実績値は年度の列に。期間・注記の行には、列の年度と異なる期間や注記を「2018年度」「2019年 見込み」「暦年」のように書く）');
+  f.heading(
+    r++,
+    '（１）数値目標・ＫＰＩ（実績値は年度の列に。期間・注記の行には、列の年度と異なる期間や注記を「2018年度」「2019年 見込み」「暦年」のように書く）',
+  );
   const headers: [number, string][] = [
-    [C.kind, '区分'], [C.number, 'KPI番号'], [C.name, '指標名'], [C.note, '補足'], [C.unit, '単位'], [C.better, '良い方向'],
-    [C.baseline, '基準値'], [C.target, '目標値'], [C.label, '目標（言葉）'], [C.op, '達成の条件'], [C.opValue, '条件の値'], [C.targetYear, '目標年度'],
-    [gradeCol, `${sheet.fiscalYear}年度 達成状況（プレビュー）`], [overrideCol, '達成状況の上書き'], [reasonCol, '上書きの理由'],
+    [C.kind, '区分'],
+    [C.number, 'KPI番号'],
+    [C.name, '指標名'],
+    [C.note, '補足'],
+    [C.unit, '単位'],
+    [C.better, '良い方向'],
+    [C.baseline, '基準値'],
+    [C.target, '目標値'],
+    [C.label, '目標（言葉）'],
+    [C.op, '達成の条件'],
+    [C.opValue, '条件の値'],
+    [C.targetYear, '目標年度'],
+    [gradeCol, `${sheet.fiscalYear}年度 達成状況（プレビュー）`],
+    [overrideCol, '達成状況の上書き'],
+    [reasonCol, '上書きの理由'],
   ];
   for (const [c, h] of headers) f.cell(r, c, 'label', h, { bold: true, center: true });
   for (const y of years) f.cell(r, yearCol(y), 'label', `実績値\n${yearLabel(y)}`, { bold: true, center: true });
-  ws.getCell(r, gradeCol).note = 'Excelの計算によるプレビューです。正式な達成状況は sheetgen build が計算します（YAMLが正本です）。';
+  ws.getCell(r, gradeCol).note =
+    'Excelの計算によるプレビューです。正式な達成状況は sheetgen build が計算します（YAMLが正本です）。';
   ws.getRow(r).height = 42;
   r++;
 
@@ -195,37 +314,85 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
       const d = decimals(v.value, v.written);
       return m === null || d === null ? null : Math.max(m, d);
     }, 0);
-    const fmtOf = (v: number | undefined, written?: string) => numberFormat(v === undefined ? dec : decimals(v, written));
+    const fmtOf = (v: number | undefined, written?: string) =>
+      numberFormat(v === undefined ? dec : decimals(v, written));
     f.cell(row, C.kind, 'label', label, { bold: true });
     if (ind.kind === 'kpi') f.cell(row, C.number, 'whole', ind.number, { name: n.ind(id, 'number') });
     else f.cell(row, C.number, 'label', '');
     f.cell(row, C.name, 'text', ind.name, { name: n.ind(id, 'name') });
     f.cell(row, C.note, 'text', ind.note ?? '', { name: n.ind(id, 'note') });
     f.cell(row, C.unit, 'text', ind.unit, { name: n.ind(id, 'unit') });
-    f.cell(row, C.better, 'list', BETTER_LABEL[ind.better], { name: n.ind(id, 'better'), list: Object.values(BETTER_LABEL) });
-    f.cell(row, C.baseline, 'number', ind.baseline?.value ?? null, { name: n.ind(id, 'baseline'), fmt: fmtOf(ind.baseline?.value, ind.baseline?.written) });
+    f.cell(row, C.better, 'list', BETTER_LABEL[ind.better], {
+      name: n.ind(id, 'better'),
+      list: Object.values(BETTER_LABEL),
+    });
+    f.cell(row, C.baseline, 'number', ind.baseline?.value ?? null, {
+      name: n.ind(id, 'baseline'),
+      fmt: fmtOf(ind.baseline?.value, ind.baseline?.written),
+    });
     const t = ind.target;
-    f.cell(row, C.target, 'number', t?.value ?? null, { name: n.ind(id, 'target'), fmt: fmtOf(t?.value, t?.valueWritten) });
+    f.cell(row, C.target, 'number', t?.value ?? null, {
+      name: n.ind(id, 'target'),
+      fmt: fmtOf(t?.value, t?.valueWritten),
+    });
     f.cell(row, C.label, 'text', t?.label ?? '', { name: n.ind(id, 'target_label') });
-    f.cell(row, C.op, 'list', t?.metWhen ? OP_LABEL[t.metWhen.op] : '', { name: n.ind(id, 'target_op'), list: Object.values(OP_LABEL) });
-    f.cell(row, C.opValue, 'number', t?.metWhen?.value ?? null, { name: n.ind(id, 'target_op_value'), fmt: fmtOf(t?.metWhen?.value) });
-    f.cell(row, C.targetYear, 'whole', t && t.year !== sheet.planPeriod.to ? t.year : null, { name: n.ind(id, 'target_year') });
+    f.cell(row, C.op, 'list', t?.metWhen ? OP_LABEL[t.metWhen.op] : '', {
+      name: n.ind(id, 'target_op'),
+      list: Object.values(OP_LABEL),
+    });
+    f.cell(row, C.opValue, 'number', t?.metWhen?.value ?? null, {
+      name: n.ind(id, 'target_op_value'),
+      fmt: fmtOf(t?.metWhen?.value),
+    });
+    f.cell(row, C.targetYear, 'whole', t && t.year !== sheet.planPeriod.to ? t.year : null, {
+      name: n.ind(id, 'target_year'),
+    });
     for (const y of years) {
       const m = ind.actuals.get(y);
       f.cell(row, yearCol(y), 'number', m?.value ?? null, { name: n.actual(id, y), fmt: fmtOf(m?.value, m?.written) });
       f.cell(pr, yearCol(y), 'text', m ? periodText(m) : '', { name: n.actualPeriod(id, y) });
     }
     const refs = {
-      actual: addr(row, yearCol(sheet.fiscalYear)), baseline: addr(row, C.baseline), target: addr(row, C.target),
-      targetLabel: addr(row, C.label), op: addr(row, C.op), opValue: addr(row, C.opValue), better: addr(row, C.better),
+      actual: addr(row, yearCol(sheet.fiscalYear)),
+      baseline: addr(row, C.baseline),
+      target: addr(row, C.target),
+      targetLabel: addr(row, C.label),
+      op: addr(row, C.op),
+      opValue: addr(row, C.opValue),
+      better: addr(row, C.better),
     };
     const ovr = addr(row, overrideCol);
-    f.cell(row, gradeCol, 'computed', { formula: `IF(${ovr}<>"",${ovr},${gradeFormula(refs, scheme)})` } as ExcelJS.CellFormulaValue, { center: true, bold: true, name: n.ind(id, 'grade') });
-    f.cell(row, overrideCol, 'list', ind.override?.grade ?? '', { name: n.ind(id, 'override'), list: grades, center: true });
+    f.cell(
+      row,
+      gradeCol,
+      'computed',
+      { formula: `IF(${ovr}<>"",${ovr},${gradeFormula(refs, scheme)})` } as ExcelJS.CellFormulaValue,
+      { center: true, bold: true, name: n.ind(id, 'grade') },
+    );
+    f.cell(row, overrideCol, 'list', ind.override?.grade ?? '', {
+      name: n.ind(id, 'override'),
+      list: grades,
+      center: true,
+    });
     f.cell(row, reasonCol, 'text', ind.override?.reason ?? '', { name: n.ind(id, 'override_reason') });
     // The period row: under the baseline its period, under each year the actual's.
     f.cell(pr, C.kind, 'label', '期間・注記');
-    for (const c of [C.number, C.name, C.note, C.unit, C.better, C.target, C.label, C.op, C.opValue, C.targetYear, gradeCol, overrideCol, reasonCol]) f.cell(pr, c, 'label', '');
+    for (const c of [
+      C.number,
+      C.name,
+      C.note,
+      C.unit,
+      C.better,
+      C.target,
+      C.label,
+      C.op,
+      C.opValue,
+      C.targetYear,
+      gradeCol,
+      overrideCol,
+      reasonCol,
+    ])
+      f.cell(pr, c, 'label', '');
     f.cell(pr, C.baseline, 'text', ind.baseline ? periodText(ind.baseline) : '', { name: n.ind(id, 'baseline_p') });
     ws.getRow(row).height = 30;
     r += 2;
@@ -248,7 +415,12 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
   if (typeof sheet.reasons === 'string') big('② 数値目標・KPIの実績値と進捗状況の理由等', sheet.reasons, n.reasons);
   else {
     // ② per indicator: one cell per paragraph; sheetgen writes the 【達成状況】 marks when it builds.
-    for (const p of sheet.reasons) big(`② ${p.indicator === 'goal' ? '数値目標' : `ＫＰＩ${p.indicator}`} の理由等`, p.text, n.reasonFor(p.indicator));
+    for (const p of sheet.reasons)
+      big(
+        `② ${p.indicator === 'goal' ? '数値目標' : `ＫＰＩ${p.indicator}`} の理由等`,
+        p.text,
+        n.reasonFor(p.indicator),
+      );
   }
   big('③ 現状と課題、方向性', sheet.situation, n.situation);
   big(`④ ${fiscalEra(sheet.fiscalYear + 2).year}年度施策の方針`, sheet.policy, n.policy);
@@ -272,7 +444,11 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
     f.cell(r, 1, 'whole', e?.number ?? null, { name: n.committee(i, 'number'), center: true });
     f.cell(r, 2, 'longtext', e?.opinion ?? '', { name: n.committee(i, 'opinion'), span: half });
     f.cell(r, 2 + half, 'longtext', e?.response ?? '', { name: n.committee(i, 'response'), span: lastCol - 1 - half });
-    ws.getRow(r).height = Math.max(textHeight(e?.opinion ?? '', half * 5, 30), textHeight(e?.response ?? '', (lastCol - 1 - half) * 5, 30), 60);
+    ws.getRow(r).height = Math.max(
+      textHeight(e?.opinion ?? '', half * 5, 30),
+      textHeight(e?.response ?? '', (lastCol - 1 - half) * 5, 30),
+      60,
+    );
     r++;
   }
   r++;
@@ -301,12 +477,30 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
     projectRowOf.push(pr);
     pr += 2 + 2 * (outcomeCounts[i] ?? 0);
   }
-  const planYears = years.filter((y) => y >= sheet.planPeriod.from && y <= sheet.planPeriod.to && !sheet.referenceYears.includes(y));
-  for (const [row, label, offset] of [[costRow, '事業費', 0], [fundRow, 'うち一般財源', 1]] as const) {
+  const planYears = years.filter(
+    (y) => y >= sheet.planPeriod.from && y <= sheet.planPeriod.to && !sheet.referenceYears.includes(y),
+  );
+  for (const [row, label, offset] of [
+    [costRow, '事業費', 0],
+    [fundRow, 'うち一般財源', 1],
+  ] as const) {
     f.cell(row, 1, 'label', label, { span: FIRST_YEAR_COL - 1 });
     const key = offset === 0 ? 'cost' : 'gf';
-    for (const y of years) f.cell(row, yearCol(y), 'computed', { formula: sumFormula(projectRowOf.map((p) => addr(p + offset, yearCol(y)))) } as ExcelJS.CellFormulaValue, { fmt: MONEY_FORMAT, name: `sg.total.${key}${y}` });
-    f.cell(row, totalCol, 'computed', { formula: `SUM(${planYears.map((y) => addr(row, yearCol(y))).join(',') || '0'})` } as ExcelJS.CellFormulaValue, { fmt: MONEY_FORMAT, name: `sg.total.${key}` });
+    for (const y of years)
+      f.cell(
+        row,
+        yearCol(y),
+        'computed',
+        { formula: sumFormula(projectRowOf.map((p) => addr(p + offset, yearCol(y)))) } as ExcelJS.CellFormulaValue,
+        { fmt: MONEY_FORMAT, name: `sg.total.${key}${y}` },
+      );
+    f.cell(
+      row,
+      totalCol,
+      'computed',
+      { formula: `SUM(${planYears.map((y) => addr(row, yearCol(y))).join(',') || '0'})` } as ExcelJS.CellFormulaValue,
+      { fmt: MONEY_FORMAT, name: `sg.total.${key}` },
+    );
   }
   r = fundRow + 2;
 
@@ -326,7 +520,11 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
     const top = projectRowOf[i]!;
     const rowsOf = 2 + 2 * (outcomeCounts[i] ?? 0);
     f.cell(top, P.number, 'whole', p?.number ?? null, { name: n.project(i, 'number'), center: true });
-    f.cell(top, P.main, 'list', p?.main ? MAIN_MARK : '', { name: n.project(i, 'main'), list: [MAIN_MARK], center: true });
+    f.cell(top, P.main, 'list', p?.main ? MAIN_MARK : '', {
+      name: n.project(i, 'main'),
+      list: [MAIN_MARK],
+      center: true,
+    });
     f.cell(top, P.code, 'text', p?.code ?? '', { name: n.project(i, 'code') });
     f.cell(top, P.name, 'longtext', p?.name ?? '', { name: n.project(i, 'name'), span: 2 });
     f.cell(top, gradeCol, 'longtext', p?.remarks ?? '', { name: n.project(i, 'remarks'), span: 3 });
@@ -342,15 +540,27 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
     for (let j = 0; j < (outcomeCounts[i] ?? 0); j++) {
       const o = p?.outcomes[j];
       const orow = top + 2 + 2 * j;
-      const odec = o ? [...o.values.values()].reduce<number | null>((m, v) => (m === null || decimals(v.value, v.written) === null ? null : Math.max(m, decimals(v.value, v.written)!)), 0) : 0;
+      const odec = o
+        ? [...o.values.values()].reduce<number | null>(
+            (m, v) =>
+              m === null || decimals(v.value, v.written) === null ? null : Math.max(m, decimals(v.value, v.written)!),
+            0,
+          )
+        : 0;
       f.cell(orow, P.kind, 'label', '成果指標');
-      f.cell(orow, P.kind + 1, 'text', o?.name ?? '', { name: n.outcome(i, j, 'name'), span: FIRST_YEAR_COL - P.kind - 3 });
+      f.cell(orow, P.kind + 1, 'text', o?.name ?? '', {
+        name: n.outcome(i, j, 'name'),
+        span: FIRST_YEAR_COL - P.kind - 3,
+      });
       f.cell(orow, FIRST_YEAR_COL - 2, 'label', '単位');
       f.cell(orow, FIRST_YEAR_COL - 1, 'text', o?.unit ?? '', { name: n.outcome(i, j, 'unit') });
       f.cell(orow + 1, P.kind, 'label', '期間・注記', { span: FIRST_YEAR_COL - P.kind });
       for (const y of years) {
         const m = o?.values.get(y);
-        f.cell(orow, yearCol(y), 'number', m?.value ?? null, { name: n.outcomeValue(i, j, y), fmt: numberFormat(m ? decimals(m.value, m.written) : odec) });
+        f.cell(orow, yearCol(y), 'number', m?.value ?? null, {
+          name: n.outcomeValue(i, j, y),
+          fmt: numberFormat(m ? decimals(m.value, m.written) : odec),
+        });
         f.cell(orow + 1, yearCol(y), 'text', m ? periodText(m) : '', { name: n.outcomePeriod(i, j, y) });
       }
     }
@@ -362,8 +572,13 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
 
   // The hidden sheet: what import needs to read the book back.
   const meta: BookMeta = {
-    years, kpis: sheet.kpis.length, committee: committeeRows, projects: outcomeCounts,
-    header: input.header, scheme: scheme.id, version: input.version,
+    years,
+    kpis: sheet.kpis.length,
+    committee: committeeRows,
+    projects: outcomeCounts,
+    header: input.header,
+    scheme: scheme.id,
+    version: input.version,
     ...(typeof sheet.reasons === 'string' ? {} : { reasons: sheet.reasons.map((p) => p.indicator) }),
   };
   const ms = wb.addWorksheet(META_SHEET, { state: 'veryHidden' });
@@ -377,7 +592,10 @@ export async function sheetToWorkbook(input: ExportInput): Promise<ExcelJS.Workb
 }
 
 /** The workbook as bytes: the same sheet gives the same bytes (the zip's entry times are set from `date`). */
-export async function workbookBytes(wb: ExcelJS.Workbook, date: Date = wb.modified ?? new Date(0)): Promise<Uint8Array> {
+export async function workbookBytes(
+  wb: ExcelJS.Workbook,
+  date: Date = wb.modified ?? new Date(0),
+): Promise<Uint8Array> {
   const buf = await wb.xlsx.writeBuffer();
   return fixZipTimes(new Uint8Array(buf as ArrayBuffer), date);
 }

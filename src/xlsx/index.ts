@@ -42,15 +42,20 @@ export function headerComments(text: string): string[] {
 }
 
 async function exists(p: string): Promise<boolean> {
-  return lstat(p).then(() => true, () => false);
+  return lstat(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Writes bytes to a new file (or over one with force), atomically; refuses folders and links. */
 async function writeNew(target: string, bytes: Uint8Array, force: boolean, lang: Lang): Promise<void> {
   const st = await lstat(target).catch(() => undefined);
   if (st) {
-    if (st.isDirectory()) throw new SheetgenError(t(lang, 'outIsDirectory', { file: target }), { exitCode: EXIT.usage });
-    if (st.isSymbolicLink()) throw new SheetgenError(t(lang, 'outIsSymlink', { file: target }), { exitCode: EXIT.usage });
+    if (st.isDirectory())
+      throw new SheetgenError(t(lang, 'outIsDirectory', { file: target }), { exitCode: EXIT.usage });
+    if (st.isSymbolicLink())
+      throw new SheetgenError(t(lang, 'outIsSymlink', { file: target }), { exitCode: EXIT.usage });
     if (!force) throw new SheetgenError(t(lang, 'xlsxExists', { file: target }), { exitCode: EXIT.usage });
   }
   await mkdir(dirname(resolve(target)), { recursive: true }).catch(() => undefined);
@@ -73,10 +78,12 @@ export async function exportSheets(inputs: readonly string[], opts: XlsxOptions)
   const { lang } = opts;
   const files = await expandInputs(inputs, lang);
   const single = files.length === 1 && inputs.length === 1 && /\.xlsx$/i.test(opts.out);
-  if (!single && /\.xlsx$/i.test(opts.out) && files.length > 1) throw new SheetgenError(t(lang, 'xlsxNeedsOutDir'), { exitCode: EXIT.usage });
+  if (!single && /\.xlsx$/i.test(opts.out) && files.length > 1)
+    throw new SheetgenError(t(lang, 'xlsxNeedsOutDir'), { exitCode: EXIT.usage });
   if (!single) {
     const st = await stat(opts.out).catch(() => undefined);
-    if (st && !st.isDirectory()) throw new SheetgenError(t(lang, 'outDirIsFile', { file: opts.out }), { exitCode: EXIT.usage });
+    if (st && !st.isDirectory())
+      throw new SheetgenError(t(lang, 'outDirIsFile', { file: opts.out }), { exitCode: EXIT.usage });
   }
   const results: FileResult[] = [];
   const seen = new Map<string, string>();
@@ -86,24 +93,39 @@ export async function exportSheets(inputs: readonly string[], opts: XlsxOptions)
     const loaded = gradeLoaded(await loadSheet(file, lang), { lang, ...(opts.scheme ? { scheme: opts.scheme } : {}) });
     if (loaded.text !== undefined) r.text = loaded.text;
     if (!loaded.graded || hasErrors(loaded.diagnostics)) {
-      r.diagnostics = [{ severity: 'error', code: 'xlsx.source', file, message: t(lang, 'xlsxSourceInvalid', { file }) }, ...loaded.diagnostics.filter((d) => d.severity === 'error')];
+      r.diagnostics = [
+        { severity: 'error', code: 'xlsx.source', file, message: t(lang, 'xlsxSourceInvalid', { file }) },
+        ...loaded.diagnostics.filter((d) => d.severity === 'error'),
+      ];
       continue;
     }
     const sheet = loaded.graded.sheet;
     let key = opts.scheme ?? sheet.grading;
-    if (opts.scheme === undefined && key !== undefined && /[\\/]|\.json$/i.test(key) && !isAbsolute(key)) key = join(dirname(file), key);
+    if (opts.scheme === undefined && key !== undefined && /[\\/]|\.json$/i.test(key) && !isAbsolute(key))
+      key = join(dirname(file), key);
     const scheme = loadScheme(key);
     r.output = single ? opts.out : join(opts.out, `${basename(file, extname(file))}.xlsx`);
     const abs = resolve(r.output);
     const twin = seen.get(abs);
     if (twin) {
-      r.diagnostics.push({ severity: 'error', code: 'output.collision', file, message: t(lang, 'outputCollision', { name: r.output, others: twin }) });
+      r.diagnostics.push({
+        severity: 'error',
+        code: 'output.collision',
+        file,
+        message: t(lang, 'outputCollision', { name: r.output, others: twin }),
+      });
       continue;
     }
     seen.set(abs, file);
     const text = loaded.text ?? '';
     const date = sheet.asOf ? new Date(`${sheet.asOf}T00:00:00Z`) : new Date(Date.UTC(sheet.fiscalYear + 1, 2, 31));
-    const wb = await sheetToWorkbook({ sheet, scheme, header: headerComments(text), version: /^version\s*:/m.test(text), date });
+    const wb = await sheetToWorkbook({
+      sheet,
+      scheme,
+      header: headerComments(text),
+      version: /^version\s*:/m.test(text),
+      date,
+    });
     await writeOne(r, await workbookBytes(wb), opts.force === true, lang);
   }
   return results;
@@ -113,26 +135,42 @@ export async function exportSheets(inputs: readonly string[], opts: XlsxOptions)
 export async function importBooks(books: readonly string[], opts: XlsxOptions): Promise<FileResult[]> {
   const { lang } = opts;
   const st = await stat(opts.out).catch(() => undefined);
-  if (st && !st.isDirectory()) throw new SheetgenError(t(lang, 'outDirIsFile', { file: opts.out }), { exitCode: EXIT.usage });
+  if (st && !st.isDirectory())
+    throw new SheetgenError(t(lang, 'outDirIsFile', { file: opts.out }), { exitCode: EXIT.usage });
   const results: FileResult[] = [];
   const seen = new Map<string, string>();
   for (const book of books) {
     const r: FileResult = { input: book, written: false, diagnostics: [] };
     results.push(r);
     const bst = await stat(book).catch(() => undefined);
-    if (!bst || !bst.isFile()) {
-      r.diagnostics.push({ severity: 'error', code: 'file.missing', file: book, message: t(lang, bst ? 'isDirectory' : 'noSuchFile', { file: book }) });
+    if (!bst?.isFile()) {
+      r.diagnostics.push({
+        severity: 'error',
+        code: 'file.missing',
+        file: book,
+        message: t(lang, bst ? 'isDirectory' : 'noSuchFile', { file: book }),
+      });
       continue;
     }
     if (bst.size > MAX_BOOK_BYTES) {
-      r.diagnostics.push({ severity: 'error', code: 'xlsx.tooLarge', file: book, message: t(lang, 'xlsxTooLarge', { size: bst.size, max: MAX_BOOK_BYTES }) });
+      r.diagnostics.push({
+        severity: 'error',
+        code: 'xlsx.tooLarge',
+        file: book,
+        message: t(lang, 'xlsxTooLarge', { size: bst.size, max: MAX_BOOK_BYTES }),
+      });
       continue;
     }
     let bytes: Uint8Array;
     try {
       bytes = await readFile(book);
     } catch (e) {
-      r.diagnostics.push({ severity: 'error', code: 'file.unreadable', file: book, message: t(lang, 'cannotRead', { file: book }) + ` (${(e as NodeJS.ErrnoException).code ?? ''})` });
+      r.diagnostics.push({
+        severity: 'error',
+        code: 'file.unreadable',
+        file: book,
+        message: `${t(lang, 'cannotRead', { file: book })} (${(e as NodeJS.ErrnoException).code ?? ''})`,
+      });
       continue;
     }
     const got = await importWorkbook(book, bytes, lang);
@@ -142,12 +180,22 @@ export async function importBooks(books: readonly string[], opts: XlsxOptions): 
     const abs = resolve(r.output);
     const twin = seen.get(abs);
     if (twin) {
-      r.diagnostics.push({ severity: 'error', code: 'output.collision', file: book, message: t(lang, 'outputCollision', { name: r.output, others: twin }) });
+      r.diagnostics.push({
+        severity: 'error',
+        code: 'output.collision',
+        file: book,
+        message: t(lang, 'outputCollision', { name: r.output, others: twin }),
+      });
       continue;
     }
     seen.set(abs, book);
-    if (await exists(r.output) && !opts.force) {
-      r.diagnostics.push({ severity: 'error', code: 'output.exists', file: book, message: t(lang, 'xlsxExists', { file: r.output }) });
+    if ((await exists(r.output)) && !opts.force) {
+      r.diagnostics.push({
+        severity: 'error',
+        code: 'output.exists',
+        file: book,
+        message: t(lang, 'xlsxExists', { file: r.output }),
+      });
       continue;
     }
     await writeOne(r, new TextEncoder().encode(got.yaml), opts.force === true, lang);

@@ -12,7 +12,14 @@ const half = (s: string): string => s.replace(FULL_DIGITS, (c) => String.fromCha
 
 /** The cell text of a period: '' for the default (the column's fiscal year, no note). */
 export function periodText(p: Period): string {
-  const token = p.year !== undefined ? `${p.year}${p.calendar ? '年' : '年度'}` : p.calendar ? '暦年' : p.note !== undefined ? '年度' : '';
+  const token =
+    p.year !== undefined
+      ? `${p.year}${p.calendar ? '年' : '年度'}`
+      : p.calendar
+        ? '暦年'
+        : p.note !== undefined
+          ? '年度'
+          : '';
   return p.note !== undefined ? `${token} ${p.note}` : token;
 }
 

@@ -8,16 +8,32 @@ import { Document, isMap, isPair, isScalar, isSeq, Scalar, type YAMLMap } from '
 export const DEFAULT_HEADER = ['yaml-language-server: $schema=../schemas/sheet.schema.json'];
 
 /** Keys whose mapping or list values are written in flow style ({ from: 2020, to: 2024 }). */
-const FLOW_KEYS = new Set(['plan_period', 'measure', 'reference_years', 'related_divisions', 'baseline', 'target', 'met_when', 'cost', 'general_fund', 'grade_override']);
+const FLOW_KEYS = new Set([
+  'plan_period',
+  'measure',
+  'reference_years',
+  'related_divisions',
+  'baseline',
+  'target',
+  'met_when',
+  'cost',
+  'general_fund',
+  'grade_override',
+]);
 /** Section comments, as in the examples. */
-const COMMENTS: Record<string, string> = { goal: ' ① 目標指標（数値目標）', kpis: ' ② KPI', projects: ' （４）; （３） is computed from these' };
+const COMMENTS: Record<string, string> = {
+  goal: ' ① 目標指標（数値目標）',
+  kpis: ' ② KPI',
+  projects: ' （４）; （３） is computed from these',
+};
 
 function styleNode(node: unknown, key: string | undefined, parentKey: string | undefined): void {
   if (isMap(node)) {
     const map = node as YAMLMap;
     if (key !== undefined && FLOW_KEYS.has(key)) map.flow = true;
     // actuals / values: flow when every value is a plain number; one line each otherwise.
-    if ((key === 'actuals' || key === 'values') && map.items.every((p) => isPair(p) && isScalar(p.value))) map.flow = true;
+    if ((key === 'actuals' || key === 'values') && map.items.every((p) => isPair(p) && isScalar(p.value)))
+      map.flow = true;
     // A measured value ({ value, year, calendar, note }) inside a year map: flow.
     if (parentKey === 'actuals' || parentKey === 'values') map.flow = true;
     for (const p of map.items) {
@@ -47,12 +63,18 @@ function styleNode(node: unknown, key: string | undefined, parentKey: string | u
 }
 
 /** The YAML text of a sheet object whose keys are already in the format's order. */
-export function sheetYaml(data: Record<string, unknown>, header: readonly string[], digits: ReadonlyMap<string, number> = new Map()): string {
+export function sheetYaml(
+  data: Record<string, unknown>,
+  header: readonly string[],
+  digits: ReadonlyMap<string, number> = new Map(),
+): string {
   const doc = new Document(data, { version: '1.2' });
   styleNode(doc.contents, undefined, undefined);
   // Numbers keep the decimals their cell showed (85.0 stays 85.0, not 85): the sheet prints numbers as written.
   for (const [key, dec] of digits) {
-    const path = (JSON.parse(key) as (string | number)[]).map((seg) => (typeof seg === 'string' && /^\d{4}$/.test(seg) ? Number(seg) : seg));
+    const path = (JSON.parse(key) as (string | number)[]).map((seg) =>
+      typeof seg === 'string' && /^\d{4}$/.test(seg) ? Number(seg) : seg,
+    );
     const node = doc.getIn(path, true);
     if (isScalar(node) && typeof node.value === 'number' && Number.isFinite(node.value)) {
       const shown = String(node.value);
@@ -60,11 +82,14 @@ export function sheetYaml(data: Record<string, unknown>, header: readonly string
     }
   }
   // The schema modeline first (added when the source had none), then the source's own header comments.
-  const withModeline = header.some((l) => l.includes('yaml-language-server:')) ? header : [...DEFAULT_HEADER, ...header];
+  const withModeline = header.some((l) => l.includes('yaml-language-server:'))
+    ? header
+    : [...DEFAULT_HEADER, ...header];
   const lines = withModeline.map((l) => `#${l.startsWith(' ') || l === '' ? l : ` ${l}`}`);
   let body = doc.toString({ lineWidth: 0, flowCollectionPadding: true });
   // Section comments on the key's line, as the examples have them; flow lists without padding ([2019]).
-  for (const [key, c] of Object.entries(COMMENTS)) body = body.replace(new RegExp(`^${key}:(.*)$`, 'm'), (_m, rest: string) => `${`${key}:${rest}`.padEnd(30)} #${c}`);
+  for (const [key, c] of Object.entries(COMMENTS))
+    body = body.replace(new RegExp(`^${key}:(.*)$`, 'm'), (_m, rest: string) => `${`${key}:${rest}`.padEnd(30)} #${c}`);
   body = body.replace(/^((?:reference_years|related_divisions|related_policy_projects): )\[ (.*) \]$/gm, '$1[$2]');
   return `${lines.join('\n')}\n${body}`;
 }

@@ -24,7 +24,8 @@ export type ZipProblem =
   | { kind: 'tooManyCells'; count: number; max: number };
 
 const u16 = (b: Uint8Array, o: number): number => (b[o]! | (b[o + 1]! << 8)) >>> 0;
-const u32 = (b: Uint8Array, o: number): number => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+const u32 = (b: Uint8Array, o: number): number =>
+  (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 
 /** OLE2 compound file: an encrypted OOXML book or an old .xls. */
 const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -54,7 +55,8 @@ export function checkWorkbookBytes(bytes: Uint8Array): ZipProblem | null {
   let cells = 0;
   const decoder = new TextDecoder();
   for (let k = 0; k < count; k++) {
-    if (p + 46 > eocd || u32(bytes, p) !== 0x02014b50) return { kind: 'corrupt', detail: `central directory entry ${k}` };
+    if (p + 46 > eocd || u32(bytes, p) !== 0x02014b50)
+      return { kind: 'corrupt', detail: `central directory entry ${k}` };
     const flags = u16(bytes, p + 8);
     const method = u16(bytes, p + 10);
     const csize = u32(bytes, p + 20);
@@ -69,7 +71,8 @@ export function checkWorkbookBytes(bytes: Uint8Array): ZipProblem | null {
     if (/(^|\/)vba[^/]*\.bin$/i.test(name)) return { kind: 'macros' };
     total += usize;
     if (total > MAX_UNCOMPRESSED) return { kind: 'bomb', entry: name, max: MAX_UNCOMPRESSED };
-    if (local + 30 > bytes.length || u32(bytes, local) !== 0x04034b50) return { kind: 'corrupt', detail: `local header of ${name}` };
+    if (local + 30 > bytes.length || u32(bytes, local) !== 0x04034b50)
+      return { kind: 'corrupt', detail: `local header of ${name}` };
     const start = local + 30 + u16(bytes, local + 26) + u16(bytes, local + 28);
     if (start + csize > bytes.length) return { kind: 'corrupt', detail: `data of ${name} out of range` };
     const data = bytes.subarray(start, start + csize);
@@ -80,11 +83,15 @@ export function checkWorkbookBytes(bytes: Uint8Array): ZipProblem | null {
         // The declared size is a claim; the inflater is stopped one byte past it.
         out = inflateRawSync(data, { maxOutputLength: usize + 1 });
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) return { kind: 'bomb', entry: name, max: MAX_UNCOMPRESSED };
+        if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError)
+          return { kind: 'bomb', entry: name, max: MAX_UNCOMPRESSED };
         return { kind: 'corrupt', detail: `${name}: ${(e as Error).message}` };
       }
     } else return { kind: 'corrupt', detail: `${name}: compression method ${method}` };
-    if (out.length !== usize) return out.length > usize ? { kind: 'bomb', entry: name, max: MAX_UNCOMPRESSED } : { kind: 'corrupt', detail: `${name}: size ${out.length}, declared ${usize}` };
+    if (out.length !== usize)
+      return out.length > usize
+        ? { kind: 'bomb', entry: name, max: MAX_UNCOMPRESSED }
+        : { kind: 'corrupt', detail: `${name}: size ${out.length}, declared ${usize}` };
     if (name === '[Content_Types].xml' && /macroEnabled/i.test(decoder.decode(out))) return { kind: 'macros' };
     if (/^xl\/worksheets\/[^/]+\.xml$/i.test(name)) {
       cells += countCells(out);

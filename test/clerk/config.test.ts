@@ -26,13 +26,22 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 const run = (args: string[], cwd: string, env: Record<string, string> = {}) => {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '', LANG: 'C', ...env } });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { PATH: process.env.PATH ?? '', LANG: 'C', ...env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
-const without = (text: string, ...keys: string[]) => text.split('\n').filter((l) => !keys.some((k) => l.startsWith(`${k}:`))).join('\n');
+const without = (text: string, ...keys: string[]) =>
+  text
+    .split('\n')
+    .filter((l) => !keys.some((k) => l.startsWith(`${k}:`)))
+    .join('\n');
 
 describe('sheetgen.config.yaml', () => {
-  it('fills in what a sheet lacks; the sheet\'s own value wins; the nearest file wins', async () => {
+  it("fills in what a sheet lacks; the sheet's own value wins; the nearest file wins", async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'sheetgen.config.yaml'), 'municipality: 銚子市\nstage: 事前\ngrading: five-level\n');
     mkdirSync(join(dir, 'a', 'b'), { recursive: true });
@@ -40,14 +49,20 @@ describe('sheetgen.config.yaml', () => {
     writeFileSync(join(dir, 'a', 'b', 'own.yaml'), seed);
     const lacking = await loadSheet(join(dir, 'a', 'b', 'lacking.yaml'), 'en');
     expect(lacking.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect([lacking.sheet!.municipality, lacking.sheet!.stage, lacking.sheet!.grading]).toEqual(['銚子市', '事前', 'five-level']);
+    expect([lacking.sheet!.municipality, lacking.sheet!.stage, lacking.sheet!.grading]).toEqual([
+      '銚子市',
+      '事前',
+      'five-level',
+    ]);
     const own = await loadSheet(join(dir, 'a', 'b', 'own.yaml'), 'en');
     expect([own.sheet!.municipality, own.sheet!.stage]).toEqual(['旭市', '事後・決算']);
     // A nearer file takes over.
     writeFileSync(join(dir, 'a', 'sheetgen.config.yaml'), 'municipality: 匝瑳市\n');
     const nearer = await loadSheet(join(dir, 'a', 'b', 'lacking.yaml'), 'en');
     // …and only it: its lacking stage is not taken from the farther file.
-    expect(nearer.diagnostics.filter((d) => d.code === 'schema.required').map((d) => d.message)).toEqual(['The field "stage" is missing']);
+    expect(nearer.diagnostics.filter((d) => d.code === 'schema.required').map((d) => d.message)).toEqual([
+      'The field "stage" is missing',
+    ]);
     writeFileSync(join(dir, 'a', 'sheetgen.config.yaml'), 'municipality: 匝瑳市\nstage: 事前\n');
     expect((await loadSheet(join(dir, 'a', 'b', 'lacking.yaml'), 'en')).sheet?.municipality).toBe('匝瑳市');
   });
@@ -70,22 +85,39 @@ describe('sheetgen.config.yaml', () => {
 
   it('gives fonts, output folder and form options to build, below the command line', () => {
     const dir = tmp();
-    writeFileSync(join(dir, 'sheetgen.config.yaml'), 'output: ../public\nfonts: { regular: f/r.ttf, bold: f/b.ttf }\nform: { grade_column: true }\n');
+    writeFileSync(
+      join(dir, 'sheetgen.config.yaml'),
+      'output: ../public\nfonts: { regular: f/r.ttf, bold: f/b.ttf }\nform: { grade_column: true }\n',
+    );
     const city = configFor(join(dir, 's.yaml'), 'en')!;
     expect(city.fonts).toEqual({ regular: join(dir, 'f', 'r.ttf'), bold: join(dir, 'f', 'b.ttf') });
     const o = withCityDefaults({}, join(dir, 's.yaml'), 'en');
-    expect(o).toEqual({ output: join(dir, '..', 'public') + sep, font: join(dir, 'f', 'r.ttf'), boldFont: join(dir, 'f', 'b.ttf'), gradeColumn: true });
-    expect(withCityDefaults({ output: 'x', font: 'y.ttf', gradeColumn: false }, join(dir, 's.yaml'), 'en')).toEqual({ output: 'x', font: 'y.ttf', boldFont: join(dir, 'f', 'b.ttf'), gradeColumn: false });
+    expect(o).toEqual({
+      output: join(dir, '..', 'public') + sep,
+      font: join(dir, 'f', 'r.ttf'),
+      boldFont: join(dir, 'f', 'b.ttf'),
+      gradeColumn: true,
+    });
+    expect(withCityDefaults({ output: 'x', font: 'y.ttf', gradeColumn: false }, join(dir, 's.yaml'), 'en')).toEqual({
+      output: 'x',
+      font: 'y.ttf',
+      boldFont: join(dir, 'f', 'b.ttf'),
+      gradeColumn: false,
+    });
   });
 
-  it('build writes into its output folder; its language is the messages\' language unless --lang', () => {
+  it("build writes into its output folder; its language is the messages' language unless --lang", () => {
     const dir = tmp();
     writeFileSync(join(dir, 'sheetgen.config.yaml'), 'output: public\nlang: ja\n');
     writeFileSync(join(dir, 's.yaml'), seed);
     const r = run(['build', 's.yaml'], dir);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('を書き出しました');
-    expect(readFileSync(join(dir, 'public', '2020-09.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      readFileSync(join(dir, 'public', '2020-09.pdf'))
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     expect(run(['--lang', 'en', 'validate', 's.yaml'], dir).stdout).toContain('s.yaml: ok');
     expect(run(['--help'], dir).stdout).toContain('使い方:');
   });

@@ -47,7 +47,13 @@ describe('docs', () => {
     for (const n of names) expect(guide, n).toMatch(new RegExp(`(^|[\\s{,])${n}:`, 'm'));
   });
   it('nothing in the docs, README or examples points outside the repository', () => {
-    const files = ['README.md', ...readdirSync(join(root, 'docs')).map((f) => `docs/${f}`), ...readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.yaml')).map((f) => `examples/${f}`)];
+    const files = [
+      'README.md',
+      ...readdirSync(join(root, 'docs')).map((f) => `docs/${f}`),
+      ...readdirSync(join(root, 'examples'))
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f) => `examples/${f}`),
+    ];
     for (const f of files) {
       const text = read(f);
       expect(text, f).not.toMatch(/\.\.\/shared|\/work\/shared|SHEET\.md/);

@@ -15,7 +15,12 @@ let dir: string;
 let lsp: LspClient;
 
 function sheetgen(args: string[]): void {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '', LANG: 'C' } });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { PATH: process.env.PATH ?? '', LANG: 'C' },
+  });
   expect(r.status, r.stderr).toBe(0);
 }
 
@@ -23,7 +28,8 @@ type Hover = { contents: { kind: string; value: string } | string };
 type CompletionItem = { label: string; documentation?: string | { value: string }; insertText?: string };
 type Completion = { items: CompletionItem[] } | CompletionItem[];
 const itemsOf = (c: Completion): CompletionItem[] => (Array.isArray(c) ? c : c.items);
-const docOf = (i: CompletionItem): string => (typeof i.documentation === 'string' ? i.documentation : (i.documentation?.value ?? ''));
+const docOf = (i: CompletionItem): string =>
+  typeof i.documentation === 'string' ? i.documentation : (i.documentation?.value ?? '');
 
 let version = 1;
 function open(file: string, text: string): string {
@@ -45,20 +51,26 @@ beforeAll(async () => {
   sheetgen(['init', join(dir, 'sheets', 'new.yaml'), '--year', '2021']);
   sheetgen(['rollover', join(root, 'examples'), '--to', '2021', '-o', join(dir, 'sheets', '2021')]);
   lsp = new LspClient();
-  await lsp.request('initialize', {
-    processId: process.pid,
-    rootUri: pathToFileURL(dir).toString(),
-    capabilities: {
-      workspace: { configuration: true },
-      textDocument: {
-        completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
-        hover: { contentFormat: ['markdown', 'plaintext'] },
-        publishDiagnostics: {},
+  await lsp.request(
+    'initialize',
+    {
+      processId: process.pid,
+      rootUri: pathToFileURL(dir).toString(),
+      capabilities: {
+        workspace: { configuration: true },
+        textDocument: {
+          completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          publishDiagnostics: {},
+        },
       },
     },
-  }, 60_000);
+    60_000,
+  );
   lsp.notify('initialized', {});
-  lsp.notify('workspace/didChangeConfiguration', { settings: { yaml: { validate: true, hover: true, completion: true } } });
+  lsp.notify('workspace/didChangeConfiguration', {
+    settings: { yaml: { validate: true, hover: true, completion: true } },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -75,7 +87,10 @@ describe.each([
     const text = readFileSync(file, 'utf8');
     const uri = open(file, text);
     const pos = positionAfter(text, 'lead_division');
-    const h = await lsp.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: pos.line, character: pos.character - 3 } });
+    const h = await lsp.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: pos.line, character: pos.character - 3 },
+    });
     const value = typeof h?.contents === 'string' ? h.contents : (h?.contents.value ?? '');
     expect(value).toContain('主管課');
     expect(value).toContain('主管する課');
@@ -108,10 +123,18 @@ describe.each([
     const uri = open(file.replace(/\.yaml$/, '-typo.yaml'), text);
     const line = text.split('\n').findIndex((l) => l.startsWith('lead_divison:'));
     const n = await lsp.waitFor((m) => {
-      const p = m.params as { uri?: string; diagnostics?: { range: { start: { line: number } }; message: string }[] } | undefined;
-      return m.method === 'textDocument/publishDiagnostics' && p?.uri === uri && (p.diagnostics ?? []).some((d) => d.range.start.line === line);
+      const p = m.params as
+        | { uri?: string; diagnostics?: { range: { start: { line: number } }; message: string }[] }
+        | undefined;
+      return (
+        m.method === 'textDocument/publishDiagnostics' &&
+        p?.uri === uri &&
+        (p.diagnostics ?? []).some((d) => d.range.start.line === line)
+      );
     });
-    const d = (n.params as { diagnostics: { range: { start: { line: number } }; message: string }[] }).diagnostics.find((x) => x.range.start.line === line)!;
+    const d = (n.params as { diagnostics: { range: { start: { line: number } }; message: string }[] }).diagnostics.find(
+      (x) => x.range.start.line === line,
+    )!;
     expect(d.message).toMatch(/lead_divison/);
   });
 });

@@ -29,7 +29,12 @@ afterAll(() => {
 });
 
 function run(args: string[], cwd = root, env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '', LANG: 'C', ...env } });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { PATH: process.env.PATH ?? '', LANG: 'C', ...env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -151,7 +156,10 @@ describe('the editor line', () => {
   it('points at node_modules/sheetgen when a node_modules above the folder has it', () => {
     const dir = tmp();
     mkdirSync(join(dir, 'node_modules', 'sheetgen', 'schemas'), { recursive: true });
-    writeFileSync(join(dir, 'node_modules', 'sheetgen', 'schemas', 'sheet.schema.json'), readFileSync(join(root, 'schemas', 'sheet.schema.json')));
+    writeFileSync(
+      join(dir, 'node_modules', 'sheetgen', 'schemas', 'sheet.schema.json'),
+      readFileSync(join(root, 'schemas', 'sheet.schema.json')),
+    );
     expect(schemaRefFor(join(dir, 'sheets', '2021'))).toBe('../../node_modules/sheetgen/schemas/sheet.schema.json');
     expect(schemaRefFor(dir)).toBe('node_modules/sheetgen/schemas/sheet.schema.json');
   });
@@ -162,9 +170,13 @@ describe('the editor line', () => {
     expect(relative(packageRoot(), root)).toBe('');
   });
   it('is rewritten in place, or added as the first line', () => {
-    expect(withModeline('# yaml-language-server: $schema=old.json\n# note\na: 1\n', 'new.json')).toBe('# yaml-language-server: $schema=new.json\n# note\na: 1\n');
+    expect(withModeline('# yaml-language-server: $schema=old.json\n# note\na: 1\n', 'new.json')).toBe(
+      '# yaml-language-server: $schema=new.json\n# note\na: 1\n',
+    );
     expect(withModeline('a: 1\n', 'n.json')).toBe('# yaml-language-server: $schema=n.json\na: 1\n');
-    expect(withModeline('\uFEFFa: 1\r\nb: 2\r\n', 'n.json')).toBe('\uFEFF# yaml-language-server: $schema=n.json\r\na: 1\r\nb: 2\r\n');
+    expect(withModeline('\uFEFFa: 1\r\nb: 2\r\n', 'n.json')).toBe(
+      '\uFEFF# yaml-language-server: $schema=n.json\r\na: 1\r\nb: 2\r\n',
+    );
   });
 });
 
@@ -189,15 +201,21 @@ describe('rollover: editor line, progress, formatting', () => {
 
   it("keeps the file's own spacing on generated sheets, and the data is what yaml printed", { timeout: 60_000 }, () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 300 }), fc.array(fc.constantFrom(' ', '  ', '   '), { minLength: 8, maxLength: 8 }), (i, pads) => {
-        // Vary the spacing the way people type: around flow brackets and before trailing comments.
-        let k = 0;
-        const source = sheetText(i).replace(/\[(\d)/g, (_, d: string) => `[${pads[k++ % 8]}${d}`).replace(/(\S) +#/g, (_, c: string) => `${c}${pads[k++ % 8]}#`);
-        const printed = rollText(source, 2021, 'en');
-        expect(parse(printed)).toEqual(parse(keepSourceFormatting(source, printed)));
-        const refLine = source.split('\n').find((l) => l.startsWith('reference_years:'))!;
-        expect(printed.split('\n')).toContain(refLine);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 300 }),
+        fc.array(fc.constantFrom(' ', '  ', '   '), { minLength: 8, maxLength: 8 }),
+        (i, pads) => {
+          // Vary the spacing the way people type: around flow brackets and before trailing comments.
+          let k = 0;
+          const source = sheetText(i)
+            .replace(/\[(\d)/g, (_, d: string) => `[${pads[k++ % 8]}${d}`)
+            .replace(/(\S) +#/g, (_, c: string) => `${c}${pads[k++ % 8]}#`);
+          const printed = rollText(source, 2021, 'en');
+          expect(parse(printed)).toEqual(parse(keepSourceFormatting(source, printed)));
+          const refLine = source.split('\n').find((l) => l.startsWith('reference_years:'))!;
+          expect(printed.split('\n')).toContain(refLine);
+        },
+      ),
       { numRuns: 12 },
     );
   });
@@ -211,7 +229,7 @@ describe('rollover: editor line, progress, formatting', () => {
 });
 
 describe('validate: the editor line', () => {
-  it('warns at its line when the schema it names does not exist or is not sheetgen\'s, with the line to write', () => {
+  it("warns at its line when the schema it names does not exist or is not sheetgen's, with the line to write", () => {
     const dir = tmp();
     const file = join(dir, 'asahi.yaml');
     const seed = readFileSync(join(root, 'examples', 'asahi-2020-09.yaml'), 'utf8');
@@ -219,13 +237,17 @@ describe('validate: the editor line', () => {
     const r = run(['validate', file]);
     expect(r.code).toBe(0);
     const want = `# yaml-language-server: $schema=${schemaRefFor(dir)}`;
-    expect(r.stderr).toContain(`${file}:1:33: warning: The editor line names a schema that does not exist: ../schemas/sheet.schema.json`);
+    expect(r.stderr).toContain(
+      `${file}:1:33: warning: The editor line names a schema that does not exist: ../schemas/sheet.schema.json`,
+    );
     expect(r.stderr).toContain(`hint: Write this line instead: ${want}`);
 
     writeFileSync(join(dir, 'other.json'), '{"$id": "https://example.com/other"}');
     writeFileSync(file, withModeline(seed, 'other.json'));
     const ja = run(['validate', file], root, { LANG: 'ja_JP.UTF-8' });
-    expect(ja.stderr).toContain(`${file}:1:33: 警告: エディタ用の行が sheetgen のシートのスキーマではないものを指しています: other.json`);
+    expect(ja.stderr).toContain(
+      `${file}:1:33: 警告: エディタ用の行が sheetgen のシートのスキーマではないものを指しています: other.json`,
+    );
     expect(ja.stderr).toContain(`代わりに次の行を書いてください: ${want}`);
 
     writeFileSync(file, withModeline(seed, schemaRefFor(dir)));

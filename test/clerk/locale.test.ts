@@ -14,8 +14,18 @@ const bin = join(root, 'bin', 'sheetgen.js');
 
 function run(args: string[], env: Record<string, string> = {}, shell?: string) {
   const r = shell
-    ? spawnSync('/bin/sh', ['-c', shell], { cwd: root, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '', ...env } })
-    : spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '', ...env } });
+    ? spawnSync('/bin/sh', ['-c', shell], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: { PATH: process.env.PATH ?? '', ...env },
+      })
+    : spawnSync(process.execPath, [bin, ...args], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: { PATH: process.env.PATH ?? '', ...env },
+      });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -53,21 +63,24 @@ describe('help in Japanese', () => {
     expect(Object.keys(JA_DESCRIPTIONS).length).toBeGreaterThan(30);
   });
 
-  it.each(['--help', 'validate --help', 'build --help', 'rollover --help', 'init --help'])('sheetgen %s: Japanese with LANG=ja_JP, English with --lang en', (line) => {
-    const args = line.split(' ');
-    const ja = run(args, { LANG: 'ja_JP.UTF-8' });
-    expect(ja.code).toBe(0);
-    expect(ja.stdout).toContain('使い方:');
-    expect(ja.stdout).toContain('オプション:');
-    expect(ja.stdout).toContain('使い方を表示します');
-    expect(ja.stdout).not.toMatch(/^(Usage|Options|Arguments|Commands):/m);
-    expect(ja.stdout).not.toContain('display help');
-    const en = run(['--lang', 'en', ...args], { LANG: 'ja_JP.UTF-8' });
-    expect(en.stdout).toContain('Usage:');
-    expect(en.stdout).toContain('display help for command');
-    const jaFlag = run(['--lang', 'ja', ...args], { LANG: 'C' });
-    expect(jaFlag.stdout).toBe(ja.stdout);
-  });
+  it.each(['--help', 'validate --help', 'build --help', 'rollover --help', 'init --help'])(
+    'sheetgen %s: Japanese with LANG=ja_JP, English with --lang en',
+    (line) => {
+      const args = line.split(' ');
+      const ja = run(args, { LANG: 'ja_JP.UTF-8' });
+      expect(ja.code).toBe(0);
+      expect(ja.stdout).toContain('使い方:');
+      expect(ja.stdout).toContain('オプション:');
+      expect(ja.stdout).toContain('使い方を表示します');
+      expect(ja.stdout).not.toMatch(/^(Usage|Options|Arguments|Commands):/m);
+      expect(ja.stdout).not.toContain('display help');
+      const en = run(['--lang', 'en', ...args], { LANG: 'ja_JP.UTF-8' });
+      expect(en.stdout).toContain('Usage:');
+      expect(en.stdout).toContain('display help for command');
+      const jaFlag = run(['--lang', 'ja', ...args], { LANG: 'C' });
+      expect(jaFlag.stdout).toBe(ja.stdout);
+    },
+  );
 
   it("commander's own errors in Japanese, exit 2", () => {
     const unknown = run(['validate', '--bogus', 'x.yaml'], { LANG: 'ja_JP.UTF-8' });
@@ -85,9 +98,15 @@ describe('help in Japanese', () => {
   });
 
   it('translates each shape of commander error', () => {
-    expect(translateCommanderError("error: missing required argument 'files'")).toBe('エラー: 引数 files を指定してください');
-    expect(translateCommanderError("error: option '--to <year>' argument missing")).toBe('エラー: オプション --to <year> に値を指定してください');
-    expect(translateCommanderError("error: too many arguments for 'init'. Expected 1 argument but got 2.")).toBe('エラー: 引数が多すぎます（init）。1 個のところ 2 個あります');
+    expect(translateCommanderError("error: missing required argument 'files'")).toBe(
+      'エラー: 引数 files を指定してください',
+    );
+    expect(translateCommanderError("error: option '--to <year>' argument missing")).toBe(
+      'エラー: オプション --to <year> に値を指定してください',
+    );
+    expect(translateCommanderError("error: too many arguments for 'init'. Expected 1 argument but got 2.")).toBe(
+      'エラー: 引数が多すぎます（init）。1 個のところ 2 個あります',
+    );
   });
 
   it('wraps Japanese by display width', () => {
@@ -102,7 +121,11 @@ describe('help in Japanese', () => {
 
 describe('a closed pipe', () => {
   it('`sheetgen … | head -1` exits quietly', () => {
-    const r = run([], { LANG: 'ja_JP.UTF-8' }, `node bin/sheetgen.js --help | head -1; node bin/sheetgen.js grade examples/asahi-2020-09.yaml examples/asahi-2020-03.yaml examples/asahi-2020-05.yaml | head -1`);
+    const r = run(
+      [],
+      { LANG: 'ja_JP.UTF-8' },
+      `node bin/sheetgen.js --help | head -1; node bin/sheetgen.js grade examples/asahi-2020-09.yaml examples/asahi-2020-03.yaml examples/asahi-2020-05.yaml | head -1`,
+    );
     expect(r.stderr).toBe('');
     expect(r.stdout.split('\n')[0]).toBe('使い方: sheetgen [options] [command]');
   });

@@ -19,7 +19,9 @@ export class LspClient {
   constructor() {
     const require = createRequire(import.meta.url);
     const pkg = require.resolve('yaml-language-server/package.json');
-    this.proc = spawn(process.execPath, [join(dirname(pkg), 'bin', 'yaml-language-server'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, [join(dirname(pkg), 'bin', 'yaml-language-server'), '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.proc.stdout.on('data', (d: Buffer) => this.onData(d));
     this.proc.stderr.on('data', (d: Buffer) => {
       this.stderr += d.toString();
@@ -47,7 +49,10 @@ export class LspClient {
     }
     if (msg.id !== undefined && msg.method !== undefined) {
       // A request from the server (workspace/configuration, client/registerCapability): answer plainly.
-      const result = msg.method === 'workspace/configuration' ? ((msg.params as { items?: unknown[] }).items ?? []).map(() => null) : null;
+      const result =
+        msg.method === 'workspace/configuration'
+          ? ((msg.params as { items?: unknown[] }).items ?? []).map(() => null)
+          : null;
       this.write({ jsonrpc: '2.0', id: msg.id, result });
       return;
     }
@@ -64,7 +69,10 @@ export class LspClient {
   request<T>(method: string, params: unknown, timeoutMs = 30_000): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${method}: no answer in ${timeoutMs} ms\n${this.stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`${method}: no answer in ${timeoutMs} ms\n${this.stderr}`)),
+        timeoutMs,
+      );
       this.pending.set(id, (m) => {
         clearTimeout(timer);
         if (m.error) reject(new Error(`${method}: ${JSON.stringify(m.error)}`));
@@ -83,7 +91,10 @@ export class LspClient {
     const seen = this.notifications.find(pred);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching notification in ${timeoutMs} ms\n${this.stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no matching notification in ${timeoutMs} ms\n${this.stderr}`)),
+        timeoutMs,
+      );
       this.listeners.push((m) => {
         if (pred(m)) {
           clearTimeout(timer);

@@ -17,7 +17,9 @@ describe('recognisers', () => {
     expect(circledNumber('12')).toBeUndefined();
   });
   it('era years', () => {
-    expect(['令和2', 'R2', 'r2', '令和元', '令和元年度', '平成30年', 'H30', '令和２', 'R.3', '昭和64'].map(eraYear)).toEqual([2020, 2020, 2020, 2019, 2019, 2018, 2018, 2020, 2021, 1989]);
+    expect(
+      ['令和2', 'R2', 'r2', '令和元', '令和元年度', '平成30年', 'H30', '令和２', 'R.3', '昭和64'].map(eraYear),
+    ).toEqual([2020, 2020, 2020, 2019, 2019, 2018, 2018, 2020, 2021, 1989]);
     expect(eraYear('2020')).toBeUndefined();
     expect(eraYear('令和0')).toBeUndefined();
   });
@@ -45,12 +47,21 @@ describe('recognisers', () => {
 describe('slips inside text are not slips', () => {
   it('a sheet whose prose has "KPI：" lines, full-width spaces and colons validates', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('KPI：達成', '　令和２年は増加した。', 'abc：def', '　　・課題：人材', '【達成状況：Ａ】'), { minLength: 1, maxLength: 6 }), (lines) => {
-        const body = lines.map((l) => `  ${l}`).join('\n');
-        const text = seed.replace(/^situation: \|.*\n(?: {2}.*\n)+/m, `situation: |\n${body}\n`).replace(/^stage: .*$/m, `stage: 事後・決算：${lines.length}`).replace(/^team: null$/m, `team: "　${lines[0]}"`);
-        const errors = loadSheetText('x.yaml', text, 'en').diagnostics.filter((d) => d.severity === 'error');
-        expect(errors).toEqual([]);
-      }),
+      fc.property(
+        fc.array(
+          fc.constantFrom('KPI：達成', '　令和２年は増加した。', 'abc：def', '　　・課題：人材', '【達成状況：Ａ】'),
+          { minLength: 1, maxLength: 6 },
+        ),
+        (lines) => {
+          const body = lines.map((l) => `  ${l}`).join('\n');
+          const text = seed
+            .replace(/^situation: \|.*\n(?: {2}.*\n)+/m, `situation: |\n${body}\n`)
+            .replace(/^stage: .*$/m, `stage: 事後・決算：${lines.length}`)
+            .replace(/^team: null$/m, `team: "　${lines[0]}"`);
+          const errors = loadSheetText('x.yaml', text, 'en').diagnostics.filter((d) => d.severity === 'error');
+          expect(errors).toEqual([]);
+        },
+      ),
       { numRuns: 20 },
     );
   });

@@ -14,13 +14,19 @@ const bin = join(root, 'bin', 'sheetgen.js');
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'sheetgen-cli-batch-'));
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { PATH: process.env.PATH ?? '', LANG: 'C', CI: 'true', ...env } });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { PATH: process.env.PATH ?? '', LANG: 'C', CI: 'true', ...env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 beforeAll(() => {
   // The worker is dist/worker.js: build the bundle when it is not there yet (npm test builds it first).
-  if (!existsSync(join(root, 'dist', 'worker.js'))) spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+  if (!existsSync(join(root, 'dist', 'worker.js')))
+    spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
 }, 60_000);
 
 describe('sheetgen build DIR -o OUTDIR with 2 worker threads', () => {
@@ -37,7 +43,16 @@ describe('sheetgen build DIR -o OUTDIR with 2 worker threads', () => {
 
   it('builds the good sheets, reports the bad one with its code frame, and exits 1', () => {
     expect(r.code).toBe(1);
-    expect(readdirSync(out).sort()).toEqual(['2020-01.pdf', '2020-02.pdf', '2020-03.pdf', '2020-04.pdf', '2020-05.pdf', 'grades.csv', 'grades.json', 'index.pdf']);
+    expect(readdirSync(out).sort()).toEqual([
+      '2020-01.pdf',
+      '2020-02.pdf',
+      '2020-03.pdf',
+      '2020-04.pdf',
+      '2020-05.pdf',
+      'grades.csv',
+      'grades.json',
+      'index.pdf',
+    ]);
     expect(r.stderr).toMatch(/bad\.yaml:12:\d+: error: /);
     expect(r.stderr).toContain('> 12 | basic_goal: two');
     expect(r.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
@@ -58,7 +73,16 @@ describe('sheetgen build DIR -o OUTDIR with 2 worker threads', () => {
     expect(j.code).toBe(1);
     expect(j.stderr).not.toMatch(/^\[\d\/6\]/m);
     expect(j.stderr).not.toContain('built,');
-    const rep = JSON.parse(j.stdout) as { sheets: { file: string; status: string; output: string | null; indicators?: { grade: string }[]; errors: { line: number }[] }[]; summary: { built: number; failed: number } };
+    const rep = JSON.parse(j.stdout) as {
+      sheets: {
+        file: string;
+        status: string;
+        output: string | null;
+        indicators?: { grade: string }[];
+        errors: { line: number }[];
+      }[];
+      summary: { built: number; failed: number };
+    };
     expect(rep.summary).toMatchObject({ built: 5, failed: 1 });
     const bad = rep.sheets.find((s) => s.file.endsWith('bad.yaml'))!;
     expect(bad.status).toBe('failed');
@@ -75,7 +99,13 @@ describe('sheetgen build DIR -o OUTDIR with 2 worker threads', () => {
     expect(readdirSync(join(dir, 'out3')).filter((f) => f.startsWith('2020-')).length).toBe(5);
     const two = run(['build', join(dir, 's0.yaml'), join(dir, 's1.yaml'), '-o', join(dir, 'out4'), '-q']);
     expect(two.code).toBe(0);
-    expect(readdirSync(join(dir, 'out4')).sort()).toEqual(['2020-01.pdf', '2020-02.pdf', 'grades.csv', 'grades.json', 'index.pdf']);
+    expect(readdirSync(join(dir, 'out4')).sort()).toEqual([
+      '2020-01.pdf',
+      '2020-02.pdf',
+      'grades.csv',
+      'grades.json',
+      'index.pdf',
+    ]);
     const noOut = run(['build', dir]);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toContain('needs an output folder');
@@ -91,7 +121,10 @@ describe('Ctrl-C', () => {
     mkdirSync(join(dir, 'in'));
     genSheets(60, join(dir, 'in'));
     const out = join(dir, 'out');
-    const child = spawn(process.execPath, [bin, 'build', join(dir, 'in'), '-o', out, '--jobs', '2'], { cwd: root, env: { PATH: process.env.PATH ?? '', LANG: 'C', CI: 'true' } });
+    const child = spawn(process.execPath, [bin, 'build', join(dir, 'in'), '-o', out, '--jobs', '2'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', LANG: 'C', CI: 'true' },
+    });
     let stderr = '';
     let sent = false;
     child.stderr.on('data', (b: Buffer) => {
@@ -117,7 +150,12 @@ describe('Ctrl-C', () => {
 });
 
 describe('progress', () => {
-  const report = (status: SheetReport['status'], file: string): SheetReport => ({ file, status, diagnostics: [], ...(status === 'built' ? { output: `out/${file}.pdf` } : {}) });
+  const report = (status: SheetReport['status'], file: string): SheetReport => ({
+    file,
+    status,
+    diagnostics: [],
+    ...(status === 'built' ? { output: `out/${file}.pdf` } : {}),
+  });
 
   it('a bar on a terminal, lines when piped or in CI, nothing with --quiet', () => {
     expect(progressMode(false, { isTTY: true }, {})).toBe('bar');
@@ -129,9 +167,15 @@ describe('progress', () => {
 
   it('the bar is one line redrawn in place with counts and an ETA', () => {
     let out = '';
-    const p = new Progress('bar', 4, 'en', (s) => (out += s), () => 80);
+    const p = new Progress(
+      'bar',
+      4,
+      'en',
+      (s) => (out += s),
+      () => 80,
+    );
     p.update({ done: 4, total: 4, report: report('failed', 'd') });
-    expect(out).toMatch(/^\r\[#+\] 4\/4  0 built, 1 failed  ETA 0:00\u001b\[K$/);
+    expect(out).toMatch(/^\r\[#+\] 4\/4 {2}0 built, 1 failed {2}ETA 0:00\u001b\[K$/);
     expect(out).not.toContain('\n');
     p.clear();
     expect(out.endsWith('\r\u001b[K')).toBe(true);
@@ -151,7 +195,7 @@ describe('progress', () => {
 });
 
 describe('sheetgen rollover', () => {
-  it('writes next year\'s files and refuses its own input folder', () => {
+  it("writes next year's files and refuses its own input folder", () => {
     const dir = tmp();
     for (let i = 0; i < 2; i++) writeFileSync(join(dir, `m${i}-2020.yaml`), sheetText(i));
     const r = run(['rollover', dir, '--to', '2021', '-o', join(dir, '..', `${dir.split('/').pop()}-2021`)]);

@@ -22,7 +22,12 @@ const noStack = (s: string): void => expect(s).not.toMatch(/^\s+at .+\(.+:\d+:\d
 
 describe('sheetgen validate', () => {
   it('says ok for every valid example and exits 0', () => {
-    const r = run(['validate', 'examples/asahi-2020-09.yaml', 'examples/asahi-2020-03.yaml', 'examples/asahi-2020-05.yaml']);
+    const r = run([
+      'validate',
+      'examples/asahi-2020-09.yaml',
+      'examples/asahi-2020-03.yaml',
+      'examples/asahi-2020-05.yaml',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual([
       'examples/asahi-2020-09.yaml: ok',
@@ -34,7 +39,9 @@ describe('sheetgen validate', () => {
   it('reports every problem with file:line:col, field, code frame and hint, and exits 1', () => {
     const r = run(['validate', 'test/fixtures/invalid/unknown-keys.yaml']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('test/fixtures/invalid/unknown-keys.yaml:10:1: error: Unknown field "lead_divison" [lead_divison]');
+    expect(r.stderr).toContain(
+      'test/fixtures/invalid/unknown-keys.yaml:10:1: error: Unknown field "lead_divison" [lead_divison]',
+    );
     expect(r.stderr).toContain('> 10 | lead_divison: 企画政策課');
     expect(r.stderr).toContain('hint: Did you mean "lead_division"?');
     expect(r.stderr).toContain('2 error(s), 0 warning(s)');
@@ -66,7 +73,9 @@ describe('sheetgen validate', () => {
     noStack(r.stderr);
     const j = run(['grade', '--json', 'no/such/file.yaml', seed]);
     expect(j.code).toBe(2);
-    const doc = JSON.parse(j.stdout) as { sheets: { file: string; errors?: { code: string }[]; indicators?: unknown[] }[] };
+    const doc = JSON.parse(j.stdout) as {
+      sheets: { file: string; errors?: { code: string }[]; indicators?: unknown[] }[];
+    };
     expect(doc.sheets[0]).toMatchObject({ file: 'no/such/file.yaml', errors: [{ code: 'file.unreadable' }] });
     expect(doc.sheets[1]!.indicators).toHaveLength(3);
   });
@@ -113,9 +122,33 @@ describe('sheetgen grade', () => {
     expect(doc.sheets).toHaveLength(1);
     const [goal, k15, k16] = doc.sheets[0]!.indicators;
     expect(doc.sheets[0]!.file).toBe(seed);
-    expect(goal).toMatchObject({ kind: 'goal', number: null, baseline: -11, target: null, target_label: '増加', actual: -74, grade: 'D' });
-    expect(k15).toMatchObject({ kind: 'kpi', number: 15, baseline: null, target: null, actual: null, change: null, grade: '―' });
-    expect(k16).toMatchObject({ kind: 'kpi', number: 16, name: '移住相談件数', baseline: 91, target: 200, actual: 114, grade: 'A' });
+    expect(goal).toMatchObject({
+      kind: 'goal',
+      number: null,
+      baseline: -11,
+      target: null,
+      target_label: '増加',
+      actual: -74,
+      grade: 'D',
+    });
+    expect(k15).toMatchObject({
+      kind: 'kpi',
+      number: 15,
+      baseline: null,
+      target: null,
+      actual: null,
+      change: null,
+      grade: '―',
+    });
+    expect(k16).toMatchObject({
+      kind: 'kpi',
+      number: 16,
+      name: '移住相談件数',
+      baseline: 91,
+      target: 200,
+      actual: 114,
+      grade: 'A',
+    });
     expect(k16!.change).toBeCloseTo(23 / 91, 12);
   });
 

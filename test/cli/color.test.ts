@@ -17,7 +17,12 @@ const ESC = '\u001b';
 
 /** The CLI with a clean environment (only PATH and LANG, plus `env`); stdout and stderr are pipes. */
 function run(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '', LANG: 'C', ...env } });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { PATH: process.env.PATH ?? '', LANG: 'C', ...env },
+  });
   return { code: r.status, out: r.stdout + r.stderr };
 }
 
@@ -49,21 +54,35 @@ describe('colorWanted', () => {
   });
 
   it('never colours with --no-color, whatever the environment and stream', () => {
-    const env = fc.record({
-      FORCE_COLOR: fc.option(fc.constantFrom('', '0', '1', '2', '3', 'true', 'false'), { nil: undefined }),
-      NO_COLOR: fc.option(fc.constantFrom('', '1'), { nil: undefined }),
-      TERM: fc.option(fc.constantFrom('dumb', 'xterm-256color'), { nil: undefined }),
-    }, { requiredKeys: [] });
-    fc.assert(fc.property(env, fc.boolean(), (e, isTTY) => {
-      const clean = Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined));
-      expect(colorWanted(false, { isTTY }, clean)).toBe(false);
-    }), { numRuns: 200 });
+    const env = fc.record(
+      {
+        FORCE_COLOR: fc.option(fc.constantFrom('', '0', '1', '2', '3', 'true', 'false'), { nil: undefined }),
+        NO_COLOR: fc.option(fc.constantFrom('', '1'), { nil: undefined }),
+        TERM: fc.option(fc.constantFrom('dumb', 'xterm-256color'), { nil: undefined }),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(env, fc.boolean(), (e, isTTY) => {
+        const clean = Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined));
+        expect(colorWanted(false, { isTTY }, clean)).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
 describe('escape codes in messages', () => {
   it('formatDiagnostic writes none without colour: every byte of a plain report is printable text or a line break', () => {
-    const d = { severity: 'error' as const, code: 'x', file: 'C:\\Users\\企画政策課\\シート.yaml', line: 2, column: 3, message: 'bad', hint: 'fix it' };
+    const d = {
+      severity: 'error' as const,
+      code: 'x',
+      file: 'C:\\Users\\企画政策課\\シート.yaml',
+      line: 2,
+      column: 3,
+      message: 'bad',
+      hint: 'fix it',
+    };
     const plain = formatDiagnostic(d, 'a: 1\nbb: 2\n', { color: false, lang: 'ja' });
     expect(plain).not.toContain(ESC);
     // A Windows path in a message stays as the user wrote it: drive letter, backslashes, Japanese names.
@@ -71,8 +90,15 @@ describe('escape codes in messages', () => {
     expect(formatDiagnostic(d, 'a: 1\nbb: 2\n', { color: true, lang: 'ja' })).toContain(`${ESC}[31;1m`);
   });
 
-  it('the real CLI writes none into a pipe, with NO_COLOR, FORCE_COLOR=0 or --no-color; FORCE_COLOR=1 forces them', { timeout: 120_000 }, () => {
-    for (const [args, env] of [[[], {}], [[], { NO_COLOR: '1' }], [[], { FORCE_COLOR: '0' }], [['--no-color'], { FORCE_COLOR: '1' }]] as const) {
+  it('the real CLI writes none into a pipe, with NO_COLOR, FORCE_COLOR=0 or --no-color; FORCE_COLOR=1 forces them', {
+    timeout: 120_000,
+  }, () => {
+    for (const [args, env] of [
+      [[], {}],
+      [[], { NO_COLOR: '1' }],
+      [[], { FORCE_COLOR: '0' }],
+      [['--no-color'], { FORCE_COLOR: '1' }],
+    ] as const) {
       const r = run([...args, 'validate', invalid], env);
       expect(r.code, JSON.stringify(env)).toBe(1);
       expect(r.out, JSON.stringify(env)).toContain('unknown-keys.yaml:10:1: error: Unknown field "lead_divison"');

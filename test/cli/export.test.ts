@@ -13,7 +13,12 @@ const tmp = mkdtempSync(join(tmpdir(), 'sheetgen-export-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function run(args: string[], lang = 'C') {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '', LANG: lang } });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { PATH: process.env.PATH ?? '', LANG: lang },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -25,7 +30,10 @@ describe('sheetgen export', () => {
     expect(readdirSync(out).sort()).toEqual(['grades.csv', 'projects.csv']);
     const projects = parseCsv(readFileSync(join(out, 'projects.csv'), 'utf8').replace(/^\uFEFF/, ''));
     const col = (l: string) => projects[0]!.indexOf(l);
-    const seedTotal = projects.find((row) => row[col('重点施策番号')] === '9' && row[col('区分')] === '事業費合計' && row[col('計画期間の合計')] === 'true');
+    const seedTotal = projects.find(
+      (row) =>
+        row[col('重点施策番号')] === '9' && row[col('区分')] === '事業費合計' && row[col('計画期間の合計')] === 'true',
+    );
     expect(seedTotal?.[col('値')]).toBe('537409');
     const grades = parseCsv(readFileSync(join(out, 'grades.csv'), 'utf8').replace(/^\uFEFF/, ''));
     expect(grades.length).toBeGreaterThan(5);
@@ -34,7 +42,10 @@ describe('sheetgen export', () => {
   it('prints one table as JSON on standard output', () => {
     const r = run(['export', 'examples/asahi-2020-09.yaml', '--format', 'json', '--table', 'projects']);
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as { format: string; rows: { item: string; value: number; plan_total: boolean }[] };
+    const doc = JSON.parse(r.stdout) as {
+      format: string;
+      rows: { item: string; value: number; plan_total: boolean }[];
+    };
     expect(doc.format).toBe('sheetgen-projects');
     expect(doc.rows.find((x) => x.item === 'general_fund_total' && x.plan_total)?.value).toBe(16091);
   });

@@ -7,10 +7,14 @@ import { loadSheetText } from '../../src/core/load.js';
 const seed = readFileSync(new URL('../../examples/asahi-2020-09.yaml', import.meta.url), 'utf8');
 
 function tableFor(baseline: number, actual: number): string {
-  const text = seed.replace('baseline: { value: 91, year: 2018 }', `baseline: { value: ${baseline}, year: 2018 }`).replace('actuals: { 2019: 85, 2020: 114 }', `actuals: { 2019: 85, 2020: ${actual} }`);
+  const text = seed
+    .replace('baseline: { value: 91, year: 2018 }', `baseline: { value: ${baseline}, year: 2018 }`)
+    .replace('actuals: { 2019: 85, 2020: 114 }', `actuals: { 2019: 85, 2020: ${actual} }`);
   const r = gradeLoaded(loadSheetText('s.yaml', text, 'en'), { lang: 'en' });
   if (!r.graded) throw new Error(JSON.stringify(r.diagnostics));
-  return gradeTable(r.graded, 'en').split('\n').find((l) => l.startsWith('KPI16'))!;
+  return gradeTable(r.graded, 'en')
+    .split('\n')
+    .find((l) => l.startsWith('KPI16'))!;
 }
 
 describe('grade table: the change column never contradicts the grade', () => {
@@ -31,9 +35,13 @@ describe('grade table: numbers as the sheet wrote them', () => {
   it('24.0 → 26.4 of asahi-2020-03 prints 24.0% and 35.0%, not 24% and 35%', () => {
     const text = readFileSync(new URL('../../examples/asahi-2020-03.yaml', import.meta.url), 'utf8');
     const r = gradeLoaded(loadSheetText('examples/asahi-2020-03.yaml', text, 'en'), { lang: 'en' });
-    const line = gradeTable(r.graded!, 'en').split('\n').find((l) => l.startsWith('KPI8'))!;
+    const line = gradeTable(r.graded!, 'en')
+      .split('\n')
+      .find((l) => l.startsWith('KPI8'))!;
     expect(line.split(/\s{2,}/u).slice(1)).toEqual(['24.0%', '35.0%', '26.4%', '+10.0%', 'A']);
-    const k6 = gradeTable(r.graded!, 'en').split('\n').find((l) => l.startsWith('KPI6'))!;
+    const k6 = gradeTable(r.graded!, 'en')
+      .split('\n')
+      .find((l) => l.startsWith('KPI6'))!;
     expect(k6).toContain('50.0%');
   });
 });

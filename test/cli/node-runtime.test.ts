@@ -15,11 +15,18 @@ const work = mkdtempSync(join(tmpdir(), 'sheetgen-runtime-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function validate(env: Record<string, string>) {
-  return spawnSync(process.execPath, [bin, 'validate', 'examples/asahi-2020-09.yaml'], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '', LANG: 'C', ...env } });
+  return spawnSync(process.execPath, [bin, 'validate', 'examples/asahi-2020-09.yaml'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { PATH: process.env.PATH ?? '', LANG: 'C', ...env },
+  });
 }
 
 describe(`bin/sheetgen.js on Node ${process.version}`, () => {
-  it(hasCompileCache ? 'fills the compile cache folder it is given and still works from it' : 'runs without a compile cache (Node 20 has none) and writes none', { timeout: 120_000 }, () => {
+  it(hasCompileCache
+    ? 'fills the compile cache folder it is given and still works from it'
+    : 'runs without a compile cache (Node 20 has none) and writes none', { timeout: 120_000 }, () => {
     const cache = join(work, 'cache');
     const r1 = validate({ NODE_COMPILE_CACHE: cache });
     expect(r1.status, r1.stderr).toBe(0);
@@ -38,7 +45,9 @@ describe(`bin/sheetgen.js on Node ${process.version}`, () => {
     expect(r2.stdout).toBe(r1.stdout);
   });
 
-  it('works when the cache cannot be written (the folder is a file), and with the cache turned off', { timeout: 120_000 }, () => {
+  it('works when the cache cannot be written (the folder is a file), and with the cache turned off', {
+    timeout: 120_000,
+  }, () => {
     const r = validate({ NODE_COMPILE_CACHE: bin });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe('');

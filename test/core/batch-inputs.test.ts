@@ -48,15 +48,33 @@ describe('expandInputs', () => {
   mkdirSync(join(dir, 'b', 'c'), { recursive: true });
   mkdirSync(join(dir, '.git'));
   mkdirSync(join(dir, 'node_modules'));
-  for (const f of ['z.yaml', 'a.yml', 'b/m.yaml', 'b/c/d.YAML', 'b/notes.txt', '.git/x.yaml', 'node_modules/y.yaml', 'out.pdf']) writeFileSync(join(dir, f), '');
+  for (const f of [
+    'z.yaml',
+    'a.yml',
+    'b/m.yaml',
+    'b/c/d.YAML',
+    'b/notes.txt',
+    '.git/x.yaml',
+    'node_modules/y.yaml',
+    'out.pdf',
+  ])
+    writeFileSync(join(dir, f), '');
 
   it('a folder gives every sheet file inside, recursively, sorted, skipping dot-folders and node_modules', async () => {
-    expect((await expandInputs([dir], 'en')).map((f) => f.slice(dir.length + 1))).toEqual(['a.yml', 'b/c/d.YAML', 'b/m.yaml', 'z.yaml']);
+    expect((await expandInputs([dir], 'en')).map((f) => f.slice(dir.length + 1))).toEqual([
+      'a.yml',
+      'b/c/d.YAML',
+      'b/m.yaml',
+      'z.yaml',
+    ]);
   });
 
   it('globs: * within a folder, ** across folders', async () => {
     expect((await expandInputs([`${dir}/*.yaml`], 'en')).map((f) => f.slice(dir.length + 1))).toEqual(['z.yaml']);
-    expect((await expandInputs([`${dir}/**/*.yaml`], 'en')).map((f) => f.slice(dir.length + 1))).toEqual(['b/m.yaml', 'z.yaml']);
+    expect((await expandInputs([`${dir}/**/*.yaml`], 'en')).map((f) => f.slice(dir.length + 1))).toEqual([
+      'b/m.yaml',
+      'z.yaml',
+    ]);
   });
 
   it('keeps the order of the arguments and names each file once', async () => {

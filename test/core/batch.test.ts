@@ -65,8 +65,13 @@ describe('a folder with good and bad sheets', () => {
   it('reports every bad sheet with located diagnostics and the text for its code frame', () => {
     const c = byFile(report, 'c.yaml');
     expect(c.status).toBe('failed');
-    const line = sheetText(2).split('\n').findIndex((l) => l.startsWith('fiscal_year:')) + 1;
-    expect(c.diagnostics.some((d) => d.severity === 'error' && d.line === line && d.path?.[0] === 'fiscal_year')).toBe(true);
+    const line =
+      sheetText(2)
+        .split('\n')
+        .findIndex((l) => l.startsWith('fiscal_year:')) + 1;
+    expect(c.diagnostics.some((d) => d.severity === 'error' && d.line === line && d.path?.[0] === 'fiscal_year')).toBe(
+      true,
+    );
     expect(c.text).toContain('fiscal_year: 二〇二〇');
     const d = byFile(report, 'd.yaml');
     expect(d.status).toBe('failed');
@@ -76,7 +81,9 @@ describe('a folder with good and bad sheets', () => {
 
   it('leaves no temp files and says in the index that sheets are missing', () => {
     expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    expect(flat(pdfPages(join(out, 'index.pdf')).join(''))).toContain('エラーのため、2件のシートはこの一覧表に含まれていません');
+    expect(flat(pdfPages(join(out, 'index.pdf')).join(''))).toContain(
+      'エラーのため、2件のシートはこの一覧表に含まれていません',
+    );
   });
 });
 
@@ -85,7 +92,14 @@ describe('output names', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'one.yaml'), seed);
     // KPIs renumbered, with the marks of ② that name them.
-    writeFileSync(join(dir, 'two.yaml'), seed.replace('number: 15', 'number: 95').replace('number: 16', 'number: 96').replace('number: 35', 'number: 45').replace(/ＫＰＩ1([56])【/gu, 'ＫＰＩ9$1【'));
+    writeFileSync(
+      join(dir, 'two.yaml'),
+      seed
+        .replace('number: 15', 'number: 95')
+        .replace('number: 16', 'number: 96')
+        .replace('number: 35', 'number: 45')
+        .replace(/ＫＰＩ1([56])【/gu, 'ＫＰＩ9$1【'),
+    );
     writeFileSync(join(dir, 'three.yaml'), sheetText(0));
     const out = join(dir, 'out');
     const r = await buildBatch(await expandInputs([dir], 'en'), { lang: 'en', outDir: out, jobs: 1 });
@@ -113,9 +127,18 @@ describe('output names', () => {
   it('a sheet whose data tries to name ../x cannot: the schema refuses it and nothing lands outside the folder', async () => {
     const dir = tmp();
     const out = join(dir, 'deep', 'out');
-    writeFileSync(join(dir, 'evil.yaml'), seed.replace('measure: { number: 9,', 'measure: { number: "../../x",').replace('fiscal_year: 2020 ', 'fiscal_year: "../.." '));
+    writeFileSync(
+      join(dir, 'evil.yaml'),
+      seed
+        .replace('measure: { number: 9,', 'measure: { number: "../../x",')
+        .replace('fiscal_year: 2020 ', 'fiscal_year: "../.." '),
+    );
     writeFileSync(join(dir, 'good.yaml'), sheetText(4));
-    const r = await buildBatch(await expandInputs([join(dir, 'evil.yaml'), join(dir, 'good.yaml')], 'en'), { lang: 'en', outDir: out, jobs: 1 });
+    const r = await buildBatch(await expandInputs([join(dir, 'evil.yaml'), join(dir, 'good.yaml')], 'en'), {
+      lang: 'en',
+      outDir: out,
+      jobs: 1,
+    });
     const evil = byFile(r, 'evil.yaml');
     expect(evil.status).toBe('failed');
     expect(evil.diagnostics.some((d) => d.path?.join('.') === 'measure.number')).toBe(true);
@@ -141,10 +164,18 @@ describe('checks across the set', () => {
     const a = sheetText(0);
     // Sheet b reuses KPI 1 of sheet a and opinion 1; sheet c is of another year.
     // (its paragraph of ② per indicator follows the KPI's new number)
-    const b = sheetText(1).replace(/number: 3\b/, 'number: 1').replace(/^(\s+)"3":/mu, '$1"1":').replace(/- number: 2\b(\s+#[^\n]*)?\n(\s+opinion)/, '- number: 1$1\n$2');
+    const b = sheetText(1)
+      .replace(/number: 3\b/, 'number: 1')
+      .replace(/^(\s+)"3":/mu, '$1"1":')
+      .replace(/- number: 2\b(\s+#[^\n]*)?\n(\s+opinion)/, '- number: 1$1\n$2');
     writeFileSync(join(dir, 'a.yaml'), a);
     writeFileSync(join(dir, 'b.yaml'), b);
-    writeFileSync(join(dir, 'c.yaml'), sheetText(2).replace(/^fiscal_year: 2020/m, 'fiscal_year: 2021').replace(/^stage: 事後・決算/m, 'stage: 事前'));
+    writeFileSync(
+      join(dir, 'c.yaml'),
+      sheetText(2)
+        .replace(/^fiscal_year: 2020/m, 'fiscal_year: 2021')
+        .replace(/^stage: 事後・決算/m, 'stage: 事前'),
+    );
     const r = await buildBatch(await expandInputs([dir], 'en'), { lang: 'en', outDir: join(dir, 'out'), jobs: 1 });
     expect(r.sheets.map((s) => s.status)).toEqual(['built', 'built', 'built']);
     const codes = r.setDiagnostics.map((d) => `${d.code} ${d.file?.slice(dir.length + 1)}:${d.line}`);
@@ -170,7 +201,12 @@ describe('the index sheet (一覧表)', () => {
   beforeAll(async () => {
     dir = tmp();
     for (let i = 0; i < count; i++) writeFileSync(join(dir, `s${String(i).padStart(2, '0')}.yaml`), sheetText(i));
-    await buildBatch(await expandInputs([dir], 'en'), { lang: 'en', outDir: join(dir, 'out'), jobs: 1, sourceDateEpoch: 0 });
+    await buildBatch(await expandInputs([dir], 'en'), {
+      lang: 'en',
+      outDir: join(dir, 'out'),
+      jobs: 1,
+      sourceDateEpoch: 0,
+    });
     pages = pdfPages(join(dir, 'out', 'index.pdf'));
   }, 120_000);
 
@@ -196,9 +232,13 @@ describe('the index sheet (一覧表)', () => {
       expect(all.indexOf(`ＫＰＩ${2 * i + 2}移住相談件数`, at)).toBeGreaterThan(at);
     }
     // Each KPI row reads baseline, target, actual and grade as grades.json has them.
-    const json = JSON.parse(readFileSync(join(dir, 'out', 'grades.json'), 'utf8')) as { rows: { kpi_number: number | null; baseline: number; target: number; actual: number; grade: string }[] };
+    const json = JSON.parse(readFileSync(join(dir, 'out', 'grades.json'), 'utf8')) as {
+      rows: { kpi_number: number | null; baseline: number; target: number; actual: number; grade: string }[];
+    };
     for (const r of json.rows.filter((x) => x.kpi_number !== null && x.kpi_number % 2 === 0)) {
-      expect(all).toContain(`ＫＰＩ${r.kpi_number}移住相談件数${r.baseline}件（30年度）${r.target}件（6年度）${r.actual}件${r.grade}`);
+      expect(all).toContain(
+        `ＫＰＩ${r.kpi_number}移住相談件数${r.baseline}件（30年度）${r.target}件（6年度）${r.actual}件${r.grade}`,
+      );
     }
   });
 
@@ -225,7 +265,10 @@ describe('stopping', () => {
     const ac = new AbortController();
     const out = join(dir, 'out');
     const r = await buildBatch(await expandInputs([dir], 'en'), {
-      lang: 'en', outDir: out, jobs: 1, signal: ac.signal,
+      lang: 'en',
+      outDir: out,
+      jobs: 1,
+      signal: ac.signal,
       onProgress: (e) => {
         if (e.done === 2) ac.abort();
       },

@@ -47,7 +47,14 @@ describe('build of the seed example from its YAML', () => {
   });
 
   it('holds every sentence of ②③④, the committee opinion and answer, and the remarks', () => {
-    const texts: string[] = [data.reasons, data.situation, data.policy, data.committee[0].opinion, data.committee[0].response, data.projects[0].remarks];
+    const texts: string[] = [
+      data.reasons,
+      data.situation,
+      data.policy,
+      data.committee[0].opinion,
+      data.committee[0].response,
+      data.projects[0].remarks,
+    ];
     let lines = 0;
     for (const block of texts) {
       for (const line of String(block).split('\n').map(flat).filter(Boolean)) {
@@ -59,7 +66,29 @@ describe('build of the seed example from its YAML', () => {
   });
 
   it('holds every number, written the sheet way', () => {
-    for (const s of ['▲11人', '（30年）', '113人', '（元年）', '▲74人', '（2年）', '増加', '91件', '（30年度）', '200件', '85件', '114件', '8,636', '537,409', '4,533', '16,091', '3670', '旭市生涯活躍のまち構想', '企画政策課', '令和2年度事後・決算', '㉟']) {
+    for (const s of [
+      '▲11人',
+      '（30年）',
+      '113人',
+      '（元年）',
+      '▲74人',
+      '（2年）',
+      '増加',
+      '91件',
+      '（30年度）',
+      '200件',
+      '85件',
+      '114件',
+      '8,636',
+      '537,409',
+      '4,533',
+      '16,091',
+      '3670',
+      '旭市生涯活躍のまち構想',
+      '企画政策課',
+      '令和2年度事後・決算',
+      '㉟',
+    ]) {
       expect(text, s).toContain(flat(s));
     }
     // 合計 equals the 2020 column: the 参考 year 2019 is shown but not added.
@@ -78,9 +107,20 @@ describe('build of the seed example from its YAML', () => {
   });
 
   it('reads in the order of the form', () => {
-    const order = ['重点施策マネジメントシート', '基本目標', '（１）施策の目標指標', '（２）重点施策に関する検証', '推進委員会からの意見（要旨）', '（３）当該重点施策に関連する事業', '（４）重点施策関連事業'];
+    const order = [
+      '重点施策マネジメントシート',
+      '基本目標',
+      '（１）施策の目標指標',
+      '（２）重点施策に関する検証',
+      '推進委員会からの意見（要旨）',
+      '（３）当該重点施策に関連する事業',
+      '（４）重点施策関連事業',
+    ];
     const at = order.map((s) => text.indexOf(flat(s)));
-    expect(at.every((x) => x >= 0), JSON.stringify(at)).toBe(true);
+    expect(
+      at.every((x) => x >= 0),
+      JSON.stringify(at),
+    ).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
   });
 
@@ -138,11 +178,11 @@ describe('output you can trust', () => {
     expect(readdirSync(dir).sort()).toEqual(['2020-09.pdf', 'mine.pdf', 'mine.yaml']);
   });
 
-  it('reports text that had to shrink or overflow as warnings at the field\'s line', async () => {
+  it("reports text that had to shrink or overflow as warnings at the field's line", async () => {
     const dir = tmp();
     const input = join(dir, 'long.yaml');
     const long = '長い現状の説明です。'.repeat(700);
-    const src = readFileSync(seedFile, 'utf8').replace(/^situation: \|[^\n]*\n(?:  .*\n)+/m, `situation: ${long}\n`);
+    const src = readFileSync(seedFile, 'utf8').replace(/^situation: \|[^\n]*\n(?: {2}.*\n)+/m, `situation: ${long}\n`);
     writeFileSync(input, src);
     const line = src.split('\n').findIndex((l) => l.startsWith('situation:')) + 1;
     const r = await buildFile(input, { lang: 'en', out: join(dir, 'long.pdf') });

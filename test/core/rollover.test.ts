@@ -29,7 +29,11 @@ const sheetOf = (file: string, text: string): Sheet => {
 
 /** The figures of an indicator without the YAML paths and the year's override. */
 const figures = (i: Indicator) => ({
-  number: i.number, name: i.name, unit: i.unit, better: i.better, note: i.note,
+  number: i.number,
+  name: i.name,
+  unit: i.unit,
+  better: i.better,
+  note: i.note,
   baseline: i.baseline && { ...i.baseline, path: undefined },
   target: i.target && { ...i.target, path: undefined },
   actuals: [...i.actuals].map(([y, m]) => [y, { ...m, path: undefined }]),
@@ -65,7 +69,20 @@ describe('rollover of the examples to 2021', () => {
       const cleared = typeof a.reasons === 'string' ? '' : a.reasons.map((p) => ({ ...p, text: '' }));
       expect([b.reasons, b.situation, b.policy, b.committee, b.progress]).toEqual([cleared, '', '', [], null]);
       if (a.item5) expect(b.item5).toEqual({ title: a.item5.title, text: '' });
-      for (const k of ['municipality', 'stage', 'planPeriod', 'referenceYears', 'basicGoal', 'measure', 'leadDivision', 'team', 'relatedDivisions', 'relatedPolicyProjects', 'projects', 'grading'] as const) {
+      for (const k of [
+        'municipality',
+        'stage',
+        'planPeriod',
+        'referenceYears',
+        'basicGoal',
+        'measure',
+        'leadDivision',
+        'team',
+        'relatedDivisions',
+        'relatedPolicyProjects',
+        'projects',
+        'grading',
+      ] as const) {
         expect(b[k], k).toEqual(a[k]);
       }
       expect([b.goal, ...b.kpis].map(figures)).toEqual([a.goal, ...a.kpis].map(figures));
@@ -77,14 +94,21 @@ describe('rollover of the examples to 2021', () => {
       const oldText = readFileSync(join('examples', name), 'utf8');
       const newText = readFileSync(join(out, name.replace('2020', '2021')), 'utf8');
       // Every comment line is kept, except the editor line, which now points at the schema from the new folder.
-      for (const line of oldText.split('\n').filter((l) => /^#/.test(l) && !/yaml-language-server/.test(l))) expect(newText).toContain(line);
-      const keys = (t: string) => t.split('\n').filter((l) => /^[a-z_0-9]+:/.test(l)).map((l) => l.split(':')[0]);
+      for (const line of oldText.split('\n').filter((l) => /^#/.test(l) && !/yaml-language-server/.test(l)))
+        expect(newText).toContain(line);
+      const keys = (t: string) =>
+        t
+          .split('\n')
+          .filter((l) => /^[a-z_0-9]+:/.test(l))
+          .map((l) => l.split(':')[0]);
       expect(keys(newText)).toEqual(keys(oldText));
       const a = sheetOf(name, oldText);
       const before = (field: string) => newText.slice(0, newText.indexOf(`\n${field}:`));
       const reasonsText = typeof a.reasons === 'string' ? a.reasons : a.reasons.map((p) => p.text).join('\n');
       const reasonsEnd = newText.indexOf('\nsituation:');
-      expect((typeof a.reasons === 'string' ? before('reasons') : newText.slice(0, reasonsEnd))).toContain('# 2020年度の記載（参考）:');
+      expect(typeof a.reasons === 'string' ? before('reasons') : newText.slice(0, reasonsEnd)).toContain(
+        '# 2020年度の記載（参考）:',
+      );
       // Per indicator, each paragraph's words stand as a comment above its key, inside reasons.
       for (const l of reasonsText.split('\n').filter(Boolean)) expect(newText.slice(0, reasonsEnd)).toContain(`# ${l}`);
       for (const l of a.policy.split('\n').filter(Boolean)) expect(before('policy')).toContain(`# ${l}`);
@@ -125,11 +149,21 @@ describe('rollover never writes over its input', () => {
     const dir = tmp();
     const seed = readFileSync('examples/asahi-2020-09.yaml', 'utf8');
     // The plan ends in 2020: 2021 lies outside it, so the rolled file would not validate.
-    writeFileSync(join(dir, 'short-2020.yaml'), seed.replace('plan_period: { from: 2020, to: 2024 }', 'plan_period: { from: 2020, to: 2020 }'));
+    writeFileSync(
+      join(dir, 'short-2020.yaml'),
+      seed.replace('plan_period: { from: 2020, to: 2024 }', 'plan_period: { from: 2020, to: 2020 }'),
+    );
     writeFileSync(join(dir, 'broken.yaml'), seed.replace('basic_goal: 2', 'basic_goal: two'));
     const out = join(dir, 'out');
-    const r = await rollover([join(dir, 'short-2020.yaml'), join(dir, 'broken.yaml')], { lang: 'en', to: 2021, outDir: out });
-    expect(r.map((x) => [x.written, x.diagnostics[0]?.code])).toEqual([[false, 'rollover.invalid'], [false, 'rollover.source']]);
+    const r = await rollover([join(dir, 'short-2020.yaml'), join(dir, 'broken.yaml')], {
+      lang: 'en',
+      to: 2021,
+      outDir: out,
+    });
+    expect(r.map((x) => [x.written, x.diagnostics[0]?.code])).toEqual([
+      [false, 'rollover.invalid'],
+      [false, 'rollover.source'],
+    ]);
     expect(r[0]!.diagnostics.some((d) => d.file === join(out, 'short-2021.yaml') && d.line !== undefined)).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(['broken.yaml', 'short-2020.yaml']);
     const back = await rollover([join(dir, 'short-2020.yaml')], { lang: 'en', to: 2019, outDir: out });

@@ -17,13 +17,20 @@ afterAll(() => {
 });
 
 /** Runs a batch of `count` sheets and sends `signals` (in order, each after the previous one) once `after` sheets are reported ok. */
-async function stopped(count: number, after: number, signals: NodeJS.Signals[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; ok: string[]; out: string }> {
+async function stopped(
+  count: number,
+  after: number,
+  signals: NodeJS.Signals[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; ok: string[]; out: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'sheetgen-signals-'));
   made.push(dir);
   mkdirSync(join(dir, 'in'));
   genSheets(count, join(dir, 'in'));
   const out = join(dir, 'out');
-  const child = spawn(process.execPath, [bin, 'build', join(dir, 'in'), '-o', out, '--jobs', '2'], { cwd: root, env: { PATH: process.env.PATH ?? '', LANG: 'C', CI: 'true' } });
+  const child = spawn(process.execPath, [bin, 'build', join(dir, 'in'), '-o', out, '--jobs', '2'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', LANG: 'C', CI: 'true' },
+  });
   let stderr = '';
   let sent = 0;
   child.stderr.on('data', (b: Buffer) => {
@@ -36,7 +43,9 @@ async function stopped(count: number, after: number, signals: NodeJS.Signals[]):
       }
     }
   });
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('exit', (c, s) => resolve([c, s])),
+  );
   const ok = stderr
     .split('\n')
     .map((l) => / ok +.* → (.+)$/.exec(l)?.[1])
@@ -71,6 +80,7 @@ describe('finished PDFs under signals', () => {
     await sweepStaleTemps(r.out);
     expect(readdirSync(r.out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     // Every PDF in the folder is whole: a rename is all or nothing.
-    for (const f of readdirSync(r.out).filter((x) => x.endsWith('.pdf'))) expect(readFileSync(join(r.out, f)).subarray(-8).toString()).toContain('%%EOF');
+    for (const f of readdirSync(r.out).filter((x) => x.endsWith('.pdf')))
+      expect(readFileSync(join(r.out, f)).subarray(-8).toString()).toContain('%%EOF');
   }, 180_000);
 });

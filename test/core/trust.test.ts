@@ -3,7 +3,18 @@
 // entries reported, --jobs capped, rollover with anchors and aliases, one spelling per year, eras, NFC,
 // terminal escaping. Every temp folder made here is removed afterwards.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -35,7 +46,25 @@ const seed = readFileSync('examples/asahi-2020-09.yaml', 'utf8');
 const isRoot = process.getuid?.() === 0;
 
 describe('file-system errors in plain words', () => {
-  const codes = ['EACCES', 'EPERM', 'EBUSY', 'EIO', 'ENXIO', 'EINVAL', 'ENOSPC', 'EDQUOT', 'EISDIR', 'EROFS', 'ELOOP', 'ENAMETOOLONG', 'ENOTDIR', 'EMFILE', 'ETIMEDOUT', 'ENOENT', 'EEXIST'];
+  const codes = [
+    'EACCES',
+    'EPERM',
+    'EBUSY',
+    'EIO',
+    'ENXIO',
+    'EINVAL',
+    'ENOSPC',
+    'EDQUOT',
+    'EISDIR',
+    'EROFS',
+    'ELOOP',
+    'ENAMETOOLONG',
+    'ENOTDIR',
+    'EMFILE',
+    'ETIMEDOUT',
+    'ENOENT',
+    'EEXIST',
+  ];
   it.each(codes)('%s: a sentence in both languages, never the bare code', (code) => {
     const e = Object.assign(new Error(code), { code });
     for (const lang of ['en', 'ja'] as const) {
@@ -50,7 +79,9 @@ describe('file-system errors in plain words', () => {
   it('EBUSY on replacing a file: close the PDF viewer, the old file is kept', () => {
     const e = writeFailure('out/2020-09.pdf', Object.assign(new Error('busy'), { code: 'EBUSY' }), 'en', true);
     expect(e.message).toMatch(/open in a PDF viewer.*Close it and run again.*old file is kept/);
-    expect(writeFailure('o.pdf', Object.assign(new Error('busy'), { code: 'EBUSY' }), 'ja', true).message).toContain('PDF ビューア');
+    expect(writeFailure('o.pdf', Object.assign(new Error('busy'), { code: 'EBUSY' }), 'ja', true).message).toContain(
+      'PDF ビューア',
+    );
   });
 });
 
@@ -71,7 +102,10 @@ describe('only ordinary files are read (sheets, schemes, fonts)', () => {
     ['.', /directory/],
   ];
   it.each(cases)('%s is refused up front with exit 2, without blocking', async (name, msg) => {
-    const err = await loadSheet(join(dir, name), 'en').then(() => undefined, (e: unknown) => e);
+    const err = await loadSheet(join(dir, name), 'en').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(SheetgenError);
     expect((err as SheetgenError).exitCode).toBe(2);
     expect((err as SheetgenError).message).toMatch(msg);
@@ -103,12 +137,17 @@ describe('only ordinary files are read (sheets, schemes, fonts)', () => {
 describe('--jobs', () => {
   it('never more workers than sheets, nor than twice the CPUs', () => {
     fc.assert(
-      fc.property(fc.option(fc.integer({ min: 1, max: 256 }), { nil: undefined }), fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 64 }), (req, count, cpus) => {
-        const n = jobCount(req, count, cpus);
-        expect(n).toBeGreaterThanOrEqual(1);
-        expect(n).toBeLessThanOrEqual(Math.min(count, cpus * 2));
-        if (req !== undefined) expect(n).toBeLessThanOrEqual(req);
-      }),
+      fc.property(
+        fc.option(fc.integer({ min: 1, max: 256 }), { nil: undefined }),
+        fc.integer({ min: 1, max: 3000 }),
+        fc.integer({ min: 1, max: 64 }),
+        (req, count, cpus) => {
+          const n = jobCount(req, count, cpus);
+          expect(n).toBeGreaterThanOrEqual(1);
+          expect(n).toBeLessThanOrEqual(Math.min(count, cpus * 2));
+          if (req !== undefined) expect(n).toBeLessThanOrEqual(req);
+        },
+      ),
     );
   });
 });
@@ -127,7 +166,9 @@ describe('no input is ever written over', () => {
     writeFileSync(join(dir, 'a.yaml'), seed);
     writeFileSync(join(o, 'grades.json'), '{"kept": true}\n');
     const before = snapshot([join(dir, 'a.yaml'), join(o, 'grades.json')]);
-    await expect(buildBatch([join(dir, 'a.yaml'), join(o, 'grades.json')], { lang: 'en', outDir: o, jobs: 1 })).rejects.toThrow(/is the input file/);
+    await expect(
+      buildBatch([join(dir, 'a.yaml'), join(o, 'grades.json')], { lang: 'en', outDir: o, jobs: 1 }),
+    ).rejects.toThrow(/is the input file/);
     unchanged(before);
     expect(existsSync(join(o, '2020-09.pdf')), 'the finished PDF stays').toBe(true);
   }, 60_000);
@@ -135,7 +176,10 @@ describe('no input is ever written over', () => {
   // Generated layouts: which set file or PDF name an input takes (by name, hard link or symlinked folder),
   // and whether it comes as a sheet, a --scheme or a --font. Whatever the layout, no input changes.
   it('property: any input at any output name, by any path, is never changed', async () => {
-    const font = join(process.cwd(), 'node_modules/@expo-google-fonts/biz-udpgothic/400Regular/BIZUDPGothic_400Regular.ttf');
+    const font = join(
+      process.cwd(),
+      'node_modules/@expo-google-fonts/biz-udpgothic/400Regular/BIZUDPGothic_400Regular.ttf',
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('grades.json', 'grades.csv', 'index.pdf', '2020-09.pdf'),
@@ -195,7 +239,7 @@ describe('no input is ever written over', () => {
 });
 
 describe('temp files of killed runs', () => {
-  it('are swept by the next run in that folder: a dead pid\'s go, a running one\'s stay', async () => {
+  it("are swept by the next run in that folder: a dead pid's go, a running one's stay", async () => {
     const dir = tmp();
     // A pid that is not running: a child that has exited.
     const dead = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).toString());
@@ -216,10 +260,21 @@ describe('rollover with anchors and aliases', () => {
   };
   it('an anchor on fiscal_year used elsewhere, text reused by *alias: refused at a line, or carried unchanged; the other files still roll over', async () => {
     const fy = seed.replace(/^fiscal_year: 2020/m, 'fiscal_year: &fy 2020').replace(/^(\s+)2020: 114/m, '$12020: 114');
-    const withFyAlias = fy.replace(/as_of: [^\n]*/, (m) => m).replace(/^plan_period: \{ from: 2020/m, 'plan_period: { from: *fy');
-    const reasonsAlias = seed.replace(/^reasons: /m, 'reasons: &r ').replace(/^policy: [|>][^\n]*\n(?:  [^\n]*\n)+/m, 'policy: *r\n');
-    const carriedAnchor = seed.replace(/^municipality: (\S+)/m, 'municipality: &m $1').replace(/^situation: [|>][^\n]*\n(?:  [^\n]*\n)+/m, 'situation: *m\n');
-    const dir = setup({ 'a-2020.yaml': withFyAlias, 'b-2020.yaml': reasonsAlias, 'c-2020.yaml': carriedAnchor, 'd-2020.yaml': seed });
+    const withFyAlias = fy
+      .replace(/as_of: [^\n]*/, (m) => m)
+      .replace(/^plan_period: \{ from: 2020/m, 'plan_period: { from: *fy');
+    const reasonsAlias = seed
+      .replace(/^reasons: /m, 'reasons: &r ')
+      .replace(/^policy: [|>][^\n]*\n(?: {2}[^\n]*\n)+/m, 'policy: *r\n');
+    const carriedAnchor = seed
+      .replace(/^municipality: (\S+)/m, 'municipality: &m $1')
+      .replace(/^situation: [|>][^\n]*\n(?: {2}[^\n]*\n)+/m, 'situation: *m\n');
+    const dir = setup({
+      'a-2020.yaml': withFyAlias,
+      'b-2020.yaml': reasonsAlias,
+      'c-2020.yaml': carriedAnchor,
+      'd-2020.yaml': seed,
+    });
     for (const f of ['a-2020.yaml', 'b-2020.yaml', 'c-2020.yaml']) {
       expect(hasAlias(readFileSync(join(dir, 'in', f), 'utf8')), `${f} uses an alias`).toBe(true);
     }
@@ -247,10 +302,13 @@ describe('rollover with anchors and aliases', () => {
     expect(results.find((r) => r.file.endsWith('d-2020.yaml'))!.written).toBe(true);
   }, 60_000);
 
-  it('an unreadable file is that file\'s error: the others still roll over', async () => {
+  it("an unreadable file is that file's error: the others still roll over", async () => {
     const dir = setup({ 'a-2020.yaml': seed, 'b-2020.yaml': seed.replace('number: 9,', 'number: 8,') });
     execFileSync('mkfifo', [join(dir, 'in', 'c-2020.yaml')]);
-    const results = await rollover([join(dir, 'in', 'a-2020.yaml'), join(dir, 'in', 'c-2020.yaml'), join(dir, 'in', 'b-2020.yaml')], { lang: 'en', to: 2021, outDir: join(dir, 'out') });
+    const results = await rollover(
+      [join(dir, 'in', 'a-2020.yaml'), join(dir, 'in', 'c-2020.yaml'), join(dir, 'in', 'b-2020.yaml')],
+      { lang: 'en', to: 2021, outDir: join(dir, 'out') },
+    );
     expect(results.map((r) => r.written)).toEqual([true, false, true]);
     expect(results[1]!.diagnostics[0]!.message).toContain('named pipe');
   });
@@ -270,7 +328,9 @@ describe('rollover with anchors and aliases', () => {
     expect(sub.diagnostics.map((d) => d.message).join()).toContain('symbolic link');
     expect(results.find((r) => r.file.endsWith('a-2020.yaml'))!.written).toBe(true);
     symlinkSync(join(dir, 'in'), join(dir, 'in-link'));
-    await expect(rollover([join(dir, 'in')], { lang: 'en', to: 2021, outDir: join(dir, 'in-link', 'next') })).rejects.toThrow(/input folder/);
+    await expect(
+      rollover([join(dir, 'in')], { lang: 'en', to: 2021, outDir: join(dir, 'in-link', 'next') }),
+    ).rejects.toThrow(/input folder/);
   });
 });
 
@@ -300,13 +360,19 @@ describe('one spelling per value', () => {
   it('a year key written 0x7E4 or 2020.0 is refused at the key', () => {
     for (const k of ['0x7E4', '2020.0', '+2020']) {
       const text = seed.replace('actuals: { 2019: 85, 2020: 114 }', `actuals: { 2019: 85, ${k}: 114 }`);
-      expect(diag(text).some((x) => x.code === 'number.year-form' && x.message.includes(k)), k).toBe(true);
+      expect(
+        diag(text).some((x) => x.code === 'number.year-form' && x.message.includes(k)),
+        k,
+      ).toBe(true);
     }
   });
 });
 
 describe('limits', () => {
-  const codes = (text: string) => gradeLoaded(loadSheetText('x.yaml', text, 'en'), { lang: 'en' }).diagnostics.map((d) => `${d.code}:${d.path?.join('.')}`);
+  const codes = (text: string) =>
+    gradeLoaded(loadSheetText('x.yaml', text, 'en'), { lang: 'en' }).diagnostics.map(
+      (d) => `${d.code}:${d.path?.join('.')}`,
+    );
   it('reference_years: 4 refused (limit 3)', () => {
     const text = seed.replace(/^reference_years: .*$/m, 'reference_years: [2015, 2016, 2017, 2018]');
     expect(text).not.toBe(seed);
@@ -363,7 +429,11 @@ describe('text', () => {
   });
   it('file names and values are escaped on the terminal: no forged line, no escape sequence, no bidi override', () => {
     const file = 'evil\n\u001b[2Jok.yaml\u202e';
-    const s = formatDiagnostic({ severity: 'error', code: 'x', file, message: t('en', 'noSuchFile', { file }) }, undefined, { color: false, lang: 'en' });
+    const s = formatDiagnostic(
+      { severity: 'error', code: 'x', file, message: t('en', 'noSuchFile', { file }) },
+      undefined,
+      { color: false, lang: 'en' },
+    );
     expect(s).not.toMatch(/[\u0000-\u001f\u202e]/);
     expect(s).toContain('\\u{001B}');
     expect(s.split('\n')).toHaveLength(1);

@@ -22,17 +22,44 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('names Windows refuses', () => {
   it('knows the reserved device names, with or without an extension, in any case', () => {
-    for (const n of ['CON', 'con', 'PRN', 'AUX', 'NUL', 'nul.txt', 'NUL.tar.gz', 'NUL .txt', 'COM1', 'com9.pdf', 'COM0', 'LPT1', 'lpt9.json', 'COM¹', 'CONIN$', 'conout$.json']) {
+    for (const n of [
+      'CON',
+      'con',
+      'PRN',
+      'AUX',
+      'NUL',
+      'nul.txt',
+      'NUL.tar.gz',
+      'NUL .txt',
+      'COM1',
+      'com9.pdf',
+      'COM0',
+      'LPT1',
+      'lpt9.json',
+      'COM¹',
+      'CONIN$',
+      'conout$.json',
+    ]) {
       expect(windowsNameProblem(n), n).toBe('reserved');
     }
     // Names that only start like a device are ordinary names.
-    for (const n of ['CONSOLE.pdf', 'con-1.pdf', 'nul_.json', 'COM10', 'LPT', 'aux1.json', '2020-09.pdf', '評価基準.json']) {
+    for (const n of [
+      'CONSOLE.pdf',
+      'con-1.pdf',
+      'nul_.json',
+      'COM10',
+      'LPT',
+      'aux1.json',
+      '2020-09.pdf',
+      '評価基準.json',
+    ]) {
       expect(windowsNameProblem(n), n).toBeUndefined();
     }
   });
 
   it('refuses the characters < > : " / \\ | ? *, control characters, a trailing dot or space, dot names, empty and over-long names', () => {
-    for (const c of ['<', '>', ':', '"', '/', '\\', '|', '?', '*', '\u0000', '\u0001', '\t', '\n', '\u001f']) expect(windowsNameProblem(`a${c}b.json`), JSON.stringify(c)).toBe('character');
+    for (const c of ['<', '>', ':', '"', '/', '\\', '|', '?', '*', '\u0000', '\u0001', '\t', '\n', '\u001f'])
+      expect(windowsNameProblem(`a${c}b.json`), JSON.stringify(c)).toBe('character');
     expect(windowsNameProblem('a.json.')).toBe('trailing');
     expect(windowsNameProblem('a.json ')).toBe('trailing');
     expect(windowsNameProblem('.')).toBe('dot-name');
@@ -43,15 +70,18 @@ describe('names Windows refuses', () => {
   });
 
   it('a PDF name made from any fiscal year and measure number the schema allows is a portable name, on win32 and posix alike', () => {
-    fc.assert(fc.property(fc.integer({ min: 1989, max: 2200 }), fc.integer({ min: 1, max: 1e12 }), (fy, n) => {
-      const name = outputName({ fiscalYear: fy, measure: { number: n } });
-      expect(name).toMatch(/^\d{4}-\d{2,}\.pdf$/);
-      expect(windowsNameProblem(name)).toBeUndefined();
-      // Joined to an output folder it stays one name inside that folder.
-      expect(win32.basename(win32.join('C:\\出力', name))).toBe(name);
-      expect(win32.dirname(win32.join('\\\\server\\share\\出力', name))).toBe('\\\\server\\share\\出力');
-      expect(posix.basename(posix.join('/out', name))).toBe(name);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1989, max: 2200 }), fc.integer({ min: 1, max: 1e12 }), (fy, n) => {
+        const name = outputName({ fiscalYear: fy, measure: { number: n } });
+        expect(name).toMatch(/^\d{4}-\d{2,}\.pdf$/);
+        expect(windowsNameProblem(name)).toBeUndefined();
+        // Joined to an output folder it stays one name inside that folder.
+        expect(win32.basename(win32.join('C:\\出力', name))).toBe(name);
+        expect(win32.dirname(win32.join('\\\\server\\share\\出力', name))).toBe('\\\\server\\share\\出力');
+        expect(posix.basename(posix.join('/out', name))).toBe(name);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('a name that is not digits cannot come out of outputName (a bug would stop there, not reach the disk)', () => {
@@ -61,9 +91,32 @@ describe('names Windows refuses', () => {
 });
 
 describe('grading: paths written on Windows', () => {
-  it('accepts a relative path inside the sheet\'s folder with \\ or /, and refuses drive letters, UNC, rooted paths, streams and ..', () => {
-    for (const ok of ['x.json', 'schemes\\x.json', 'schemes/x.json', '.\\schemes\\x.json', 'a\\..\\x.json', '評価\\市の基準.json']) expect(schemeFileInFolder(ok), ok).toBe(true);
-    for (const bad of ['..\\schemes\\x.json', '../schemes/x.json', 'a\\..\\..\\x.json', 'C:\\x.json', 'c:/x.json', 'C:x.json', '\\\\server\\share\\x.json', '//server/share/x.json', '\\x.json', '/etc/x.json', '~/x.json', 'x.json:stream.json', 'x:y.json', 'schemes\\x.txt']) {
+  it("accepts a relative path inside the sheet's folder with \\ or /, and refuses drive letters, UNC, rooted paths, streams and ..", () => {
+    for (const ok of [
+      'x.json',
+      'schemes\\x.json',
+      'schemes/x.json',
+      '.\\schemes\\x.json',
+      'a\\..\\x.json',
+      '評価\\市の基準.json',
+    ])
+      expect(schemeFileInFolder(ok), ok).toBe(true);
+    for (const bad of [
+      '..\\schemes\\x.json',
+      '../schemes/x.json',
+      'a\\..\\..\\x.json',
+      'C:\\x.json',
+      'c:/x.json',
+      'C:x.json',
+      '\\\\server\\share\\x.json',
+      '//server/share/x.json',
+      '\\x.json',
+      '/etc/x.json',
+      '~/x.json',
+      'x.json:stream.json',
+      'x:y.json',
+      'schemes\\x.txt',
+    ]) {
       expect(schemeFileInFolder(bad), bad).toBe(false);
     }
   });
@@ -77,28 +130,50 @@ describe('grading: paths written on Windows', () => {
     expect(windowsUnsafeSegment('schemes\\x.json')).toBeUndefined();
   });
 
-  it('resolves the path from the sheet\'s folder on win32 (drive letters, UNC) and posix, whichever separator the sheet used', () => {
-    expect(schemePathFromSheet('C:\\Users\\企画\\シート\\a.yaml', 'schemes\\city.json', win32)).toBe('C:\\Users\\企画\\シート\\schemes\\city.json');
-    expect(schemePathFromSheet('C:\\Users\\企画\\シート\\a.yaml', 'schemes/city.json', win32)).toBe('C:\\Users\\企画\\シート\\schemes\\city.json');
-    expect(schemePathFromSheet('\\\\fileserver\\共有\\2020\\a.yaml', '.\\city.json', win32)).toBe('\\\\fileserver\\共有\\2020\\city.json');
+  it("resolves the path from the sheet's folder on win32 (drive letters, UNC) and posix, whichever separator the sheet used", () => {
+    expect(schemePathFromSheet('C:\\Users\\企画\\シート\\a.yaml', 'schemes\\city.json', win32)).toBe(
+      'C:\\Users\\企画\\シート\\schemes\\city.json',
+    );
+    expect(schemePathFromSheet('C:\\Users\\企画\\シート\\a.yaml', 'schemes/city.json', win32)).toBe(
+      'C:\\Users\\企画\\シート\\schemes\\city.json',
+    );
+    expect(schemePathFromSheet('\\\\fileserver\\共有\\2020\\a.yaml', '.\\city.json', win32)).toBe(
+      '\\\\fileserver\\共有\\2020\\city.json',
+    );
     expect(schemePathFromSheet('sheets\\a.yaml', 'city.json', win32)).toBe('sheets\\city.json');
-    expect(schemePathFromSheet('/home/k/sheets/a.yaml', 'schemes\\city.json', posix)).toBe('/home/k/sheets/schemes/city.json');
+    expect(schemePathFromSheet('/home/k/sheets/a.yaml', 'schemes\\city.json', posix)).toBe(
+      '/home/k/sheets/schemes/city.json',
+    );
     expect(schemePathFromSheet('sheets/a.yaml', 'a\\..\\city.json', posix)).toBe('sheets/city.json');
   });
 
-  it('whatever path passes validation stays inside the sheet\'s folder, on win32 and on posix', () => {
+  it("whatever path passes validation stays inside the sheet's folder, on win32 and on posix", () => {
     const seg = fc.constantFrom('..', '.', 'a', 'schemes', '評価', 'CON', 'x y');
-    const ref = fc.tuple(fc.array(fc.tuple(seg, fc.constantFrom('\\', '/')), { maxLength: 5 }), fc.constantFrom('x.json', 'CITY.JSON')).map(([parts, file]) => parts.map(([s, sep]) => s + sep).join('') + file);
-    const sheets: [typeof win32, string][] = [[win32, 'C:\\Users\\k\\sheets\\a.yaml'], [win32, '\\\\server\\share\\sheets\\a.yaml'], [posix, '/home/k/sheets/a.yaml'], [win32, 'sheets\\a.yaml'], [posix, 'sheets/a.yaml']];
+    const ref = fc
+      .tuple(
+        fc.array(fc.tuple(seg, fc.constantFrom('\\', '/')), { maxLength: 5 }),
+        fc.constantFrom('x.json', 'CITY.JSON'),
+      )
+      .map(([parts, file]) => parts.map(([s, sep]) => s + sep).join('') + file);
+    const sheets: [typeof win32, string][] = [
+      [win32, 'C:\\Users\\k\\sheets\\a.yaml'],
+      [win32, '\\\\server\\share\\sheets\\a.yaml'],
+      [posix, '/home/k/sheets/a.yaml'],
+      [win32, 'sheets\\a.yaml'],
+      [posix, 'sheets/a.yaml'],
+    ];
     let accepted = 0;
-    fc.assert(fc.property(ref, (r) => {
-      if (!schemeFileInFolder(r)) return;
-      accepted++;
-      for (const [api, sheet] of sheets) {
-        const rel = api.relative(api.dirname(sheet), schemePathFromSheet(sheet, r, api));
-        expect(rel.startsWith('..') || api.isAbsolute(rel), `${r} from ${sheet}`).toBe(false);
-      }
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(ref, (r) => {
+        if (!schemeFileInFolder(r)) return;
+        accepted++;
+        for (const [api, sheet] of sheets) {
+          const rel = api.relative(api.dirname(sheet), schemePathFromSheet(sheet, r, api));
+          expect(rel.startsWith('..') || api.isAbsolute(rel), `${r} from ${sheet}`).toBe(false);
+        }
+      }),
+      { numRuns: 300 },
+    );
     expect(accepted).toBeGreaterThan(20);
   });
 
@@ -158,7 +233,8 @@ describe('files saved by Windows tools', () => {
     const bad = seed.replace(/^lead_division: (.*)$/m, 'lead_divison: $1');
     writeFileSync(join(dir, 'lf.yaml'), bad);
     writeFileSync(join(dir, 'crlf.yaml'), `\ufeff${bad.replace(/\n/g, '\r\n')}`);
-    const where = async (f: string) => (await loadSheet(join(dir, f), 'en')).diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`);
+    const where = async (f: string) =>
+      (await loadSheet(join(dir, f), 'en')).diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`);
     const lf = await where('lf.yaml');
     expect(lf.length).toBeGreaterThan(0);
     expect(await where('crlf.yaml')).toEqual(lf);
@@ -177,6 +253,6 @@ describe('files saved by Windows tools', () => {
 });
 
 // path is node:path of this platform; the module under test defaults to it.
-it('schemePathFromSheet defaults to this platform\'s path module', () => {
+it("schemePathFromSheet defaults to this platform's path module", () => {
   expect(schemePathFromSheet(path.join('a', 'b.yaml'), 'c.json')).toBe(path.join('a', 'c.json'));
 });

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildBatch } from '../../src/core/batch.js';
 import { gradeFile } from '../../src/core/grade.js';
 import { gradesCsv, guardFormula, plainNumber, quoteField } from '../../src/export/csv.js';
-import { gradesJson } from '../../src/export/json.js';
+import type { gradesJson } from '../../src/export/json.js';
 import { GRADE_COLUMNS, gradeRows, type GradeRow } from '../../src/export/rows.js';
 import { parseCsv } from '../helpers/csv.js';
 
@@ -18,7 +18,19 @@ describe('grades.csv and grades.json of the examples', () => {
   let csv: string[][];
   let json: ReturnType<typeof gradesJson>;
   let jsonText: string;
-  const expected: { file: string; kind: string; number: number | null; name: string; grade: string; computed: string; actual: number | null; baseline: number | null; target: number | null; measure: number; written: { actual?: string | undefined; baseline?: string | undefined; target?: string | undefined } }[] = [];
+  const expected: {
+    file: string;
+    kind: string;
+    number: number | null;
+    name: string;
+    grade: string;
+    computed: string;
+    actual: number | null;
+    baseline: number | null;
+    target: number | null;
+    measure: number;
+    written: { actual?: string | undefined; baseline?: string | undefined; target?: string | undefined };
+  }[] = [];
 
   beforeAll(async () => {
     const out = mkdtempSync(join(tmpdir(), 'sheetgen-export-'));
@@ -30,15 +42,30 @@ describe('grades.csv and grades.json of the examples', () => {
     json = JSON.parse(jsonText) as ReturnType<typeof gradesJson>;
     const graded = await Promise.all(examples.map((f) => gradeFile(f, { lang: 'en' })));
     // Publication order: 基本目標, then measure number.
-    graded.sort((a, b) => a.graded!.sheet.basicGoal - b.graded!.sheet.basicGoal || a.graded!.sheet.measure.number - b.graded!.sheet.measure.number);
+    graded.sort(
+      (a, b) =>
+        a.graded!.sheet.basicGoal - b.graded!.sheet.basicGoal ||
+        a.graded!.sheet.measure.number - b.graded!.sheet.measure.number,
+    );
     for (const g of graded) {
       const s = g.graded!;
       for (const gi of [s.goal, ...s.kpis]) {
         expected.push({
-          file: g.file, kind: gi.indicator.kind === 'goal' ? '数値目標' : 'KPI', number: gi.indicator.number, name: gi.indicator.name,
-          grade: gi.result.grade, computed: gi.result.computed, actual: gi.result.actual?.value ?? null,
-          baseline: gi.indicator.baseline?.value ?? null, target: gi.indicator.target?.value ?? null, measure: s.sheet.measure.number,
-          written: { actual: gi.result.actual?.written, baseline: gi.indicator.baseline?.written, target: gi.indicator.target?.valueWritten },
+          file: g.file,
+          kind: gi.indicator.kind === 'goal' ? '数値目標' : 'KPI',
+          number: gi.indicator.number,
+          name: gi.indicator.name,
+          grade: gi.result.grade,
+          computed: gi.result.computed,
+          actual: gi.result.actual?.value ?? null,
+          baseline: gi.indicator.baseline?.value ?? null,
+          target: gi.indicator.target?.value ?? null,
+          measure: s.sheet.measure.number,
+          written: {
+            actual: gi.result.actual?.written,
+            baseline: gi.indicator.baseline?.written,
+            target: gi.indicator.target?.valueWritten,
+          },
         });
       }
     }
@@ -67,21 +94,40 @@ describe('grades.csv and grades.json of the examples', () => {
       expect(row[col('達成状況')]).toBe(e.grade);
       expect(row[col('評価基準による達成状況')]).toBe(e.computed);
       // Numbers with the digits the file wrote (85.0 stays 85.0), the same values.
-      expect(row[col('実績値')]).toBe(e.actual === null ? '' : e.written.actual ?? String(e.actual));
-      expect(row[col('基準値')]).toBe(e.baseline === null ? '' : e.written.baseline ?? String(e.baseline));
-      expect(row[col('目標値')]).toBe(e.target === null ? '' : e.written.target ?? String(e.target));
+      expect(row[col('実績値')]).toBe(e.actual === null ? '' : (e.written.actual ?? String(e.actual)));
+      expect(row[col('基準値')]).toBe(e.baseline === null ? '' : (e.written.baseline ?? String(e.baseline)));
+      expect(row[col('目標値')]).toBe(e.target === null ? '' : (e.written.target ?? String(e.target)));
       expect(row[col('年度')]).toBe('2020');
       expect(row[col('年度（和暦）')]).toBe('令和2年度');
     });
   });
 
   it('writes numbers as plain numbers: no ▲, no separators, no units', () => {
-    const numeric = ['基準値', '目標値', '実績値', '年度', '基本目標', '重点施策番号', 'KPI番号', '基準値の年', '目標年度', '実績値の年'].map((l) => csv[0]!.indexOf(l));
+    const numeric = [
+      '基準値',
+      '目標値',
+      '実績値',
+      '年度',
+      '基本目標',
+      '重点施策番号',
+      'KPI番号',
+      '基準値の年',
+      '目標年度',
+      '実績値の年',
+    ].map((l) => csv[0]!.indexOf(l));
     for (const row of csv.slice(1)) for (const c of numeric) expect(row[c]).toMatch(/^(-?\d+(\.\d+)?)?$/);
     // The seed's goal: ▲11 → ▲74 in the sheet, -11 and -74 here, with the calendar year beside.
     const seedGoal = csv.find((r) => r[csv[0]!.indexOf('指標名')] === '人口の社会増減（転入・転出の差）')!;
     const at = (l: string) => seedGoal[csv[0]!.indexOf(l)];
-    expect([at('基準値'), at('基準値の年'), at('基準値の年の区分'), at('基準値の年（和暦）'), at('実績値'), at('単位'), at('達成状況')]).toEqual(['-11', '2018', '年', '平成30年', '-74', '人', 'D']);
+    expect([
+      at('基準値'),
+      at('基準値の年'),
+      at('基準値の年の区分'),
+      at('基準値の年（和暦）'),
+      at('実績値'),
+      at('単位'),
+      at('達成状況'),
+    ]).toEqual(['-11', '2018', '年', '平成30年', '-74', '人', 'D']);
     expect(at('目標値')).toBe('');
     expect(at('目標値（文言）')).toBe('増加');
   });
@@ -107,7 +153,15 @@ describe('grades.csv and grades.json of the examples', () => {
     expect(json.rows.length).toBe(csv.length - 1);
     json.rows.forEach((r, i) => {
       const e = expected[i]!;
-      expect([r.measure_number, r.kpi_number, r.indicator_name, r.grade, r.actual, r.baseline, r.target]).toEqual([e.measure, e.number, e.name, e.grade, e.actual, e.baseline, e.target]);
+      expect([r.measure_number, r.kpi_number, r.indicator_name, r.grade, r.actual, r.baseline, r.target]).toEqual([
+        e.measure,
+        e.number,
+        e.name,
+        e.grade,
+        e.actual,
+        e.baseline,
+        e.target,
+      ]);
       // Same keys in the same order as the CSV's columns.
       expect(Object.keys(r)).toEqual(GRADE_COLUMNS.map((c) => c.key));
       GRADE_COLUMNS.forEach((c, j) => {
@@ -140,7 +194,9 @@ describe('grades.csv and grades.json of the examples', () => {
       expect(row[w!]).toBe(`${era}${row[p!]}`);
     }
     expect(seen).toBeGreaterThan(0);
-    expect(csv.slice(1).every((r) => ['高いほど良い', '低いほど良い'].includes(r[h.indexOf('望ましい方向')]!))).toBe(true);
+    expect(csv.slice(1).every((r) => ['高いほど良い', '低いほど良い'].includes(r[h.indexOf('望ましい方向')]!))).toBe(
+      true,
+    );
   });
 });
 
@@ -153,7 +209,8 @@ describe('CSV rules', () => {
   });
 
   it('guards user text a spreadsheet would run as a formula, but not numbers', () => {
-    for (const s of ['=1+2', '+81', '-x', '@SUM(A1)', '\tx', '=HYPERLINK("http://x")']) expect(guardFormula(s)).toBe(`'${s}`);
+    for (const s of ['=1+2', '+81', '-x', '@SUM(A1)', '\tx', '=HYPERLINK("http://x")'])
+      expect(guardFormula(s)).toBe(`'${s}`);
     expect(guardFormula('移住相談件数')).toBe('移住相談件数');
     expect(plainNumber(-74)).toBe('-74');
     expect(plainNumber(1e-7)).toBe('0.0000001');
@@ -163,7 +220,9 @@ describe('CSV rules', () => {
 
   it('a hostile name is quoted and guarded in the file; a negative actual stays a number', async () => {
     const g = await gradeFile('examples/asahi-2020-09.yaml', { lang: 'en' });
-    const rows: GradeRow[] = gradeRows(g.graded!, '2020-09.pdf').map((r, i) => (i === 1 ? { ...r, indicator_name: '=cmd|" /C calc"!A0', measure_title: '-2+3, "x"' } : r));
+    const rows: GradeRow[] = gradeRows(g.graded!, '2020-09.pdf').map((r, i) =>
+      i === 1 ? { ...r, indicator_name: '=cmd|" /C calc"!A0', measure_title: '-2+3, "x"' } : r,
+    );
     const text = gradesCsv(rows);
     const parsed = parseCsv(text.slice(1));
     const name = parsed[0]!.indexOf('指標名');

@@ -15,7 +15,8 @@ beforeAll(async () => {
   seed = (await gradeFile('examples/asahi-2020-09.yaml', { lang: 'en' })).graded!;
 });
 
-const pick = (rows: ProjectRow[], item: ProjectRow['item'], year: number | null) => rows.filter((r) => r.item === item && r.year === year);
+const pick = (rows: ProjectRow[], item: ProjectRow['item'], year: number | null) =>
+  rows.filter((r) => r.item === item && r.year === year);
 
 describe('projects of the seed', () => {
   it('gives each figure of slot 1 with its year, 参考 flag and unit', () => {
@@ -29,7 +30,11 @@ describe('projects of the seed', () => {
       ['outcome', '移住相談件数', '件', 2019, true, 85],
       ['outcome', '移住相談件数', '件', 2020, false, 114],
     ]);
-    expect(slot.every((r) => r.project_code === '3670' && r.project_name === '生涯活躍のまち形成事業' && r.main_project === true)).toBe(true);
+    expect(
+      slot.every(
+        (r) => r.project_code === '3670' && r.project_name === '生涯活躍のまち形成事業' && r.main_project === true,
+      ),
+    ).toBe(true);
     expect(slot[0]!.year_wareki).toBe('令和1年度');
   });
 
@@ -70,22 +75,38 @@ describe('projects of the seed', () => {
 describe('projects of generated tables (property)', () => {
   const years = [2019, 2020, 2021, 2022, 2023, 2024];
   const money = fc.option(fc.integer({ min: -999_999_999, max: 999_999_999 }), { nil: undefined });
-  const yearValues = fc.tuple(...years.map(() => money)).map((vs) => new Map(vs.flatMap((v, i) => (v === undefined ? [] : [[years[i]!, v] as [number, number]]))));
+  const yearValues = fc
+    .tuple(...years.map(() => money))
+    .map((vs) => new Map(vs.flatMap((v, i) => (v === undefined ? [] : [[years[i]!, v] as [number, number]]))));
   const project = fc.record({
     main: fc.boolean(),
     name: fc.string({ minLength: 1, maxLength: 30 }),
     cost: yearValues,
     generalFund: yearValues,
-    outcomes: fc.array(fc.record({ name: fc.string({ minLength: 1, maxLength: 20 }), unit: fc.constantFrom('件', '人', '%'), values: yearValues }), { maxLength: 5 }),
+    outcomes: fc.array(
+      fc.record({
+        name: fc.string({ minLength: 1, maxLength: 20 }),
+        unit: fc.constantFrom('件', '人', '%'),
+        values: yearValues,
+      }),
+      { maxLength: 5 },
+    ),
   });
 
   it('every figure appears once, and the totals rows are the sums of the project rows', () => {
     fc.assert(
       fc.property(fc.array(project, { minLength: 0, maxLength: 15 }), (raw) => {
         const projects: Project[] = raw.map((p, i) => ({
-          number: i + 1, main: p.main, name: p.name, cost: p.cost, generalFund: p.generalFund, path: ['projects', i],
+          number: i + 1,
+          main: p.main,
+          name: p.name,
+          cost: p.cost,
+          generalFund: p.generalFund,
+          path: ['projects', i],
           outcomes: p.outcomes.map((o, j) => ({
-            name: o.name, unit: o.unit, path: ['projects', i, 'outcomes', j],
+            name: o.name,
+            unit: o.unit,
+            path: ['projects', i, 'outcomes', j],
             values: new Map([...o.values].map(([y, v]) => [y, { value: v, calendar: false, path: [] } as Measured])),
           })),
         }));
@@ -95,20 +116,38 @@ describe('projects of generated tables (property)', () => {
         // Nothing lost: one row per figure of the model, with its value.
         let figures = 0;
         for (const p of projects) {
-          for (const [item, map] of [['cost', p.cost], ['general_fund', p.generalFund]] as const) {
+          for (const [item, map] of [
+            ['cost', p.cost],
+            ['general_fund', p.generalFund],
+          ] as const) {
             for (const [y, v] of map) {
               figures++;
-              expect(rows.filter((r) => r.project_number === p.number && r.item === item && r.year === y).map((r) => r.value)).toEqual([v]);
+              expect(
+                rows
+                  .filter((r) => r.project_number === p.number && r.item === item && r.year === y)
+                  .map((r) => r.value),
+              ).toEqual([v]);
             }
           }
-          for (const o of p.outcomes) for (const [y, m] of o.values) {
-            figures++;
-            expect(rows.filter((r) => r.project_number === p.number && r.item === 'outcome' && r.item_name === o.name && r.year === y).map((r) => r.value)).toContain(m.value);
-          }
+          for (const o of p.outcomes)
+            for (const [y, m] of o.values) {
+              figures++;
+              expect(
+                rows
+                  .filter(
+                    (r) =>
+                      r.project_number === p.number && r.item === 'outcome' && r.item_name === o.name && r.year === y,
+                  )
+                  .map((r) => r.value),
+              ).toContain(m.value);
+            }
         }
         expect(rows.filter((r) => r.project_number !== null).length).toBe(figures);
         // (3) adds up: per year, and over the plan years without the 参考 years.
-        for (const [total, item] of [['cost_total', 'cost'], ['general_fund_total', 'general_fund']] as const) {
+        for (const [total, item] of [
+          ['cost_total', 'cost'],
+          ['general_fund_total', 'general_fund'],
+        ] as const) {
           let plan = 0;
           for (const y of years) {
             const parts = rows.filter((r) => r.item === item && r.year === y);
@@ -116,7 +155,8 @@ describe('projects of generated tables (property)', () => {
             if (parts.length === 0) expect(t).toEqual([]);
             else {
               expect(t.map((r) => r.value)).toEqual([parts.reduce((a, r) => a + r.value!, 0)]);
-              if (!sheet.referenceYears.includes(y) && y >= sheet.planPeriod.from && y <= sheet.planPeriod.to) plan += t[0]!.value!;
+              if (!sheet.referenceYears.includes(y) && y >= sheet.planPeriod.from && y <= sheet.planPeriod.to)
+                plan += t[0]!.value!;
             }
           }
           expect(pick(rows, total, null).map((r) => r.value)).toEqual([plan]);

@@ -1,7 +1,15 @@
 //! Exact decimals: parsing the number as written, comparisons and ratios without float division.
 
 import { describe, expect, it } from 'vitest';
-import { compare, compareRatio, fromNumber, parseDecimal, ratioToNumber, sub, toString } from '../../src/grade/decimal.js';
+import {
+  compare,
+  compareRatio,
+  fromNumber,
+  parseDecimal,
+  ratioToNumber,
+  sub,
+  toString,
+} from '../../src/grade/decimal.js';
 
 describe('fromNumber recovers the decimal as written', () => {
   it.each([
@@ -67,7 +75,8 @@ describe('exact comparison', () => {
   });
 
   it('compareRatio decides boundaries by cross-multiplication', () => {
-    const r = (a: number, b: number, bound: string) => compareRatio(sub(fromNumber(a), fromNumber(b)), fromNumber(Math.abs(b)), parseDecimal(bound));
+    const r = (a: number, b: number, bound: string) =>
+      compareRatio(sub(fromNumber(a), fromNumber(b)), fromNumber(Math.abs(b)), parseDecimal(bound));
     expect(r(33, 30, '0.1')).toBe(0);
     expect(r(32.99, 30, '0.1')).toBe(-1);
     expect(r(0.77, 0.7, '0.1')).toBe(0);

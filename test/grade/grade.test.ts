@@ -4,7 +4,15 @@
 import { describe, expect, it } from 'vitest';
 import { SheetgenError } from '../../src/diagnostics.js';
 import { gradeIndicator, gradeSheet, loadScheme } from '../../src/grade/index.js';
-import type { Better, Criterion, GradeOverride, GradeResult, Indicator, Measured, Sheet } from '../../src/model/types.js';
+import type {
+  Better,
+  Criterion,
+  GradeOverride,
+  GradeResult,
+  Indicator,
+  Measured,
+  Sheet,
+} from '../../src/model/types.js';
 
 const FY = 2020;
 
@@ -34,7 +42,10 @@ function indicator(spec: Spec): Indicator {
   if (spec.baseline !== undefined) ind.baseline = measured(spec.baseline, [...path, 'baseline']);
   if (spec.target !== undefined) {
     const tpath = [...path, 'target'];
-    ind.target = typeof spec.target === 'number' ? { value: spec.target, year: 2024, path: tpath } : { ...spec.target, year: 2024, path: tpath };
+    ind.target =
+      typeof spec.target === 'number'
+        ? { value: spec.target, year: 2024, path: tpath }
+        : { ...spec.target, year: 2024, path: tpath };
   }
   if (spec.override) ind.override = { ...spec.override, path: [...path, 'override'] };
   return ind;
@@ -52,80 +63,139 @@ type Row = [label: string, spec: Spec, asahi: string, fiveLevel: string, rule: G
 // prettier-ignore
 const TABLE: Row[] = [
   // Rule 1: no data.
-  ['no actual at all (KPI 15)',                  {},                                            NO,  NO5, 'no-actual'],
-  ['baseline and target but no actual',          { baseline: 91, target: 200 },                 NO,  NO5, 'no-actual'],
-  ['actual but no baseline and no target',       { actual: 5 },                                 NO,  NO5, 'no-basis'],
-  ['target not met and no baseline',             { target: 200, actual: 199 },                  NO,  NO5, 'no-basis'],
-  ['word target without met_when, no baseline',  { target: { label: '増加' }, actual: 1e9 },     NO,  NO5, 'no-basis'],
+  ['no actual at all (KPI 15)', {}, NO, NO5, 'no-actual'],
+  ['baseline and target but no actual', { baseline: 91, target: 200 }, NO, NO5, 'no-actual'],
+  ['actual but no baseline and no target', { actual: 5 }, NO, NO5, 'no-basis'],
+  ['target not met and no baseline', { target: 200, actual: 199 }, NO, NO5, 'no-basis'],
+  ['word target without met_when, no baseline', { target: { label: '増加' }, actual: 1e9 }, NO, NO5, 'no-basis'],
   // Rule 2: target met.
-  ['target met exactly (higher)',                { baseline: 91, target: 200, actual: 200 },    'S', 'S', 'target-met'],
-  ['target exceeded (higher)',                   { baseline: 91, target: 200, actual: 250 },    'S', 'S', 'target-met'],
-  ['just short of the target (higher)',          { baseline: 91, target: 200, actual: 199.99 }, 'A', 'A', 'change'],
-  ['target met without a baseline',              { target: 200, actual: 200 },                  'S', 'S', 'target-met'],
-  ['decimal target met exactly',                 { baseline: 0.1, target: 0.3, actual: 0.3 },   'S', 'S', 'target-met'],
-  ['0.1+0.2 is not 0.3 as written',              { baseline: 0.1, target: 0.3, actual: 0.1 + 0.2 }, 'S', 'S', 'target-met'],
-  ['target met exactly (lower)',                 { better: 'lower', baseline: 10, target: 5, actual: 5 },    'S', 'S', 'target-met'],
-  ['below the target (lower)',                   { better: 'lower', baseline: 10, target: 5, actual: 4 },    'S', 'S', 'target-met'],
-  ['just above the target (lower)',              { better: 'lower', baseline: 10, target: 5, actual: 5.01 }, 'A', 'A', 'change'],
-  ['lower target passed upward is not met',      { better: 'lower', baseline: 10, target: 5, actual: 11 },   'D', 'C', 'change'],
+  ['target met exactly (higher)', { baseline: 91, target: 200, actual: 200 }, 'S', 'S', 'target-met'],
+  ['target exceeded (higher)', { baseline: 91, target: 200, actual: 250 }, 'S', 'S', 'target-met'],
+  ['just short of the target (higher)', { baseline: 91, target: 200, actual: 199.99 }, 'A', 'A', 'change'],
+  ['target met without a baseline', { target: 200, actual: 200 }, 'S', 'S', 'target-met'],
+  ['decimal target met exactly', { baseline: 0.1, target: 0.3, actual: 0.3 }, 'S', 'S', 'target-met'],
+  ['0.1+0.2 is not 0.3 as written', { baseline: 0.1, target: 0.3, actual: 0.1 + 0.2 }, 'S', 'S', 'target-met'],
+  ['target met exactly (lower)', { better: 'lower', baseline: 10, target: 5, actual: 5 }, 'S', 'S', 'target-met'],
+  ['below the target (lower)', { better: 'lower', baseline: 10, target: 5, actual: 4 }, 'S', 'S', 'target-met'],
+  ['just above the target (lower)', { better: 'lower', baseline: 10, target: 5, actual: 5.01 }, 'A', 'A', 'change'],
+  [
+    'lower target passed upward is not met',
+    { better: 'lower', baseline: 10, target: 5, actual: 11 },
+    'D',
+    'C',
+    'change',
+  ],
   // Word targets: only through met_when.
-  ['増加 above 0: 1 meets it',                    { baseline: -11, target: increase, actual: 1 },  'S', 'S', 'target-met'],
-  ['増加 above 0: 0 does not',                    { baseline: -11, target: increase, actual: 0 },  'A', 'A', 'change'],
-  ['at_least 0: 0 meets it',                     { baseline: -11, target: { label: '維持', metWhen: { op: 'at_least', value: 0 } }, actual: 0 }, 'S', 'S', 'target-met'],
-  ['at_least 0: -0.01 does not',                 { baseline: -11, target: { label: '維持', metWhen: { op: 'at_least', value: 0 } }, actual: -0.01 }, 'A', 'A', 'change'],
-  ['below 100: 99.9 meets it',                   { better: 'lower', baseline: 120, target: { label: '減少', metWhen: { op: 'below', value: 100 } }, actual: 99.9 }, 'S', 'S', 'target-met'],
-  ['below 100: 100 does not',                    { better: 'lower', baseline: 120, target: { label: '減少', metWhen: { op: 'below', value: 100 } }, actual: 100 }, 'A', 'A', 'change'],
-  ['at_most 100: 100 meets it',                  { better: 'lower', baseline: 120, target: { label: '減少', metWhen: { op: 'at_most', value: 100 } }, actual: 100 }, 'S', 'S', 'target-met'],
-  ['at_most 100: 100.1 does not',                { better: 'lower', baseline: 120, target: { label: '減少', metWhen: { op: 'at_most', value: 100 } }, actual: 100.1 }, 'A', 'A', 'change'],
-  ['at_most 0.3: 0.1+0.2 does not',              { baseline: 1, target: { label: '減少', metWhen: { op: 'at_most', value: 0.3 } }, actual: 0.1 + 0.2 }, 'D', 'C', 'change'],
-  ['word target without met_when never gives S', { baseline: 10, target: { label: '増加' }, actual: 1000 }, 'A', 'A', 'change'],
+  ['増加 above 0: 1 meets it', { baseline: -11, target: increase, actual: 1 }, 'S', 'S', 'target-met'],
+  ['増加 above 0: 0 does not', { baseline: -11, target: increase, actual: 0 }, 'A', 'A', 'change'],
+  [
+    'at_least 0: 0 meets it',
+    { baseline: -11, target: { label: '維持', metWhen: { op: 'at_least', value: 0 } }, actual: 0 },
+    'S',
+    'S',
+    'target-met',
+  ],
+  [
+    'at_least 0: -0.01 does not',
+    { baseline: -11, target: { label: '維持', metWhen: { op: 'at_least', value: 0 } }, actual: -0.01 },
+    'A',
+    'A',
+    'change',
+  ],
+  [
+    'below 100: 99.9 meets it',
+    { better: 'lower', baseline: 120, target: { label: '減少', metWhen: { op: 'below', value: 100 } }, actual: 99.9 },
+    'S',
+    'S',
+    'target-met',
+  ],
+  [
+    'below 100: 100 does not',
+    { better: 'lower', baseline: 120, target: { label: '減少', metWhen: { op: 'below', value: 100 } }, actual: 100 },
+    'A',
+    'A',
+    'change',
+  ],
+  [
+    'at_most 100: 100 meets it',
+    { better: 'lower', baseline: 120, target: { label: '減少', metWhen: { op: 'at_most', value: 100 } }, actual: 100 },
+    'S',
+    'S',
+    'target-met',
+  ],
+  [
+    'at_most 100: 100.1 does not',
+    {
+      better: 'lower',
+      baseline: 120,
+      target: { label: '減少', metWhen: { op: 'at_most', value: 100 } },
+      actual: 100.1,
+    },
+    'A',
+    'A',
+    'change',
+  ],
+  [
+    'at_most 0.3: 0.1+0.2 does not',
+    { baseline: 1, target: { label: '減少', metWhen: { op: 'at_most', value: 0.3 } }, actual: 0.1 + 0.2 },
+    'D',
+    'C',
+    'change',
+  ],
+  [
+    'word target without met_when never gives S',
+    { baseline: 10, target: { label: '増加' }, actual: 1000 },
+    'A',
+    'A',
+    'change',
+  ],
   // Rule 3: bands, both sides of each boundary (higher is better).
-  ['30 → 33 is exactly +10%',                    { baseline: 30, actual: 33 },        'A', 'A', 'change'],
-  ['30 → 32.99',                                 { baseline: 30, actual: 32.99 },     'B', 'B', 'change'],
-  ['30 → 30.01',                                 { baseline: 30, actual: 30.01 },     'B', 'B', 'change'],
-  ['30 → 30',                                    { baseline: 30, actual: 30 },        'C', 'B', 'change'],
-  ['30 → 29.99',                                 { baseline: 30, actual: 29.99 },     'C', 'B', 'change'],
-  ['30 → 27.01',                                 { baseline: 30, actual: 27.01 },     'C', 'B', 'change'],
-  ['30 → 27 is exactly −10%',                    { baseline: 30, actual: 27 },        'D', 'C', 'change'],
-  ['30 → 26.99',                                 { baseline: 30, actual: 26.99 },     'D', 'C', 'change'],
-  ['0.3 → 0.33',                                 { baseline: 0.3, actual: 0.33 },     'A', 'A', 'change'],
-  ['0.3 → 0.3299',                               { baseline: 0.3, actual: 0.3299 },   'B', 'B', 'change'],
-  ['0.3 → 0.27',                                 { baseline: 0.3, actual: 0.27 },     'D', 'C', 'change'],
-  ['0.3 → 0.2701',                               { baseline: 0.3, actual: 0.2701 },   'C', 'B', 'change'],
-  ['42.5 → 46.75',                               { baseline: 42.5, actual: 46.75 },   'A', 'A', 'change'],
-  ['42.5 → 46.74',                               { baseline: 42.5, actual: 46.74 },   'B', 'B', 'change'],
-  ['42.5 → 38.25',                               { baseline: 42.5, actual: 38.25 },   'D', 'C', 'change'],
-  ['42.5 → 38.26',                               { baseline: 42.5, actual: 38.26 },   'C', 'B', 'change'],
-  ['0.7 → 0.77',                                 { baseline: 0.7, actual: 0.77 },     'A', 'A', 'change'],
-  ['1e-7 → 1.1e-7',                              { baseline: 1e-7, actual: 1.1e-7 },  'A', 'A', 'change'],
-  ['1e21 → 1.1e21',                              { baseline: 1e21, actual: 1.1e21 },  'A', 'A', 'change'],
-  ['1e21 → 1.09e21',                             { baseline: 1e21, actual: 1.09e21 }, 'B', 'B', 'change'],
+  ['30 → 33 is exactly +10%', { baseline: 30, actual: 33 }, 'A', 'A', 'change'],
+  ['30 → 32.99', { baseline: 30, actual: 32.99 }, 'B', 'B', 'change'],
+  ['30 → 30.01', { baseline: 30, actual: 30.01 }, 'B', 'B', 'change'],
+  ['30 → 30', { baseline: 30, actual: 30 }, 'C', 'B', 'change'],
+  ['30 → 29.99', { baseline: 30, actual: 29.99 }, 'C', 'B', 'change'],
+  ['30 → 27.01', { baseline: 30, actual: 27.01 }, 'C', 'B', 'change'],
+  ['30 → 27 is exactly −10%', { baseline: 30, actual: 27 }, 'D', 'C', 'change'],
+  ['30 → 26.99', { baseline: 30, actual: 26.99 }, 'D', 'C', 'change'],
+  ['0.3 → 0.33', { baseline: 0.3, actual: 0.33 }, 'A', 'A', 'change'],
+  ['0.3 → 0.3299', { baseline: 0.3, actual: 0.3299 }, 'B', 'B', 'change'],
+  ['0.3 → 0.27', { baseline: 0.3, actual: 0.27 }, 'D', 'C', 'change'],
+  ['0.3 → 0.2701', { baseline: 0.3, actual: 0.2701 }, 'C', 'B', 'change'],
+  ['42.5 → 46.75', { baseline: 42.5, actual: 46.75 }, 'A', 'A', 'change'],
+  ['42.5 → 46.74', { baseline: 42.5, actual: 46.74 }, 'B', 'B', 'change'],
+  ['42.5 → 38.25', { baseline: 42.5, actual: 38.25 }, 'D', 'C', 'change'],
+  ['42.5 → 38.26', { baseline: 42.5, actual: 38.26 }, 'C', 'B', 'change'],
+  ['0.7 → 0.77', { baseline: 0.7, actual: 0.77 }, 'A', 'A', 'change'],
+  ['1e-7 → 1.1e-7', { baseline: 1e-7, actual: 1.1e-7 }, 'A', 'A', 'change'],
+  ['1e21 → 1.1e21', { baseline: 1e21, actual: 1.1e21 }, 'A', 'A', 'change'],
+  ['1e21 → 1.09e21', { baseline: 1e21, actual: 1.09e21 }, 'B', 'B', 'change'],
   // Lower is better: the same boundaries mirrored.
-  ['待機児童数 10 → 9 is +10%',                    { better: 'lower', baseline: 10, actual: 9 },     'A', 'A', 'change'],
-  ['lower 10 → 9.01',                            { better: 'lower', baseline: 10, actual: 9.01 },  'B', 'B', 'change'],
-  ['lower 10 → 10',                              { better: 'lower', baseline: 10, actual: 10 },    'C', 'B', 'change'],
-  ['lower 10 → 10.99',                           { better: 'lower', baseline: 10, actual: 10.99 }, 'C', 'B', 'change'],
-  ['lower 10 → 11 is −10%',                      { better: 'lower', baseline: 10, actual: 11 },    'D', 'C', 'change'],
-  ['lower 0.3 → 0.27',                           { better: 'lower', baseline: 0.3, actual: 0.27 }, 'A', 'A', 'change'],
+  ['待機児童数 10 → 9 is +10%', { better: 'lower', baseline: 10, actual: 9 }, 'A', 'A', 'change'],
+  ['lower 10 → 9.01', { better: 'lower', baseline: 10, actual: 9.01 }, 'B', 'B', 'change'],
+  ['lower 10 → 10', { better: 'lower', baseline: 10, actual: 10 }, 'C', 'B', 'change'],
+  ['lower 10 → 10.99', { better: 'lower', baseline: 10, actual: 10.99 }, 'C', 'B', 'change'],
+  ['lower 10 → 11 is −10%', { better: 'lower', baseline: 10, actual: 11 }, 'D', 'C', 'change'],
+  ['lower 0.3 → 0.27', { better: 'lower', baseline: 0.3, actual: 0.27 }, 'A', 'A', 'change'],
   // Negative baselines: r is over |baseline|.
-  ['seed goal ▲11 → ▲74 (増加 not met)',          { baseline: -11, target: increase, actual: -74 },   'D', 'C', 'change'],
-  ['−11 → −9.9 is +10%',                         { baseline: -11, actual: -9.9 },   'A', 'A', 'change'],
-  ['−11 → −9.91',                                { baseline: -11, actual: -9.91 },  'B', 'B', 'change'],
-  ['−11 → −11',                                  { baseline: -11, actual: -11 },    'C', 'B', 'change'],
-  ['−11 → −12.09',                               { baseline: -11, actual: -12.09 }, 'C', 'B', 'change'],
-  ['−11 → −12.1 is −10%',                        { baseline: -11, actual: -12.1 },  'D', 'C', 'change'],
-  ['lower −11 → −12.1 is +10%',                  { better: 'lower', baseline: -11, actual: -12.1 }, 'A', 'A', 'change'],
-  ['lower −11 → −9.9 is −10%',                   { better: 'lower', baseline: -11, actual: -9.9 },  'D', 'C', 'change'],
+  ['seed goal ▲11 → ▲74 (増加 not met)', { baseline: -11, target: increase, actual: -74 }, 'D', 'C', 'change'],
+  ['−11 → −9.9 is +10%', { baseline: -11, actual: -9.9 }, 'A', 'A', 'change'],
+  ['−11 → −9.91', { baseline: -11, actual: -9.91 }, 'B', 'B', 'change'],
+  ['−11 → −11', { baseline: -11, actual: -11 }, 'C', 'B', 'change'],
+  ['−11 → −12.09', { baseline: -11, actual: -12.09 }, 'C', 'B', 'change'],
+  ['−11 → −12.1 is −10%', { baseline: -11, actual: -12.1 }, 'D', 'C', 'change'],
+  ['lower −11 → −12.1 is +10%', { better: 'lower', baseline: -11, actual: -12.1 }, 'A', 'A', 'change'],
+  ['lower −11 → −9.9 is −10%', { better: 'lower', baseline: -11, actual: -9.9 }, 'D', 'C', 'change'],
   // Baseline 0: direction only.
-  ['0 → 1',                                      { baseline: 0, actual: 1 },       'A', 'A', 'zero-baseline'],
-  ['0 → 0.0001',                                 { baseline: 0, actual: 0.0001 },  'A', 'A', 'zero-baseline'],
-  ['0 → 0',                                      { baseline: 0, actual: 0 },       'C', 'B', 'zero-baseline'],
-  ['0 → -0',                                     { baseline: 0, actual: -0 },      'C', 'B', 'zero-baseline'],
-  ['0 → −1',                                     { baseline: 0, actual: -1 },      'D', 'C', 'zero-baseline'],
-  ['lower 0 → −1',                               { better: 'lower', baseline: 0, actual: -1 },     'A', 'A', 'zero-baseline'],
-  ['lower 0 → 0',                                { better: 'lower', baseline: 0, actual: 0 },      'C', 'B', 'zero-baseline'],
-  ['lower 0 → 0.0001',                           { better: 'lower', baseline: 0, actual: 0.0001 }, 'D', 'C', 'zero-baseline'],
-  ['0 → 5 with target 5 is met first',           { baseline: 0, target: 5, actual: 5 },            'S', 'S', 'target-met'],
+  ['0 → 1', { baseline: 0, actual: 1 }, 'A', 'A', 'zero-baseline'],
+  ['0 → 0.0001', { baseline: 0, actual: 0.0001 }, 'A', 'A', 'zero-baseline'],
+  ['0 → 0', { baseline: 0, actual: 0 }, 'C', 'B', 'zero-baseline'],
+  ['0 → -0', { baseline: 0, actual: -0 }, 'C', 'B', 'zero-baseline'],
+  ['0 → −1', { baseline: 0, actual: -1 }, 'D', 'C', 'zero-baseline'],
+  ['lower 0 → −1', { better: 'lower', baseline: 0, actual: -1 }, 'A', 'A', 'zero-baseline'],
+  ['lower 0 → 0', { better: 'lower', baseline: 0, actual: 0 }, 'C', 'B', 'zero-baseline'],
+  ['lower 0 → 0.0001', { better: 'lower', baseline: 0, actual: 0.0001 }, 'D', 'C', 'zero-baseline'],
+  ['0 → 5 with target 5 is met first', { baseline: 0, target: 5, actual: 5 }, 'S', 'S', 'target-met'],
 ];
 
 describe.each([
@@ -185,7 +255,12 @@ describe('float traps: float division misgrades these, the exact grader does not
 
 describe('overrides', () => {
   it('shows the override, keeps the computed grade and the reason', () => {
-    const ind = indicator({ baseline: 91, target: 200, actual: 114, override: { grade: 'S', reason: '年度末までに達成見込み' } });
+    const ind = indicator({
+      baseline: 91,
+      target: 200,
+      actual: 114,
+      override: { grade: 'S', reason: '年度末までに達成見込み' },
+    });
     expect(gradeIndicator(ind, FY, asahi)).toMatchObject({
       grade: 'S',
       computed: 'A',
@@ -205,7 +280,9 @@ describe('overrides', () => {
     expect(gradeIndicator(ind, FY, asahi).grade).toBe('D');
     const fn = () => gradeIndicator(ind, FY, five);
     expect(fn).toThrow(SheetgenError);
-    expect(fn).toThrow(/kpis\[0\]\.override\.grade: override grade "D" is not in the legend of grading scheme five-level/);
+    expect(fn).toThrow(
+      /kpis\[0\]\.override\.grade: override grade "D" is not in the legend of grading scheme five-level/,
+    );
   });
 
   it('rejects an override without a written reason', () => {
@@ -246,7 +323,15 @@ describe('seed check (SHEET.md)', () => {
     ]),
     path: ['goal'],
   };
-  const kpi15: Indicator = { kind: 'kpi', number: 15, name: '生涯活躍のまちへの移住者数', unit: '人', better: 'higher', actuals: new Map(), path: ['kpis', 0] };
+  const kpi15: Indicator = {
+    kind: 'kpi',
+    number: 15,
+    name: '生涯活躍のまちへの移住者数',
+    unit: '人',
+    better: 'higher',
+    actuals: new Map(),
+    path: ['kpis', 0],
+  };
   const kpi16: Indicator = {
     kind: 'kpi',
     number: 16,

@@ -6,7 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SheetgenError } from '../../src/diagnostics.js';
-import { BUILTIN_SCHEMES, checkScheme, gradeIndicator, loadScheme, parseScheme, schemeInfo, type GradingScheme } from '../../src/grade/index.js';
+import {
+  BUILTIN_SCHEMES,
+  checkScheme,
+  gradeIndicator,
+  loadScheme,
+  parseScheme,
+  schemeInfo,
+  type GradingScheme,
+} from '../../src/grade/index.js';
 import type { Indicator } from '../../src/model/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sheetgen-grading-'));
@@ -42,14 +50,17 @@ describe('built-in schemes', () => {
     expect(loadScheme('five-level').id).toBe('five-level');
   });
 
-  it.each(Object.keys(BUILTIN_SCHEMES))('%s passes the JSON Schema and the extra checks, as its file on disk', (name) => {
-    const file = new URL(`../../grading/${name}.json`, import.meta.url).pathname;
-    const onDisk = parseScheme(JSON.parse(readFileSync(file, 'utf8')), file);
-    expect(onDisk).toEqual(BUILTIN_SCHEMES[name]);
-    expect(checkScheme(onDisk)).toEqual([]);
-    // Loading the same file by path gives the same scheme.
-    expect(loadScheme(file)).toEqual(BUILTIN_SCHEMES[name]);
-  });
+  it.each(Object.keys(BUILTIN_SCHEMES))(
+    '%s passes the JSON Schema and the extra checks, as its file on disk',
+    (name) => {
+      const file = new URL(`../../grading/${name}.json`, import.meta.url).pathname;
+      const onDisk = parseScheme(JSON.parse(readFileSync(file, 'utf8')), file);
+      expect(onDisk).toEqual(BUILTIN_SCHEMES[name]);
+      expect(checkScheme(onDisk)).toEqual([]);
+      // Loading the same file by path gives the same scheme.
+      expect(loadScheme(file)).toEqual(BUILTIN_SCHEMES[name]);
+    },
+  );
 
   it('asahi prints the legend of the seed sheet', () => {
     expect(schemeInfo(asahi)).toEqual({
@@ -120,11 +131,7 @@ describe('a scheme file', () => {
 
   it('accepts equal bounds as "r > x" then "r ≥ x"', () => {
     const s = asahiCopy();
-    s.bands = [
-      { grade: 'A', min: '0', inclusive: false },
-      { grade: 'C', min: '0', inclusive: true },
-      { grade: 'D' },
-    ];
+    s.bands = [{ grade: 'A', min: '0', inclusive: false }, { grade: 'C', min: '0', inclusive: true }, { grade: 'D' }];
     expect(checkScheme(s)).toEqual([]);
   });
 
@@ -165,11 +172,23 @@ describe('loadScheme errors', () => {
   });
 
   const invalidCases: [string, (s: GradingScheme & Record<string, unknown>) => void, RegExp[]][] = [
-    ['a missing property', (s) => Reflect.deleteProperty(s, 'noData'), [/\(root\): must have required property 'noData'/]],
+    [
+      'a missing property',
+      (s) => Reflect.deleteProperty(s, 'noData'),
+      [/\(root\): must have required property 'noData'/],
+    ],
     ['an unknown property', (s) => (s.colour = 'red'), [/unknown property "colour"/]],
-    ['a bound given as a number', (s) => ((s.bands[0] as unknown as { min: number }).min = 0.1), [/bands\[0\]\.min: must be string/]],
+    [
+      'a bound given as a number',
+      (s) => ((s.bands[0] as unknown as { min: number }).min = 0.1),
+      [/bands\[0\]\.min: must be string/],
+    ],
     ['a bound that is not a decimal', (s) => (s.bands[0]!.min = '10%'), [/bands\[0\]\.min: must match pattern/]],
-    ['min without inclusive', (s) => delete s.bands[0]!.inclusive, [/bands\[0\]: must have property inclusive when property min is present/]],
+    [
+      'min without inclusive',
+      (s) => delete s.bands[0]!.inclusive,
+      [/bands\[0\]: must have property inclusive when property min is present/],
+    ],
     ['a bad id', (s) => (s.id = 'Asahi City'), [/id: must match pattern/]],
     ['an empty legend', (s) => (s.legend = []), [/legend: must NOT have fewer than 1 items/]],
     [
@@ -194,12 +213,32 @@ describe('loadScheme errors', () => {
       },
       [/bands\[1\]\.min: bounds must decrease/],
     ],
-    ['a last band with a bound', (s) => (s.bands[3] = { grade: 'D', min: '-1', inclusive: true }), [/bands\[3\]: the last band must have no "min"/]],
-    ['an open band before the last', (s) => (s.bands[1] = { grade: 'B' }), [/bands\[1\]: only the last band may omit "min"/]],
-    ['a band grade not in the legend', (s) => (s.bands[0]!.grade = 'AA'), [/bands\[0\]\.grade: grade "AA" is not in the legend/]],
+    [
+      'a last band with a bound',
+      (s) => (s.bands[3] = { grade: 'D', min: '-1', inclusive: true }),
+      [/bands\[3\]: the last band must have no "min"/],
+    ],
+    [
+      'an open band before the last',
+      (s) => (s.bands[1] = { grade: 'B' }),
+      [/bands\[1\]: only the last band may omit "min"/],
+    ],
+    [
+      'a band grade not in the legend',
+      (s) => (s.bands[0]!.grade = 'AA'),
+      [/bands\[0\]\.grade: grade "AA" is not in the legend/],
+    ],
     ['a no-data grade not in the legend', (s) => (s.noData = '-'), [/noData: grade "-" is not in the legend/]],
-    ['a zero-baseline grade not in the legend', (s) => (s.zeroBaseline.equal = 'E'), [/zeroBaseline\.equal: grade "E" is not in the legend/]],
-    ['a grade twice in the legend', (s) => s.legend.push({ grade: 'S', text: 'again' }), [/legend: grade "S" appears twice/]],
+    [
+      'a zero-baseline grade not in the legend',
+      (s) => (s.zeroBaseline.equal = 'E'),
+      [/zeroBaseline\.equal: grade "E" is not in the legend/],
+    ],
+    [
+      'a grade twice in the legend',
+      (s) => s.legend.push({ grade: 'S', text: 'again' }),
+      [/legend: grade "S" appears twice/],
+    ],
   ];
 
   it.each(invalidCases)('%s exits 1 and says where', (_label, mutate, patterns) => {

@@ -15,7 +15,13 @@ export function readExpectations(source: string): { expected: Expected[]; exit?:
   const expected: Expected[] = [];
   let exit: number | undefined;
   for (const m of source.matchAll(/^#[ \t]*(error|warning):[ \t]*(\d+):(\d+)[ \t]+(\S+)(?:[ \t]+(.+?))?[ \t]*$/gm)) {
-    expected.push({ severity: m[1] as Expected['severity'], line: Number(m[2]), column: Number(m[3]), code: m[4]!, ...(m[5] ? { text: m[5] } : {}) });
+    expected.push({
+      severity: m[1] as Expected['severity'],
+      line: Number(m[2]),
+      column: Number(m[3]),
+      code: m[4]!,
+      ...(m[5] ? { text: m[5] } : {}),
+    });
   }
   const e = /^#\s*exit:\s*(\d+)\s*$/m.exec(source);
   if (e) exit = Number(e[1]);

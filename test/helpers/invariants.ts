@@ -74,13 +74,20 @@ export function expectNoLoss(v: readonly Violation[], known = false): void {
   if (!known) {
     if (v.length > 0) throw new Error(report);
   } else if (v.length === 0) {
-    throw new Error('no violations: the layout keeps the invariants here now; take it off the known losses (layout issue 8)');
+    throw new Error(
+      'no violations: the layout keeps the invariants here now; take it off the known losses (layout issue 8)',
+    );
   }
 }
 
 /** One-line descriptions of violations, for assertion messages. */
 export function formatViolations(list: readonly Violation[], max = 40): string {
-  const lines = list.slice(0, max).map((v) => `[${v.level}] ${v.kind} p${v.page} "${short(v.text)}"${v.at ? ` at ${boxStr(v.at)}` : ''}: ${v.detail}${v.path ? ` (${v.path.join('.')})` : ''}`);
+  const lines = list
+    .slice(0, max)
+    .map(
+      (v) =>
+        `[${v.level}] ${v.kind} p${v.page} "${short(v.text)}"${v.at ? ` at ${boxStr(v.at)}` : ''}: ${v.detail}${v.path ? ` (${v.path.join('.')})` : ''}`,
+    );
   if (list.length > max) lines.push(`… and ${list.length - max} more`);
   return lines.join('\n');
 }
@@ -117,7 +124,10 @@ export function runBox(run: TextRun, fonts: FontPair): Rect {
   return { x, y: run.y - 0.88 * run.size, w, h: run.size };
 }
 
-function textNodes(nodes: readonly LayoutNode[], out: Extract<LayoutNode, { type: 'text' }>[] = []): Extract<LayoutNode, { type: 'text' }>[] {
+function textNodes(
+  nodes: readonly LayoutNode[],
+  out: Extract<LayoutNode, { type: 'text' }>[] = [],
+): Extract<LayoutNode, { type: 'text' }>[] {
   for (const n of nodes) {
     if (n.type === 'group') textNodes(n.children, out);
     else if (n.type === 'text') out.push(n);
@@ -126,16 +136,27 @@ function textNodes(nodes: readonly LayoutNode[], out: Extract<LayoutNode, { type
 }
 
 function inside(box: Rect, outer: Rect, tol: number): boolean {
-  return box.x >= outer.x - tol && box.y >= outer.y - tol && box.x + box.w <= outer.x + outer.w + tol && box.y + box.h <= outer.y + outer.h + tol;
+  return (
+    box.x >= outer.x - tol &&
+    box.y >= outer.y - tol &&
+    box.x + box.w <= outer.x + outer.w + tol &&
+    box.y + box.h <= outer.y + outer.h + tol
+  );
 }
 
 /** How far two boxes overlap on each axis (negative: a gap). */
 function overlapOf(a: Rect, b: Rect): { dx: number; dy: number } {
-  return { dx: Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x), dy: Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y) };
+  return {
+    dx: Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x),
+    dy: Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y),
+  };
 }
 
 /** Pairs of boxes overlapping by more than `tol` on both axes (a sweep over x; boxes sorted once). */
-function overlappingPairs<T extends { box: Rect }>(items: readonly T[], tol: number): [T, T, { dx: number; dy: number }][] {
+function overlappingPairs<T extends { box: Rect }>(
+  items: readonly T[],
+  tol: number,
+): [T, T, { dx: number; dy: number }][] {
   const sorted = [...items].sort((a, b) => a.box.x - b.box.x);
   const out: [T, T, { dx: number; dy: number }][] = [];
   for (let i = 0; i < sorted.length; i++) {
@@ -192,7 +213,9 @@ function escapeRe(s: string): string {
 
 /** Whether `b` starts a new line after `a` (lower on the page, or back to the left on the same line). */
 function newLine(a: TextRun, b: TextRun): boolean {
-  return b.y - a.y > 0.3 * Math.min(a.size, b.size) || (Math.abs(b.y - a.y) <= 0.3 * Math.min(a.size, b.size) && b.x < a.x);
+  return (
+    b.y - a.y > 0.3 * Math.min(a.size, b.size) || (Math.abs(b.y - a.y) <= 0.3 * Math.min(a.size, b.size) && b.x < a.x)
+  );
 }
 
 /**
@@ -213,24 +236,40 @@ function breakInSource(prev: string, next: string, sources: readonly string[]): 
  * ▲1,234人（30年度）, 80.0%) — may not break a line inside that number-and-unit, nor inside a
  * bracketed note after it (（30年度）, （概数）). `done`: breaks (by run index) already reported.
  */
-function checkValueBreaks(runs: readonly TextRun[], numbers: ReadonlySet<string>, done: ReadonlySet<number>, pageNo: number, fonts: FontPair, out: Violation[]): void {
+function checkValueBreaks(
+  runs: readonly TextRun[],
+  numbers: ReadonlySet<string>,
+  done: ReadonlySet<number>,
+  pageNo: number,
+  fonts: FontPair,
+  out: Violation[],
+): void {
   const joined = runs.map((r) => r.text).join('');
   const lead = joined.length - joined.trimStart().length;
   const ends: number[] = [];
   let at = 0;
   for (const r of runs.slice(0, -1)) ends.push((at += r.text.length));
-  const wholeAt = (n: string, i: number): boolean => joined.startsWith(n, i) && !/^[\d,.]/u.test(joined.slice(i + n.length, i + n.length + 1));
+  const wholeAt = (n: string, i: number): boolean =>
+    joined.startsWith(n, i) && !/^[\d,.]/u.test(joined.slice(i + n.length, i + n.length + 1));
   let value: string | undefined;
   for (const n of numbers) if (wholeAt(n, lead) && (value === undefined || n.length > value.length)) value = n;
   // A value cell holds the value and bracketed notes only (a name that happens to begin with "13か月" is not one).
   if (value === undefined || !/^(?:\s*[（(][^（）()]*[）)])*\s*$/u.test(joined.slice(lead + value.length))) return;
-  const around = (k: number): string => `${short(joined.slice(0, ends[k]).trim().slice(-20), 20)} | ${short(joined.slice(ends[k]).trim(), 20)}`;
+  const around = (k: number): string =>
+    `${short(joined.slice(0, ends[k]).trim().slice(-20), 20)} | ${short(joined.slice(ends[k]).trim(), 20)}`;
   const seen = new Set(done);
   ends.forEach((b, k) => {
     if (seen.has(k) || !newLine(runs[k]!, runs[k + 1]!)) return;
     if (b > lead && b < lead + value.length) {
       seen.add(k);
-      out.push({ level: 'layout', kind: 'split-number', page: pageNo, text: around(k), at: runBox(runs[k]!, fonts), detail: `"${value}" is split from its unit or across lines` });
+      out.push({
+        level: 'layout',
+        kind: 'split-number',
+        page: pageNo,
+        text: around(k),
+        at: runBox(runs[k]!, fonts),
+        detail: `"${value}" is split from its unit or across lines`,
+      });
     }
   });
   let depth = 0;
@@ -239,7 +278,15 @@ function checkValueBreaks(runs: readonly TextRun[], numbers: ReadonlySet<string>
     const ch = joined[i]!;
     depth += ch === '（' || ch === '(' ? 1 : ch === '）' || ch === ')' ? -1 : 0;
     if (ends[k] === i + 1) {
-      if (depth > 0 && !seen.has(k) && newLine(runs[k]!, runs[k + 1]!)) out.push({ level: 'layout', kind: 'split-note', page: pageNo, text: around(k), at: runBox(runs[k]!, fonts), detail: 'a bracketed note of a value is split across lines' });
+      if (depth > 0 && !seen.has(k) && newLine(runs[k]!, runs[k + 1]!))
+        out.push({
+          level: 'layout',
+          kind: 'split-note',
+          page: pageNo,
+          text: around(k),
+          at: runBox(runs[k]!, fonts),
+          detail: 'a bracketed note of a value is split across lines',
+        });
       k++;
     }
   }
@@ -257,14 +304,46 @@ export function checkLayout(pages: readonly Page[], fonts: FontPair, opts: Layou
     const pageRect: Rect = { x: 0, y: 0, w: page.width, h: page.height };
     for (const node of textNodes(page.nodes)) {
       const runs = node.runs.filter((r) => r.text.trim() !== '');
-      if (opts.requireCells && !node.cell && runs.length > 0) out.push({ level: 'layout', kind: 'no-cell', page: pageNo, text: runs.map((r) => r.text).join(''), at: runBox(runs[0]!, fonts), detail: 'a text node without its cell: its runs cannot be checked against it' });
+      if (opts.requireCells && !node.cell && runs.length > 0)
+        out.push({
+          level: 'layout',
+          kind: 'no-cell',
+          page: pageNo,
+          text: runs.map((r) => r.text).join(''),
+          at: runBox(runs[0]!, fonts),
+          detail: 'a text node without its cell: its runs cannot be checked against it',
+        });
       for (const run of runs) {
         const box = runBox(run, fonts);
         const p: PlacedRun = { run, box, page: pageNo, ...(node.cell ? { cell: node.cell } : {}) };
         placed.push(p);
-        if (run.size < floor - 1e-9) out.push({ level: 'layout', kind: 'too-small', page: pageNo, text: run.text, at: box, detail: `${round(run.size)} pt, below the ${floor} pt floor` });
-        if (!inside(box, pageRect, tol)) out.push({ level: 'layout', kind: 'outside-page', page: pageNo, text: run.text, at: box, detail: `outside the page ${round(page.width)}×${round(page.height)}` });
-        else if (node.cell && !inside(box, node.cell, tol)) out.push({ level: 'layout', kind: 'outside-cell', page: pageNo, text: run.text, at: box, detail: `outside its cell ${boxStr(node.cell)}` });
+        if (run.size < floor - 1e-9)
+          out.push({
+            level: 'layout',
+            kind: 'too-small',
+            page: pageNo,
+            text: run.text,
+            at: box,
+            detail: `${round(run.size)} pt, below the ${floor} pt floor`,
+          });
+        if (!inside(box, pageRect, tol))
+          out.push({
+            level: 'layout',
+            kind: 'outside-page',
+            page: pageNo,
+            text: run.text,
+            at: box,
+            detail: `outside the page ${round(page.width)}×${round(page.height)}`,
+          });
+        else if (node.cell && !inside(box, node.cell, tol))
+          out.push({
+            level: 'layout',
+            kind: 'outside-cell',
+            page: pageNo,
+            text: run.text,
+            at: box,
+            detail: `outside its cell ${boxStr(node.cell)}`,
+          });
       }
       const reported = new Set<number>();
       for (let i = 0; i + 1 < runs.length; i++) {
@@ -274,13 +353,27 @@ export function checkLayout(pages: readonly Page[], fonts: FontPair, opts: Layou
         if (!newLine(runs[i]!, runs[i + 1]!)) continue;
         if (splitsNumber(prev, next) && !(opts.sources && breakInSource(prev, next, opts.sources))) {
           reported.add(i);
-          out.push({ level: 'layout', kind: 'split-number', page: pageNo, text: `${short(prev.trim(), 20)} | ${short(next.trim(), 20)}`, at: runBox(runs[i]!, fonts), detail: 'a number continues on the next line' });
+          out.push({
+            level: 'layout',
+            kind: 'split-number',
+            page: pageNo,
+            text: `${short(prev.trim(), 20)} | ${short(next.trim(), 20)}`,
+            at: runBox(runs[i]!, fonts),
+            detail: 'a number continues on the next line',
+          });
         }
       }
       if (numbers && runs.length > 1) checkValueBreaks(runs, numbers, reported, pageNo, fonts, out);
     }
     for (const [a, b, o] of overlappingPairs(placed, tol)) {
-      out.push({ level: 'layout', kind: 'overlap', page: pageNo, text: `${short(a.run.text, 20)} × ${short(b.run.text, 20)}`, at: a.box, detail: `overlaps "${short(b.run.text, 20)}" at ${boxStr(b.box)} by ${round(o.dx)}×${round(o.dy)} pt` });
+      out.push({
+        level: 'layout',
+        kind: 'overlap',
+        page: pageNo,
+        text: `${short(a.run.text, 20)} × ${short(b.run.text, 20)}`,
+        at: a.box,
+        detail: `overlaps "${short(b.run.text, 20)}" at ${boxStr(b.box)} by ${round(o.dx)}×${round(o.dy)} pt`,
+      });
     }
   });
   return out;
@@ -323,7 +416,12 @@ export function plainDecimal(v: number): string {
   const exp = Number(expStr);
   const digits = lead! + rest;
   if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-  return sign + (digits.length <= exp + 1 ? digits + '0'.repeat(exp + 1 - digits.length) : `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`);
+  return (
+    sign +
+    (digits.length <= exp + 1
+      ? digits + '0'.repeat(exp + 1 - digits.length)
+      : `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`)
+  );
 }
 
 const measured = (m: Measured, unit: string): string => printedNumber(m.value, m.written) + unit;
@@ -345,7 +443,8 @@ export function expectedTexts(graded: GradedSheet): ExpectedText[] {
   const num = (text: string, path: YamlPath): void => void out.push({ text, path, kind: 'number' });
   for (const ind of [s.goal, ...s.kpis]) {
     if (ind.baseline) num(measured(ind.baseline, ind.unit), ind.baseline.path);
-    if (ind.target?.value !== undefined) num(printedNumber(ind.target.value, ind.target.valueWritten) + ind.unit, ind.target.path);
+    if (ind.target?.value !== undefined)
+      num(printedNumber(ind.target.value, ind.target.valueWritten) + ind.unit, ind.target.path);
     for (const m of ind.actuals.values()) num(measured(m, ind.unit), m.path);
   }
   for (const p of s.projects) {
@@ -457,7 +556,14 @@ export function readPdf(pdf: Uint8Array | mupdf.Document, opts: ReadOptions = {}
           const ys = [quad[1], quad[3], quad[5], quad[7]];
           const bx = Math.min(...xs) - x0;
           const by = Math.min(...ys) - y0;
-          if (keep) boxes.push({ text: c, page: i + 1, line, size, box: { x: bx, y: by, w: Math.max(...xs) - x0 - bx, h: Math.max(...ys) - y0 - by } });
+          if (keep)
+            boxes.push({
+              text: c,
+              page: i + 1,
+              line,
+              size,
+              box: { x: bx, y: by, w: Math.max(...xs) - x0 - bx, h: Math.max(...ys) - y0 - by },
+            });
           addText(c, i + 1);
         },
       });
@@ -467,7 +573,8 @@ export function readPdf(pdf: Uint8Array | mupdf.Document, opts: ReadOptions = {}
         for (const l of block.lines ?? []) {
           const { x, y, w, h } = l.bbox;
           line++;
-          if (keep) boxes.push({ text: l.text, page: i + 1, line, size: l.font.size, box: { x: x - x0, y: y - y0, w, h } });
+          if (keep)
+            boxes.push({ text: l.text, page: i + 1, line, size: l.font.size, box: { x: x - x0, y: y - y0, w, h } });
           addText(l.text, i + 1);
         }
       }
@@ -476,7 +583,14 @@ export function readPdf(pdf: Uint8Array | mupdf.Document, opts: ReadOptions = {}
     page.destroy();
   }
   if (!(pdf instanceof mupdf.Document)) doc.destroy();
-  return { pages, boxes, flat: flatParts.join(''), pageOf: Uint16Array.from(pageNos), glyphs: Boolean(opts.glyphs), ...(pdf instanceof Uint8Array ? { source: pdf } : {}) };
+  return {
+    pages,
+    boxes,
+    flat: flatParts.join(''),
+    pageOf: Uint16Array.from(pageNos),
+    glyphs: Boolean(opts.glyphs),
+    ...(pdf instanceof Uint8Array ? { source: pdf } : {}),
+  };
 }
 
 const flatten = (s: string): string => s.replace(/\s+/gu, '');
@@ -552,7 +666,12 @@ export interface PdfCheckOptions extends ReadOptions {
 }
 
 /** Level b: the invariants on the PDF read back with mupdf. */
-export function checkPdf(pdf: Uint8Array | PdfText, expected: readonly ExpectedText[], ordered: readonly ExpectedText[][] = [], opts: PdfCheckOptions = {}): Violation[] {
+export function checkPdf(
+  pdf: Uint8Array | PdfText,
+  expected: readonly ExpectedText[],
+  ordered: readonly ExpectedText[][] = [],
+  opts: PdfCheckOptions = {},
+): Violation[] {
   const floor = opts.floor ?? FLOOR_PT;
   const tol = opts.tolerance ?? TOLERANCE_PT;
   const doc = pdf instanceof Uint8Array ? readPdf(pdf, opts) : pdf;
@@ -576,13 +695,18 @@ export function checkPdf(pdf: Uint8Array | PdfText, expected: readonly ExpectedT
   for (const g of doc.boxes) {
     if (g.text.trim() === '') continue;
     const page = doc.pages[g.page - 1]!;
-    if (g.size < floor - 1e-6) note(`small:${g.line}`, 'too-small', g, `${round(g.size)} pt, below the ${floor} pt floor`);
-    if (!inside(g.box, { x: 0, y: 0, w: page.width, h: page.height }, tol)) note(`off:${g.line}`, 'outside-page', g, `outside the page ${round(page.width)}×${round(page.height)}`);
+    if (g.size < floor - 1e-6)
+      note(`small:${g.line}`, 'too-small', g, `${round(g.size)} pt, below the ${floor} pt floor`);
+    if (!inside(g.box, { x: 0, y: 0, w: page.width, h: page.height }, tol))
+      note(`off:${g.line}`, 'outside-page', g, `outside the page ${round(page.width)}×${round(page.height)}`);
     let list = byPage.get(g.page);
     if (!list) byPage.set(g.page, (list = []));
     list.push(g);
   }
-  const overlaps = new Map<string, { a: TextBox; b: TextBox; textA: string; textB: string; most: { dx: number; dy: number } }>();
+  const overlaps = new Map<
+    string,
+    { a: TextBox; b: TextBox; textA: string; textB: string; most: { dx: number; dy: number } }
+  >();
   // mupdf joins runs on one baseline into one line across the gap between cells, so an overlap of
   // lines is looked at again glyph by glyph on its page before it is reported.
   let pairs = [...byPage.values()].flatMap((list) => overlappingPairs(list, tol));
@@ -598,29 +722,45 @@ export function checkPdf(pdf: Uint8Array | PdfText, expected: readonly ExpectedT
     }
     pairs = [...glyphsByPage.values()].flatMap((list) => overlappingPairs(list, tol));
   }
-  {
-    for (const [x, y, o] of pairs) {
-      const [a, b] = x.line <= y.line ? [x, y] : [y, x];
-      const key = `${a.line}:${b.line}`;
-      const v = overlaps.get(key);
-      if (!v) overlaps.set(key, { a, b, textA: a.text, textB: b.text, most: o });
-      else {
-        if (!v.textA.endsWith(a.text) && v.textA.length < 30) v.textA += a.text;
-        if (!v.textB.endsWith(b.text) && v.textB.length < 30) v.textB += b.text;
-        if (o.dx * o.dy > v.most.dx * v.most.dy) v.most = o;
-      }
+  for (const [x, y, o] of pairs) {
+    const [a, b] = x.line <= y.line ? [x, y] : [y, x];
+    const key = `${a.line}:${b.line}`;
+    const v = overlaps.get(key);
+    if (!v) overlaps.set(key, { a, b, textA: a.text, textB: b.text, most: o });
+    else {
+      if (!v.textA.endsWith(a.text) && v.textA.length < 30) v.textA += a.text;
+      if (!v.textB.endsWith(b.text) && v.textB.length < 30) v.textB += b.text;
+      if (o.dx * o.dy > v.most.dx * v.most.dy) v.most = o;
     }
   }
   for (const v of overlaps.values()) {
-    out.push({ level: 'pdf', kind: 'overlap', page: v.a.page, text: `${short(v.textA, 20)} × ${short(v.textB, 20)}`, at: v.a.box, detail: `overlaps text at ${boxStr(v.b.box)} by up to ${round(v.most.dx)}×${round(v.most.dy)} pt` });
+    out.push({
+      level: 'pdf',
+      kind: 'overlap',
+      page: v.a.page,
+      text: `${short(v.textA, 20)} × ${short(v.textB, 20)}`,
+      at: v.a.box,
+      detail: `overlaps text at ${boxStr(v.b.box)} by up to ${round(v.most.dx)}×${round(v.most.dy)} pt`,
+    });
   }
-  for (const v of perLine.values()) out.push({ level: 'pdf', kind: v.kind, page: v.page, text: v.text, at: v.box, detail: v.detail });
+  for (const v of perLine.values())
+    out.push({ level: 'pdf', kind: v.kind, page: v.page, text: v.text, at: v.box, detail: v.detail });
   for (const e of expected) {
     const needle = flatten(e.text);
     const f = findInOrder(doc, needle);
     if (f.matched < needle.length) {
       const missing = short(needle.slice(f.matched), 30);
-      out.push({ level: 'pdf', kind: 'missing-text', page: f.pages[0] ?? 0, text: short(e.text), detail: f.matched === 0 ? `${e.kind} not found in the text` : `found ${f.matched} of ${needle.length} characters in order; not found from "${missing}"`, path: e.path });
+      out.push({
+        level: 'pdf',
+        kind: 'missing-text',
+        page: f.pages[0] ?? 0,
+        text: short(e.text),
+        detail:
+          f.matched === 0
+            ? `${e.kind} not found in the text`
+            : `found ${f.matched} of ${needle.length} characters in order; not found from "${missing}"`,
+        path: e.path,
+      });
     }
   }
   for (const seq of ordered) {
@@ -630,7 +770,15 @@ export function checkPdf(pdf: Uint8Array | PdfText, expected: readonly ExpectedT
       const f = findInOrder(doc, needle, pos);
       if (f.matched < needle.length) {
         // Only an order problem if the string is there at all (missing ones are reported above).
-        if (findInOrder(doc, needle).matched === needle.length) out.push({ level: 'pdf', kind: 'out-of-order', page: 0, text: short(e.text), detail: 'found only before the entry that precedes it', path: e.path });
+        if (findInOrder(doc, needle).matched === needle.length)
+          out.push({
+            level: 'pdf',
+            kind: 'out-of-order',
+            page: 0,
+            text: short(e.text),
+            detail: 'found only before the entry that precedes it',
+            path: e.path,
+          });
         break;
       }
       pos = f.start + 1;
@@ -645,10 +793,20 @@ export function sourceTexts(graded: GradedSheet): string[] {
 }
 
 /** Both levels on one built sheet. */
-export function checkSheet(graded: GradedSheet, pages: readonly Page[], pdf: Uint8Array, fonts: FontPair, opts: PdfCheckOptions & Pick<LayoutCheckOptions, 'requireCells'> = {}): Violation[] {
+export function checkSheet(
+  graded: GradedSheet,
+  pages: readonly Page[],
+  pdf: Uint8Array,
+  fonts: FontPair,
+  opts: PdfCheckOptions & Pick<LayoutCheckOptions, 'requireCells'> = {},
+): Violation[] {
   const expected = expectedTexts(graded);
   const numbers = expected.filter((e) => e.kind === 'number').map((e) => e.text);
-  const layout = checkLayout(pages, fonts, { sources: sourceTexts(graded), numbers, ...(opts.requireCells ? { requireCells: true } : {}) });
+  const layout = checkLayout(pages, fonts, {
+    sources: sourceTexts(graded),
+    numbers,
+    ...(opts.requireCells ? { requireCells: true } : {}),
+  });
   return [...layout, ...checkPdf(pdf, expected, orderedTexts(graded), opts)];
 }
 
@@ -667,13 +825,21 @@ export interface BuiltSheet {
 export async function buildSheet(graded: GradedSheet, fonts: FontSet): Promise<BuiltSheet> {
   const layout = layoutSheet(graded, fonts, { lang: 'ja' });
   const pdf = await renderPdf(layout.pages, fonts, pdfMeta(graded, 0));
-  return { pages: layout.pages, pdf, warnings: layout.warnings, errors: layout.warnings.filter((d) => d.severity === 'error') };
+  return {
+    pages: layout.pages,
+    pdf,
+    warnings: layout.warnings,
+    errors: layout.warnings.filter((d) => d.severity === 'error'),
+  };
 }
 
 /** Loads and grades a sheet from YAML text; throws with the diagnostics when it is not valid. */
 export function gradeText(file: string, yaml: string): GradedSheet {
   const loaded = gradeLoaded(loadSheetText(file, yaml, 'en'), { lang: 'en' });
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
-  if (!loaded.graded || errors.length > 0) throw new Error(`${file} is not a valid sheet:\n${errors.map((d) => `${d.line ?? '?'}:${d.column ?? '?'} ${d.code} ${d.message}`).join('\n')}`);
+  if (!loaded.graded || errors.length > 0)
+    throw new Error(
+      `${file} is not a valid sheet:\n${errors.map((d) => `${d.line ?? '?'}:${d.column ?? '?'} ${d.code} ${d.message}`).join('\n')}`,
+    );
   return loaded.graded;
 }

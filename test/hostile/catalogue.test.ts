@@ -4,7 +4,18 @@
 // stack traces are checked, and the diagnostic codes are checked in-process against the same case.
 import { execFileSync } from 'node:child_process';
 import {
-  chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync,
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +27,9 @@ import { readCaseExpectations, type CaseExpectations } from './expect.js';
 import { removeSnapshot, runCli, snapshotCli, stackLines, type CliResult } from './cli.js';
 
 const casesDir = join(import.meta.dirname, 'cases');
-const names = readdirSync(casesDir).filter((f) => f.endsWith('.yaml')).sort();
+const names = readdirSync(casesDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const isRoot = process.getuid?.() === 0;
 const hasSetpriv = isRoot && existsSync('/usr/bin/setpriv');
 
@@ -35,14 +48,27 @@ function noStack(r: CliResult): void {
 }
 
 /** Prepares the output of a build case inside `dir`; returns the -o argument and a check to run afterwards. */
-function prepareOutput(kind: string | undefined, dir: string, input: string): { out: string; after: (r: CliResult) => void } {
+function prepareOutput(
+  kind: string | undefined,
+  dir: string,
+  input: string,
+): { out: string; after: (r: CliResult) => void } {
   const other = join(dir, 'keep.txt');
-  const unchanged = (file: string, content: string | Buffer) => () => expect(readFileSync(file)).toEqual(Buffer.from(content));
+  const unchanged = (file: string, content: string | Buffer) => () =>
+    expect(readFileSync(file)).toEqual(Buffer.from(content));
   const inputBytes = readFileSync(input);
-  const noLeftovers = (folder: string) => () => expect(readdirSync(folder).filter((f) => f.endsWith('.tmp')), 'no temp file left').toEqual([]);
+  const noLeftovers = (folder: string) => () =>
+    expect(
+      readdirSync(folder).filter((f) => f.endsWith('.tmp')),
+      'no temp file left',
+    ).toEqual([]);
   switch (kind) {
     case undefined:
-      return { out: join(dir, 'out.pdf'), after: (r) => r.code === 0 && expect(readFileSync(join(dir, 'out.pdf')).subarray(0, 5).toString()).toBe('%PDF-') };
+      return {
+        out: join(dir, 'out.pdf'),
+        after: (r) =>
+          r.code === 0 && expect(readFileSync(join(dir, 'out.pdf')).subarray(0, 5).toString()).toBe('%PDF-'),
+      };
     case 'input':
       return { out: input, after: unchanged(input, inputBytes) };
     case 'hardlink-to-input': {
@@ -69,11 +95,22 @@ function prepareOutput(kind: string | undefined, dir: string, input: string): { 
     }
     case 'dir-with-dir-named-like-output': {
       mkdirSync(join(dir, 'outdir', '2020-09.pdf'), { recursive: true });
-      return { out: join(dir, 'outdir'), after: () => expect(statSync(join(dir, 'outdir', '2020-09.pdf')).isDirectory()).toBe(true) };
+      return {
+        out: join(dir, 'outdir'),
+        after: () => expect(statSync(join(dir, 'outdir', '2020-09.pdf')).isDirectory()).toBe(true),
+      };
     }
     case 'existing-dir': {
       mkdirSync(join(dir, 'outdir'));
-      return { out: join(dir, 'outdir'), after: () => expect(readFileSync(join(dir, 'outdir', '2020-09.pdf')).subarray(0, 5).toString()).toBe('%PDF-') };
+      return {
+        out: join(dir, 'outdir'),
+        after: () =>
+          expect(
+            readFileSync(join(dir, 'outdir', '2020-09.pdf'))
+              .subarray(0, 5)
+              .toString(),
+          ).toBe('%PDF-'),
+      };
     }
     case 'full-device': {
       // A private character device like /dev/full (1,7): writes fail with ENOSPC. Never the real
@@ -126,65 +163,75 @@ describe('hostile input catalogue', () => {
     const needsUser = x.buildOut === 'read-only-dir' && isRoot && !hasSetpriv;
 
     // Each test carries its fixture's name, so a failure names the file to look at even in a flat report.
-    it.skipIf(needsMknod || needsUser)(`${name}: CLI: exit code, location, message, no stack; ja; build`, { timeout: 60_000 }, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'sheetgen-hostile-'));
-      try {
-        chmodSync(dir, 0o755);
-        const input = join(dir, name);
-        copyFileSync(join(casesDir, name), input);
-        chmodSync(input, 0o644);
-        copyFileSync(join(casesDir, 'not-a-scheme.json'), join(dir, 'not-a-scheme.json'));
+    it.skipIf(needsMknod || needsUser)(
+      `${name}: CLI: exit code, location, message, no stack; ja; build`,
+      { timeout: 60_000 },
+      async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'sheetgen-hostile-'));
+        try {
+          chmodSync(dir, 0o755);
+          const input = join(dir, name);
+          copyFileSync(join(casesDir, name), input);
+          chmodSync(input, 0o644);
+          copyFileSync(join(casesDir, 'not-a-scheme.json'), join(dir, 'not-a-scheme.json'));
 
-        const v = await runCli(['validate', name], { cwd: dir });
-        noStack(v);
-        const out = v.stdout + v.stderr;
-        expect(v.code, out).toBe(x.exit);
-        if (x.maxSeconds !== undefined) expect(v.seconds).toBeLessThan(x.maxSeconds);
-        for (const e of x.errors) {
-          const line = out.split('\n').find((l) => l.startsWith(`${name}:${e.line}:${e.column}: error:`));
-          expect(line, `${name}:${e.line}:${e.column} reported\n${out}`).toBeDefined();
-          if (e.gist) expect(out).toContain(e.gist);
-        }
-        for (const s of x.says) expect(out).toContain(s);
-        for (const s of x.notSays) expect(out).not.toContain(s);
-        if (x.exit === 0) expect(v.stdout).toContain(`${name}: ok`);
-
-        const vja = await runCli(['validate', name], { cwd: dir, lang: 'ja' });
-        noStack(vja);
-        expect(vja.code).toBe(x.exit);
-        let jaOut = vja.stdout + vja.stderr;
-        if (x.exit !== 0) {
-          expect(vja.stderr).toContain('エラー');
-          const head = vja.stderr.split('\n').find((l) => /エラー: /.test(l)) ?? '';
-          expect(head, 'the message is in Japanese').toMatch(JAPANESE);
-        }
-
-        if (x.buildExit !== undefined) {
-          const { out: target, after } = prepareOutput(x.buildOut, dir, input);
-          const wrapper = x.buildOut === 'read-only-dir' && isRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : undefined;
-          const b = await runCli(['build', name, '-o', target], { cwd: dir, ...(wrapper ? { wrapper } : {}) });
-          noStack(b);
-          const bout = b.stdout + b.stderr;
-          expect(b.code, bout).toBe(x.buildExit);
-          for (const e of x.buildErrors) {
-            expect(bout.split('\n').some((l) => l.startsWith(`${name}:${e.line}:${e.column}: error:`)), bout).toBe(true);
-            if (e.gist) expect(bout).toContain(e.gist);
+          const v = await runCli(['validate', name], { cwd: dir });
+          noStack(v);
+          const out = v.stdout + v.stderr;
+          expect(v.code, out).toBe(x.exit);
+          if (x.maxSeconds !== undefined) expect(v.seconds).toBeLessThan(x.maxSeconds);
+          for (const e of x.errors) {
+            const line = out.split('\n').find((l) => l.startsWith(`${name}:${e.line}:${e.column}: error:`));
+            expect(line, `${name}:${e.line}:${e.column} reported\n${out}`).toBeDefined();
+            if (e.gist) expect(out).toContain(e.gist);
           }
-          for (const s of x.buildSays) expect(bout).toContain(s);
-          after(b);
-          if (x.buildExit !== 0 && x.buildOut !== 'read-only-dir') {
-            const bja = await runCli(['build', name, '-o', target], { cwd: dir, lang: 'ja' });
-            noStack(bja);
-            expect(bja.code).toBe(x.buildExit);
-            jaOut += bja.stdout + bja.stderr;
+          for (const s of x.says) expect(out).toContain(s);
+          for (const s of x.notSays) expect(out).not.toContain(s);
+          if (x.exit === 0) expect(v.stdout).toContain(`${name}: ok`);
+
+          const vja = await runCli(['validate', name], { cwd: dir, lang: 'ja' });
+          noStack(vja);
+          expect(vja.code).toBe(x.exit);
+          let jaOut = vja.stdout + vja.stderr;
+          if (x.exit !== 0) {
+            expect(vja.stderr).toContain('エラー');
+            const head = vja.stderr.split('\n').find((l) => /エラー: /.test(l)) ?? '';
+            expect(head, 'the message is in Japanese').toMatch(JAPANESE);
           }
+
+          if (x.buildExit !== undefined) {
+            const { out: target, after } = prepareOutput(x.buildOut, dir, input);
+            const wrapper =
+              x.buildOut === 'read-only-dir' && isRoot
+                ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']
+                : undefined;
+            const b = await runCli(['build', name, '-o', target], { cwd: dir, ...(wrapper ? { wrapper } : {}) });
+            noStack(b);
+            const bout = b.stdout + b.stderr;
+            expect(b.code, bout).toBe(x.buildExit);
+            for (const e of x.buildErrors) {
+              expect(
+                bout.split('\n').some((l) => l.startsWith(`${name}:${e.line}:${e.column}: error:`)),
+                bout,
+              ).toBe(true);
+              if (e.gist) expect(bout).toContain(e.gist);
+            }
+            for (const s of x.buildSays) expect(bout).toContain(s);
+            after(b);
+            if (x.buildExit !== 0 && x.buildOut !== 'read-only-dir') {
+              const bja = await runCli(['build', name, '-o', target], { cwd: dir, lang: 'ja' });
+              noStack(bja);
+              expect(bja.code).toBe(x.buildExit);
+              jaOut += bja.stdout + bja.stderr;
+            }
+          }
+          for (const s of x.ja) expect(jaOut).toContain(s);
+          for (const f of x.noFiles) expect(existsSync(f), `${f} must not exist`).toBe(false);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
         }
-        for (const s of x.ja) expect(jaOut).toContain(s);
-        for (const f of x.noFiles) expect(existsSync(f), `${f} must not exist`).toBe(false);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
+      },
+    );
 
     it(`${name}: in-process: the diagnostic codes`, async () => {
       const file = join(casesDir, name);

@@ -63,7 +63,11 @@ export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult
   const [cmd, ...rest] = opts.wrapper ? [...opts.wrapper, process.execPath, ...argv] : [process.execPath, ...argv];
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd!, rest, { cwd: opts.cwd ?? root, env: envFor(opts.lang ?? 'en'), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd!, rest, {
+      cwd: opts.cwd ?? root,
+      env: envFor(opts.lang ?? 'en'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;

@@ -39,22 +39,53 @@ function located(rest: string): Located {
 }
 
 export function readCaseExpectations(source: string): CaseExpectations {
-  const x: CaseExpectations = { errors: [], says: [], notSays: [], ja: [], buildErrors: [], buildSays: [], noFiles: [] };
+  const x: CaseExpectations = {
+    errors: [],
+    says: [],
+    notSays: [],
+    ja: [],
+    buildErrors: [],
+    buildSays: [],
+    noFiles: [],
+  };
   for (const m of source.matchAll(/^#\s*([a-z-]+):\s*(.*?)\s*$/gm)) {
     const [, key, value = ''] = m;
     switch (key) {
-      case 'exit': x.exit = Number(value); break;
-      case 'error': x.errors.push(located(value)); break;
-      case 'says': x.says.push(value); break;
-      case 'not-says': x.notSays.push(value); break;
-      case 'ja': x.ja.push(value); break;
-      case 'build-exit': x.buildExit = Number(value); break;
-      case 'build-error': x.buildErrors.push(located(value)); break;
-      case 'build-says': x.buildSays.push(value); break;
-      case 'build-out': x.buildOut = value; break;
-      case 'no-file': x.noFiles.push(value); break;
-      case 'max-seconds': x.maxSeconds = Number(value); break;
-      default: break; // prose comments such as "# yaml-language-server: …" are not expectations
+      case 'exit':
+        x.exit = Number(value);
+        break;
+      case 'error':
+        x.errors.push(located(value));
+        break;
+      case 'says':
+        x.says.push(value);
+        break;
+      case 'not-says':
+        x.notSays.push(value);
+        break;
+      case 'ja':
+        x.ja.push(value);
+        break;
+      case 'build-exit':
+        x.buildExit = Number(value);
+        break;
+      case 'build-error':
+        x.buildErrors.push(located(value));
+        break;
+      case 'build-says':
+        x.buildSays.push(value);
+        break;
+      case 'build-out':
+        x.buildOut = value;
+        break;
+      case 'no-file':
+        x.noFiles.push(value);
+        break;
+      case 'max-seconds':
+        x.maxSeconds = Number(value);
+        break;
+      default:
+        break; // prose comments such as "# yaml-language-server: …" are not expectations
     }
   }
   return x;

@@ -12,7 +12,10 @@ import { loadSheet } from '../../src/core/load.js';
 import { fontProblem } from '../../src/render/fontfile.js';
 import { fontMutants } from './font-mutants.js';
 
-const FONT = join(process.cwd(), 'node_modules/@expo-google-fonts/biz-udpgothic/400Regular/BIZUDPGothic_400Regular.ttf');
+const FONT = join(
+  process.cwd(),
+  'node_modules/@expo-google-fonts/biz-udpgothic/400Regular/BIZUDPGothic_400Regular.ttf',
+);
 const dir = mkdtempSync(join(tmpdir(), 'sheetgen-fontfuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -43,15 +46,23 @@ describe('font fuzz', () => {
       const file = join(dir, `m${builds}.ttf`);
       writeFileSync(file, m.bytes);
       try {
-        const r = await buildLoaded(await loadSheet('examples/asahi-2020-09.yaml', 'en'), { lang: 'en', out: join(dir, `m${builds}.pdf`), font: file, boldFont: file });
+        const r = await buildLoaded(await loadSheet('examples/asahi-2020-09.yaml', 'en'), {
+          lang: 'en',
+          out: join(dir, `m${builds}.pdf`),
+          font: file,
+          boldFont: file,
+        });
         if (r.output) tally.built++;
         else tally.refusedAtBuild++;
       } catch (e) {
-        if (!(e instanceof SheetgenError)) throw new Error(`${m.what}: accepted by the check, then the build threw ${(e as Error).stack}`);
+        if (!(e instanceof SheetgenError))
+          throw new Error(`${m.what}: accepted by the check, then the build threw ${(e as Error).stack}`);
         tally.refusedAtBuild++;
       }
     }
-    console.log(`font fuzz: ${COUNT} mutants, ${tally.refused} refused by the check, ${tally.accepted} accepted (${tally.built} built, ${tally.refusedAtBuild} refused at build)`);
+    console.log(
+      `font fuzz: ${COUNT} mutants, ${tally.refused} refused by the check, ${tally.accepted} accepted (${tally.built} built, ${tally.refusedAtBuild} refused at build)`,
+    );
     expect(tally.refused).toBeGreaterThan(COUNT / 2);
   }, 300_000);
 

@@ -32,7 +32,12 @@ function tables(b: Uint8Array): Table[] {
   const out: Table[] = [];
   for (let i = 0; i < n; i++) {
     const r = 12 + i * 16;
-    out.push({ tag: String.fromCharCode(...b.subarray(r, r + 4)), record: r, offset: v.getUint32(r + 8), length: v.getUint32(r + 12) });
+    out.push({
+      tag: String.fromCharCode(...b.subarray(r, r + 4)),
+      record: r,
+      offset: v.getUint32(r + 8),
+      length: v.getUint32(r + 12),
+    });
   }
   return out;
 }
@@ -45,7 +50,20 @@ export function* fontMutants(original: Uint8Array, count: number, seed: number):
     const list = tags ? dir.filter((t) => tags.includes(t.tag)) : dir;
     return list[int(list.length)]!;
   };
-  const kinds = ['truncate', 'truncate-early', 'dir-offset', 'dir-length', 'num-tables', 'table-garbage', 'key-field', 'fake-ttcf', 'glyf-garbage', 'loca-garbage', 'drop-table', 'zero-table'];
+  const kinds = [
+    'truncate',
+    'truncate-early',
+    'dir-offset',
+    'dir-length',
+    'num-tables',
+    'table-garbage',
+    'key-field',
+    'fake-ttcf',
+    'glyf-garbage',
+    'loca-garbage',
+    'drop-table',
+    'zero-table',
+  ];
   for (let i = 0; i < count; i++) {
     const kind = kinds[i % kinds.length]!;
     const b = original.slice();

@@ -36,7 +36,13 @@ function withPolicy(chars: number): string {
   let text = '';
   while (text.length + para.length + 1 <= chars) text += `${para}\n`;
   text += 'ー'.repeat(chars - [...text].length);
-  return base.replace(/^policy: \|[^\n]*\n(?: {2}[^\n]*\n)+/m, `policy: |\n${text.split('\n').map((l) => `  ${l}`).join('\n')}\n`);
+  return base.replace(
+    /^policy: \|[^\n]*\n(?: {2}[^\n]*\n)+/m,
+    `policy: |\n${text
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n')}\n`,
+  );
 }
 
 describe.concurrent('generated hostile inputs (real CLI)', () => {
@@ -58,7 +64,10 @@ describe.concurrent('generated hostile inputs (real CLI)', () => {
   });
 
   it('one alias to a huge list, repeated: refused fast within a 96 MB heap', async () => {
-    const name = write('quadratic.yaml', `big: &b [${Array(300_000).fill('1').join(',')}]\nrefs: [${Array(99).fill('*b').join(',')}]\n`);
+    const name = write(
+      'quadratic.yaml',
+      `big: &b [${Array(300_000).fill('1').join(',')}]\nrefs: [${Array(99).fill('*b').join(',')}]\n`,
+    );
     const r = await runCli(['validate', name], { cwd: dir, nodeFlags: ['--max-old-space-size=96'] });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/more than \d+ YAML tokens|alias/);
@@ -66,8 +75,15 @@ describe.concurrent('generated hostile inputs (real CLI)', () => {
   });
 
   it('nested aliases below the token limit (billion laughs, wide): refused within a 96 MB heap', async () => {
-    const lines = ['a: &a [' + Array(50).fill('"lol"').join(',') + ']'];
-    for (const [p, c] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f']]) lines.push(`${c}: &${c} [${Array(50).fill(`*${p}`).join(',')}]`);
+    const lines = [`a: &a [${Array(50).fill('"lol"').join(',')}]`];
+    for (const [p, c] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+    ])
+      lines.push(`${c}: &${c} [${Array(50).fill(`*${p}`).join(',')}]`);
     const name = write('laughs-wide.yaml', `${lines.join('\n')}\n`);
     const r = await runCli(['validate', name], { cwd: dir, nodeFlags: ['--max-old-space-size=96'] });
     expect(r.code, r.stderr).toBe(1);
@@ -80,13 +96,17 @@ describe.concurrent('generated hostile inputs (real CLI)', () => {
     const r = await runCli(['validate', name], { cwd: dir });
     expect(r.code).toBe(1);
     const line = r.stderr.split('\n').find((l) => l.includes('error:'))!;
-    expect(line).toMatch(new RegExp(`^long-100k\\.yaml:\\d+:\\d+: error: The text is 100000 characters long; at most ${MAX_PROSE_CHARS}`));
+    expect(line).toMatch(
+      new RegExp(`^long-100k\\.yaml:\\d+:\\d+: error: The text is 100000 characters long; at most ${MAX_PROSE_CHARS}`),
+    );
     const b = await runCli(['build', name, '-o', join(dir, 'long-100k.pdf')], { cwd: dir });
     expect(b.code).toBe(1);
     expect(existsSync(join(dir, 'long-100k.pdf'))).toBe(false);
   });
 
-  it(`text at the limit (${MAX_PROSE_CHARS} characters) builds in seconds, continuing on 別紙 with a warning`, { timeout: 60_000 }, async () => {
+  it(`text at the limit (${MAX_PROSE_CHARS} characters) builds in seconds, continuing on 別紙 with a warning`, {
+    timeout: 60_000,
+  }, async () => {
     const name = write('long-limit.yaml', withPolicy(MAX_PROSE_CHARS));
     const b = await runCli(['build', name, '-o', join(dir, 'long-limit.pdf')], { cwd: dir });
     expect(b.code, b.stderr).toBe(0);
@@ -95,23 +115,32 @@ describe.concurrent('generated hostile inputs (real CLI)', () => {
     expect(readFileSync(join(dir, 'long-limit.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
-  it.skipIf(!isRoot || !existsSync('/usr/bin/unshare'))('the disk fills up during the write (a 64 KB tmpfs): clear error, no partial or temp file', async () => {
-    const name = write('full.yaml', base);
-    const mnt = join(dir, 'tiny');
-    const script = `mkdir -p ${mnt} && mount -t tmpfs -o size=64k tmpfs ${mnt} && echo old > ${mnt}/note.txt && "$@"; code=$?; ls -A ${mnt}; exit $code`;
-    const r = await runCli(['build', name, '-o', join(mnt, 'out.pdf')], { cwd: dir, wrapper: ['unshare', '-m', 'sh', '-c', script, 'sh'] });
-    expect(stackLines(r.stderr)).toEqual([]);
-    expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toContain('the disk is full');
-    // `ls` inside the namespace: only the file that was there before.
-    expect(r.stdout.trim().split('\n')).toEqual(['note.txt']);
-  });
+  it.skipIf(!isRoot || !existsSync('/usr/bin/unshare'))(
+    'the disk fills up during the write (a 64 KB tmpfs): clear error, no partial or temp file',
+    async () => {
+      const name = write('full.yaml', base);
+      const mnt = join(dir, 'tiny');
+      const script = `mkdir -p ${mnt} && mount -t tmpfs -o size=64k tmpfs ${mnt} && echo old > ${mnt}/note.txt && "$@"; code=$?; ls -A ${mnt}; exit $code`;
+      const r = await runCli(['build', name, '-o', join(mnt, 'out.pdf')], {
+        cwd: dir,
+        wrapper: ['unshare', '-m', 'sh', '-c', script, 'sh'],
+      });
+      expect(stackLines(r.stderr)).toEqual([]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain('the disk is full');
+      // `ls` inside the namespace: only the file that was there before.
+      expect(r.stdout.trim().split('\n')).toEqual(['note.txt']);
+    },
+  );
 });
 
 describe('prototype pollution', () => {
   it('__proto__, constructor and prototype keys anywhere leave Object.prototype untouched', async () => {
     const evil = base
-      .replace('version: 1\n', 'version: 1\n__proto__: { polluted: yes, toString: 1 }\nconstructor: { prototype: { polluted: yes } }\n')
+      .replace(
+        'version: 1\n',
+        'version: 1\n__proto__: { polluted: yes, toString: 1 }\nconstructor: { prototype: { polluted: yes } }\n',
+      )
       .replace('  unit: 人\n', '  unit: 人\n  __proto__: { polluted: yes }\n  prototype: { polluted: yes }\n')
       .replace('actuals: { 2019: 85, 2020: 114 }', 'actuals: { 2019: 85, 2020: 114, __proto__: { polluted: yes } }');
     const r = gradeLoaded(loadSheetText('evil.yaml', evil, 'en'), { lang: 'en' });
@@ -120,7 +149,7 @@ describe('prototype pollution', () => {
     );
     const probe: Record<string, unknown> = {};
     expect(probe.polluted).toBeUndefined();
-    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+    expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
     expect(typeof probe.toString).toBe('function');
     // The parsed data keeps the keys as plain own properties, not as prototypes.
     const data = r.parsed?.data as Record<string, unknown>;
@@ -129,7 +158,10 @@ describe('prototype pollution', () => {
   });
 
   it('a valid sheet loaded after hostile ones still grades normally', async () => {
-    const r = gradeLoaded(await loadSheet(join(import.meta.dirname, '..', '..', 'examples', 'asahi-2020-09.yaml'), 'en'), { lang: 'en' });
+    const r = gradeLoaded(
+      await loadSheet(join(import.meta.dirname, '..', '..', 'examples', 'asahi-2020-09.yaml'), 'en'),
+      { lang: 'en' },
+    );
     expect(r.graded?.kpis.map((k) => k.result.grade)).toEqual(['―', 'A']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -137,14 +169,26 @@ describe('prototype pollution', () => {
 
 describe('label limit', () => {
   it(`a label of ${MAX_LABEL_CHARS} characters is fine, one more is refused`, () => {
-    const ok = loadSheetText('a.yaml', base.replace('lead_division: 企画政策課', `lead_division: ${'課'.repeat(MAX_LABEL_CHARS)}`), 'en');
+    const ok = loadSheetText(
+      'a.yaml',
+      base.replace('lead_division: 企画政策課', `lead_division: ${'課'.repeat(MAX_LABEL_CHARS)}`),
+      'en',
+    );
     expect(ok.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const bad = loadSheetText('a.yaml', base.replace('lead_division: 企画政策課', `lead_division: ${'課'.repeat(MAX_LABEL_CHARS + 1)}`), 'en');
+    const bad = loadSheetText(
+      'a.yaml',
+      base.replace('lead_division: 企画政策課', `lead_division: ${'課'.repeat(MAX_LABEL_CHARS + 1)}`),
+      'en',
+    );
     expect(bad.diagnostics.map((d) => d.code)).toEqual(['semantic.text-too-long']);
   });
 
   it('a 𠮷 counts as one character, not two UTF-16 units', () => {
-    const r = loadSheetText('a.yaml', base.replace('lead_division: 企画政策課', `lead_division: ${'𠮷'.repeat(MAX_LABEL_CHARS)}`), 'en');
+    const r = loadSheetText(
+      'a.yaml',
+      base.replace('lead_division: 企画政策課', `lead_division: ${'𠮷'.repeat(MAX_LABEL_CHARS)}`),
+      'en',
+    );
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 

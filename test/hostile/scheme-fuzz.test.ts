@@ -54,7 +54,10 @@ function mutate(rand: () => number, i: number): string {
       return JSON.stringify(data);
     }
     case 5:
-      (data as { legend: unknown[] }).legend = Array.from({ length: 1 + int(40) }, (_, n) => ({ grade: `SECRET${n}`.repeat(1 + int(3)), text: 'x' }));
+      (data as { legend: unknown[] }).legend = Array.from({ length: 1 + int(40) }, (_, n) => ({
+        grade: `SECRET${n}`.repeat(1 + int(3)),
+        text: 'x',
+      }));
       return JSON.stringify(data);
     case 6:
       (data as { bands: unknown[] }).bands = Array.from({ length: int(5000) }, () => ({ SECRET: 1 }));

@@ -10,7 +10,8 @@ function extents(page: Page): { texts: { text: string; x: number }[]; maxRuleX: 
   const texts: { text: string; x: number }[] = [];
   let maxRuleX = 0;
   const walk = (n: LayoutNode) => {
-    if (n.type === 'text' && n.runs.length > 0) texts.push({ text: n.runs.map((r) => r.text).join(''), x: Math.max(...n.runs.map((r) => r.x)) });
+    if (n.type === 'text' && n.runs.length > 0)
+      texts.push({ text: n.runs.map((r) => r.text).join(''), x: Math.max(...n.runs.map((r) => r.x)) });
     if (n.type === 'group') n.children.forEach(walk);
     if (n.type === 'art')
       for (const s of n.shapes) maxRuleX = Math.max(maxRuleX, s.kind === 'line' ? Math.max(s.x1, s.x2) : s.x + s.w);

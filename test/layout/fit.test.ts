@@ -7,7 +7,14 @@ const fonts = loadFonts();
 
 describe('fitText keeps numbers whole', () => {
   const field = { path: ['goal', 'actuals', '2019'], label: '数値目標 令和1年度' };
-  const spec = (text: string) => ({ text, size: 8, align: 'center' as const, valign: 'middle' as const, padX: 1.5, field });
+  const spec = (text: string) => ({
+    text,
+    size: 8,
+    align: 'center' as const,
+    valign: 'middle' as const,
+    padX: 1.5,
+    field,
+  });
 
   it('shrinks a number wider than its cell instead of splitting it between digits, and says so', () => {
     const ctx = new LayoutContext(fonts, 'en');

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { asOfLine, circled, fiscalYearHeader, fiscalYearHeaders, formatDate, formatMeasured, formatNumber, periodNote } from '../../src/layout/format.js';
+import {
+  asOfLine,
+  circled,
+  fiscalYearHeader,
+  fiscalYearHeaders,
+  formatDate,
+  formatMeasured,
+  formatNumber,
+  periodNote,
+} from '../../src/layout/format.js';
 
 describe('和暦 and numbers', () => {
   it.each([
@@ -30,12 +39,24 @@ describe('和暦 and numbers', () => {
   ])('%s', (_name, got, want) => expect(got).toBe(want));
 
   it('writes a value with its unit and period note', () => {
-    expect(formatMeasured({ value: -11, year: 2018, calendar: true, path: [] }, '人')).toEqual({ value: '▲11人', note: '（30年）' });
-    expect(formatMeasured({ value: 91, year: 2018, calendar: false, path: [] }, '件')).toEqual({ value: '91件', note: '（30年度）' });
+    expect(formatMeasured({ value: -11, year: 2018, calendar: true, path: [] }, '人')).toEqual({
+      value: '▲11人',
+      note: '（30年）',
+    });
+    expect(formatMeasured({ value: 91, year: 2018, calendar: false, path: [] }, '件')).toEqual({
+      value: '91件',
+      note: '（30年度）',
+    });
     // An actual in its own fiscal column needs no note; a calendar-year actual does.
     expect(formatMeasured({ value: 114, calendar: false, path: [] }, '件', 2020)).toEqual({ value: '114件', note: '' });
-    expect(formatMeasured({ value: 113, calendar: true, path: [] }, '人', 2019)).toEqual({ value: '113人', note: '（元年）' });
-    expect(formatMeasured({ value: 42.5, calendar: false, note: '見込み', path: [] }, '%', 2020)).toEqual({ value: '42.5%', note: '（見込み）' });
+    expect(formatMeasured({ value: 113, calendar: true, path: [] }, '人', 2019)).toEqual({
+      value: '113人',
+      note: '（元年）',
+    });
+    expect(formatMeasured({ value: 42.5, calendar: false, note: '見込み', path: [] }, '%', 2020)).toEqual({
+      value: '42.5%',
+      note: '（見込み）',
+    });
   });
 });
 

@@ -4,11 +4,21 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadFonts } from '../../src/render/fonts.js';
-import { LAYOUT_READY, buildSheet, checkLayout, checkSheet, expectNoLoss, gradeText, type Violation } from '../helpers/invariants.js';
+import {
+  LAYOUT_READY,
+  buildSheet,
+  checkLayout,
+  checkSheet,
+  expectNoLoss,
+  gradeText,
+  type Violation,
+} from '../helpers/invariants.js';
 
 const fonts = loadFonts();
 const dir = fileURLToPath(new URL('../../examples/', import.meta.url));
-const examples = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const examples = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 // layout issue 8 (LAYOUT_READY in test/helpers/invariants.ts): examples that still lose something
 // (none since targets print as written: 50.0%, 35.0%, 85.0%).
 const KNOWN_FAILING = new Set<string>([]);
@@ -19,7 +29,10 @@ describe('no-loss invariants on the examples', () => {
     it(f, { timeout: 60_000 }, async () => {
       const graded = gradeText(`examples/${f}`, readFileSync(dir + f, 'utf8'));
       const built = await buildSheet(graded, fonts);
-      expectNoLoss(checkSheet(graded, built.pages, built.pdf, fonts, { glyphs: true, requireCells: true }), !LAYOUT_READY || KNOWN_FAILING.has(f));
+      expectNoLoss(
+        checkSheet(graded, built.pages, built.pdf, fonts, { glyphs: true, requireCells: true }),
+        !LAYOUT_READY || KNOWN_FAILING.has(f),
+      );
     });
   }
   it('every text node of every example says its cell', { timeout: 60_000 }, async () => {

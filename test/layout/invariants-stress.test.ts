@@ -62,9 +62,13 @@ describe('no-loss invariants on the stress sheets', () => {
       const built = await buildSheet(graded, fonts);
       // A sheet the layout refuses (a number too wide for any column), naming the field, loses nothing.
       expect(built.errors.every((e) => (e.path ?? []).length > 0)).toBe(true);
-      if (built.errors.length > 0 && !REFUSED.has(s.name)) throw new Error(`refused: ${built.errors.map((e) => `${e.code} ${(e.path ?? []).join('.')}`).join(', ')}`);
+      if (built.errors.length > 0 && !REFUSED.has(s.name))
+        throw new Error(`refused: ${built.errors.map((e) => `${e.code} ${(e.path ?? []).join('.')}`).join(', ')}`);
       if (built.errors.length > 0) return;
-      expectNoLoss(checkSheet(graded, built.pages, built.pdf, fonts, { requireCells: true }), !LAYOUT_READY || KNOWN_LOSS.has(s.name));
+      expectNoLoss(
+        checkSheet(graded, built.pages, built.pdf, fonts, { requireCells: true }),
+        !LAYOUT_READY || KNOWN_LOSS.has(s.name),
+      );
     });
   }
 });

@@ -23,12 +23,30 @@ import {
 } from '../helpers/invariants.js';
 
 const fonts = loadFonts();
-const META = { title: 't', author: 'a', subject: 's', creationDate: new Date(Date.UTC(2021, 0, 1)), lang: 'ja-JP' as const };
+const META = {
+  title: 't',
+  author: 'a',
+  subject: 's',
+  creationDate: new Date(Date.UTC(2021, 0, 1)),
+  lang: 'ja-JP' as const,
+};
 
-const run = (text: string, x: number, y: number, size = 9, font: 'regular' | 'bold' = 'regular'): TextRun => ({ text, x, y, size, font });
-const node = (runs: TextRun[], cell?: Rect) => ({ type: 'text' as const, tag: 'P' as const, runs, ...(cell ? { cell } : {}) });
+const run = (text: string, x: number, y: number, size = 9, font: 'regular' | 'bold' = 'regular'): TextRun => ({
+  text,
+  x,
+  y,
+  size,
+  font,
+});
+const node = (runs: TextRun[], cell?: Rect) => ({
+  type: 'text' as const,
+  tag: 'P' as const,
+  runs,
+  ...(cell ? { cell } : {}),
+});
 const page = (...nodes: ReturnType<typeof node>[]): Page => ({ ...A4_LANDSCAPE, nodes });
-const expectText = (...texts: string[]): ExpectedText[] => texts.map((text, i) => ({ text, path: ['t', i], kind: 'text' }));
+const expectText = (...texts: string[]): ExpectedText[] =>
+  texts.map((text, i) => ({ text, path: ['t', i], kind: 'text' }));
 const kinds = (v: Violation[]) => v.map((x) => x.kind).sort();
 
 /** A clean page: three cells side by side, a two-line paragraph, all inside their cells. */
@@ -37,7 +55,12 @@ function cleanPage(): Page {
     node([run('人口の社会増減', 40, 60)], { x: 36, y: 48, w: 100, h: 20 }),
     node([run('▲1,234,567人', 140, 60)], { x: 136, y: 48, w: 100, h: 20 }),
     node([run('（30年度）', 240, 60)], { x: 236, y: 48, w: 100, h: 20 }),
-    node([run('令和２年は社会減となった。要因としては', 40, 100), run('外国人の転入が減少している。', 40, 112)], { x: 36, y: 88, w: 300, h: 30 }),
+    node([run('令和２年は社会減となった。要因としては', 40, 100), run('外国人の転入が減少している。', 40, 112)], {
+      x: 36,
+      y: 88,
+      w: 300,
+      h: 30,
+    }),
   );
 }
 
@@ -66,7 +89,9 @@ describe('checkLayout', () => {
     expect(v[0]!.detail).toContain('(36, 48) 40×20');
     expect(checkLayout([page(node([run('短い', 40, 60)], cell))], fonts)).toEqual([]);
     // A second line below the cell's bottom is outside too.
-    expect(kinds(checkLayout([page(node([run('一行目', 40, 60), run('二行目', 40, 75)], cell))], fonts))).toEqual(['outside-cell']);
+    expect(kinds(checkLayout([page(node([run('一行目', 40, 60), run('二行目', 40, 75)], cell))], fonts))).toEqual([
+      'outside-cell',
+    ]);
   });
 
   it('reports a text node without its cell when cells are required', () => {
@@ -81,11 +106,16 @@ describe('checkLayout', () => {
     expect(v[0]!.text).toContain('1,234,567,890');
     // Two lines of 9 pt set 9 pt apart touch but do not overlap; at 7 pt apart they do.
     expect(checkLayout([page(node([run('一行目', 40, 60), run('二行目', 40, 69)]))], fonts)).toEqual([]);
-    expect(kinds(checkLayout([page(node([run('一行目', 40, 60), run('二行目', 40, 67)]))], fonts))).toEqual(['overlap']);
+    expect(kinds(checkLayout([page(node([run('一行目', 40, 60), run('二行目', 40, 67)]))], fonts))).toEqual([
+      'overlap',
+    ]);
   });
 
   it('reports a run below the 6 pt floor, and not one at it', () => {
-    const v = checkLayout([page(node([run('（別紙 1 に続く）', 40, 60, 5.5)]), node([run('六ポイント', 40, 80, 6)]))], fonts);
+    const v = checkLayout(
+      [page(node([run('（別紙 1 に続く）', 40, 60, 5.5)]), node([run('六ポイント', 40, 80, 6)]))],
+      fonts,
+    );
     expect(v).toMatchObject([{ kind: 'too-small', text: '（別紙 1 に続く）' }]);
     expect(v[0]!.detail).toContain('5.5 pt');
   });
@@ -94,13 +124,19 @@ describe('checkLayout', () => {
     const v = checkLayout([page(node([run('1,234,56', 40, 60), run('7,890件', 40, 70)]))], fonts);
     expect(kinds(v)).toEqual(['split-number']);
     expect(v[0]!.text).toBe('1,234,56 | 7,890件');
-    expect(kinds(checkLayout([page(node([run('1,234,', 40, 60), run('567件', 40, 70)]))], fonts))).toEqual(['split-number']);
-    expect(kinds(checkLayout([page(node([run('合計▲', 40, 60), run('74人', 40, 70)]))], fonts))).toEqual(['split-number']);
+    expect(kinds(checkLayout([page(node([run('1,234,', 40, 60), run('567件', 40, 70)]))], fonts))).toEqual([
+      'split-number',
+    ]);
+    expect(kinds(checkLayout([page(node([run('合計▲', 40, 60), run('74人', 40, 70)]))], fonts))).toEqual([
+      'split-number',
+    ]);
   });
 
   it('does not count runs side by side on one line (a number column beside a code)', () => {
     expect(checkLayout([page(node([run('12', 40, 60), run('3670', 60, 60)]))], fonts)).toEqual([]);
-    expect(checkLayout([page(node([run('114件', 40, 60), run('（概数）', 70, 60)]))], fonts, { numbers: ['114件'] })).toEqual([]);
+    expect(
+      checkLayout([page(node([run('114件', 40, 60), run('（概数）', 70, 60)]))], fonts, { numbers: ['114件'] }),
+    ).toEqual([]);
   });
 
   it('allows a break between digits where the text itself breaks the line', () => {
@@ -122,11 +158,17 @@ describe('checkLayout', () => {
     const note = checkLayout([page(node([run('114件（概', 40, 60), run('数）', 40, 70)]))], fonts, { numbers });
     expect(kinds(note)).toEqual(['split-note']);
     // A name that begins like a value is not a value cell either.
-    expect(checkLayout([page(node([run('114件の相談（市民', 40, 60), run('参画）', 40, 70)]))], fonts, { numbers })).toEqual([]);
+    expect(
+      checkLayout([page(node([run('114件の相談（市民', 40, 60), run('参画）', 40, 70)]))], fonts, { numbers }),
+    ).toEqual([]);
     // Prose that merely contains a value is not a value cell: its brackets may span lines.
-    expect(checkLayout([page(node([run('相談は（114件', 40, 60), run('の内訳）である。', 40, 70)]))], fonts, { numbers })).toEqual([]);
+    expect(
+      checkLayout([page(node([run('相談は（114件', 40, 60), run('の内訳）である。', 40, 70)]))], fonts, { numbers }),
+    ).toEqual([]);
     // Value on one line, its note on the next: allowed.
-    expect(checkLayout([page(node([run('114件', 40, 60), run('（30年度）（概数）', 40, 70)]))], fonts, { numbers })).toEqual([]);
+    expect(
+      checkLayout([page(node([run('114件', 40, 60), run('（30年度）（概数）', 40, 70)]))], fonts, { numbers }),
+    ).toEqual([]);
   });
 });
 
@@ -183,7 +225,10 @@ describe('printedNumber (what the PDF must show for a number)', () => {
 describe('findInOrder', () => {
   // Two pages of text: page 1 ends with the start of a paragraph, page 2 has a header then the rest.
   const doc = (() => {
-    const parts: [string, number][] = [['見出し本文の前半はここまで（別紙1に続く）', 1], ['別紙1/1旭市重点施策9続き後半の文章です。', 2]];
+    const parts: [string, number][] = [
+      ['見出し本文の前半はここまで（別紙1に続く）', 1],
+      ['別紙1/1旭市重点施策9続き後半の文章です。', 2],
+    ];
     const flat = parts.map((p) => p[0]).join('');
     const pageOf = Uint16Array.from(parts.flatMap(([s, p]) => [...Array(s.length)].map(() => p)));
     return { flat, pageOf };
@@ -228,7 +273,10 @@ describe('checkPdf on PDFs read back with mupdf', () => {
     );
     continued = await renderPdf(
       [
-        page(node([run('③現状と課題', 40, 60)]), node([run('令和２年は社会減となった。', 40, 80), run('要因としては（別紙 1 に続く）', 40, 92)])),
+        page(
+          node([run('③現状と課題', 40, 60)]),
+          node([run('令和２年は社会減となった。', 40, 80), run('要因としては（別紙 1 に続く）', 40, 92)]),
+        ),
         page(node([run('（４）重点施策関連事業', 40, 60)])),
         page(node([run('別紙 1 / 1　旭市　重点施策 9', 40, 40)]), node([run('外国人の転入が減少している。', 40, 80)])),
       ],
@@ -240,7 +288,16 @@ describe('checkPdf on PDFs read back with mupdf', () => {
   for (const glyphs of [false, true]) {
     describe(glyphs ? 'glyph by glyph' : 'line by line', () => {
       it('finds nothing on a clean PDF', () => {
-        const v = checkPdf(clean, expectText('人口の社会増減', '▲1,234,567人', '令和２年は社会減となった。要因としては外国人の転入が減少している。'), [], { glyphs });
+        const v = checkPdf(
+          clean,
+          expectText(
+            '人口の社会増減',
+            '▲1,234,567人',
+            '令和２年は社会減となった。要因としては外国人の転入が減少している。',
+          ),
+          [],
+          { glyphs },
+        );
         expect(v, formatViolations(v)).toEqual([]);
       });
 
@@ -257,13 +314,24 @@ describe('checkPdf on PDFs read back with mupdf', () => {
         expect(v.find((x) => x.kind === 'too-small')!.detail).toContain('5 pt');
         expect(v.filter((x) => x.kind === 'missing-text')).toMatchObject([{ text: '消えた文字列', path: ['t', 2] }]);
         expect(v.filter((x) => x.kind === 'out-of-order')).toMatchObject([{ text: '意見の一つ目' }]);
-        expect(Object.keys(counts).sort()).toEqual(['pdf/missing-text', 'pdf/out-of-order', 'pdf/outside-page', 'pdf/overlap', 'pdf/too-small']);
+        expect(Object.keys(counts).sort()).toEqual([
+          'pdf/missing-text',
+          'pdf/out-of-order',
+          'pdf/outside-page',
+          'pdf/overlap',
+          'pdf/too-small',
+        ]);
       });
 
       it('accepts prose continued on a 別紙 page, and reports a lost part of it', () => {
         const whole = '令和２年は社会減となった。要因としては外国人の転入が減少している。';
         expect(checkPdf(continued, expectText(whole), [], { glyphs })).toEqual([]);
-        const lost = checkPdf(continued, expectText('令和２年は社会減となった。要因としては日本人の転出が増えた。外国人の転入が減少している。'), [], { glyphs });
+        const lost = checkPdf(
+          continued,
+          expectText('令和２年は社会減となった。要因としては日本人の転出が増えた。外国人の転入が減少している。'),
+          [],
+          { glyphs },
+        );
         expect(lost).toMatchObject([{ kind: 'missing-text' }]);
         expect(lost[0]!.detail).toContain('日本人の転出');
       });

@@ -42,7 +42,13 @@ describe('layoutSheet', () => {
 
   it('marks an overridden grade and explains it under the legend; the grade column is an option', () => {
     const g = seedSheet();
-    g.kpis[1]!.result = { ...g.kpis[1]!.result, grade: 'S', computed: 'A', overridden: true, reason: '年度末までに達成見込み' };
+    g.kpis[1]!.result = {
+      ...g.kpis[1]!.result,
+      grade: 'S',
+      computed: 'A',
+      overridden: true,
+      reason: '年度末までに達成見込み',
+    };
     const t = texts(layoutSheet(g, fonts, { lang: 'ja' }).pages[0]!);
     expect(t.join('')).toContain('Ｓ※');
     expect(t.join('')).toContain('年度末までに達成見込み');
@@ -61,7 +67,11 @@ describe('layoutSheet', () => {
       { indicator: 16, text: '前年度実績を上回った。', path: ['reasons', 2, 'text'] },
     ];
     const t = texts(layoutSheet(g, fonts, { lang: 'ja' }).pages[0]!).join('');
-    const order = ['【達成状況：Ｄ】令和２年は社会減となった。', 'ＫＰＩ15【達成状況：―】実績はカウントできない。', 'ＫＰＩ16【達成状況：Ａ】前年度実績を上回った。'];
+    const order = [
+      '【達成状況：Ｄ】令和２年は社会減となった。',
+      'ＫＰＩ15【達成状況：―】実績はカウントできない。',
+      'ＫＰＩ16【達成状況：Ａ】前年度実績を上回った。',
+    ];
     let at = -1;
     for (const o of order) {
       const i = t.indexOf(o);
@@ -72,7 +82,17 @@ describe('layoutSheet', () => {
 
   it('shows the as-of date, team, related divisions, ⑤ and ⑥ when given', () => {
     const t = texts(
-      layoutSheet(seedSheet({ asOf: '2021-05-31', team: '政策班', relatedDivisions: ['商工観光課', '社会福祉課'], item5: { title: '完了した事業', text: '完了' }, relatedPolicyProjects: ['生涯活躍のまち形成事業'] }), fonts, { lang: 'ja' }).pages[0]!,
+      layoutSheet(
+        seedSheet({
+          asOf: '2021-05-31',
+          team: '政策班',
+          relatedDivisions: ['商工観光課', '社会福祉課'],
+          item5: { title: '完了した事業', text: '完了' },
+          relatedPolicyProjects: ['生涯活躍のまち形成事業'],
+        }),
+        fonts,
+        { lang: 'ja' },
+      ).pages[0]!,
     ).join('\n');
     expect(t).toContain('令和3年5月31日時点');
     expect(t).toContain('政策班');
@@ -84,7 +104,7 @@ describe('layoutSheet', () => {
 
   it('shrinks a moderately long ③ and says so, without an extra page', () => {
     const g = seedSheet();
-    g.sheet.situation = g.sheet.situation + '\n' + g.sheet.situation;
+    g.sheet.situation = `${g.sheet.situation}\n${g.sheet.situation}`;
     const r = layoutSheet(g, fonts, { lang: 'en' });
     expect(r.pages).toHaveLength(2);
     expect(r.warnings.map((w) => [w.code, w.path])).toContainEqual(['layout.shrink', ['situation']]);

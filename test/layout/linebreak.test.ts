@@ -32,7 +32,8 @@ describe('Japanese line breaking', () => {
     expect(lines('abcdefghijkl', 3)).toEqual(['abcdef', 'ghijkl']);
   });
   it('loses no character', () => {
-    const text = '【現状】・令和2年7月に事業協定書を締結、また、令和3年2月末に農転・開発に関する許可を受け、同年3月に造成工事を着工させた。';
+    const text =
+      '【現状】・令和2年7月に事業協定書を締結、また、令和3年2月末に農転・開発に関する許可を受け、同年3月に造成工事を着工させた。';
     for (const n of [3, 7, 11, 20]) expect(lines(text, n).join('')).toBe(text);
   });
 });

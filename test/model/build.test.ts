@@ -18,7 +18,11 @@ describe('buildSheet', () => {
 
   it('turns year keys into numbers and shorthand values into measured values', () => {
     expect([...seed.kpis[1]!.actuals.keys()]).toEqual([2019, 2020]);
-    expect(seed.kpis[1]!.actuals.get(2020)).toMatchObject({ value: 114, calendar: false, path: ['kpis', 1, 'actuals', '2020'] });
+    expect(seed.kpis[1]!.actuals.get(2020)).toMatchObject({
+      value: 114,
+      calendar: false,
+      path: ['kpis', 1, 'actuals', '2020'],
+    });
     expect(seed.goal.actuals.get(2020)).toMatchObject({ value: -74, calendar: true });
     expect(seed.goal.baseline).toMatchObject({ value: -11, year: 2018, calendar: true, path: ['goal', 'baseline'] });
   });
@@ -38,7 +42,15 @@ describe('buildSheet', () => {
 
   it('fills optional lists with empty ones for a minimal sheet', () => {
     const min = load('test/fixtures/valid/minimal.yaml');
-    expect(min).toMatchObject({ referenceYears: [], relatedDivisions: [], committee: [], projects: [], relatedPolicyProjects: [], team: null, asOf: null });
+    expect(min).toMatchObject({
+      referenceYears: [],
+      relatedDivisions: [],
+      committee: [],
+      projects: [],
+      relatedPolicyProjects: [],
+      team: null,
+      asOf: null,
+    });
     expect(sheetYears(min)).toEqual([2020, 2021, 2022, 2023, 2024]);
   });
 });
@@ -71,10 +83,18 @@ describe('② written per indicator', () => {
     expect(Array.isArray(s.reasons)).toBe(true);
     const r = s.reasons as ReasonParagraph[];
     expect(r.map((p) => p.indicator)).toEqual(['goal', 5, 6, 7, 8]);
-    expect(r.map((p) => p.path)).toEqual([['reasons', 'goal'], ['reasons', 'kpis', '5'], ['reasons', 'kpis', '6'], ['reasons', 'kpis', '7'], ['reasons', 'kpis', '8']]);
+    expect(r.map((p) => p.path)).toEqual([
+      ['reasons', 'goal'],
+      ['reasons', 'kpis', '5'],
+      ['reasons', 'kpis', '6'],
+      ['reasons', 'kpis', '7'],
+      ['reasons', 'kpis', '8'],
+    ]);
     expect(r[0]!.text).toMatch(/^令和２年の合計特殊出生率は1\.31（概数）/);
     // Block text loses only its final newline; inner line breaks stay.
-    expect(r[4]!.text).toBe('市民意識調査において子育てしやすいまちだと思う市民の割合は26.4％となり、基準値の24.0％から10％上昇した。\nなお、この調査は隔年実施のため、令和元年度の実績値はない。');
+    expect(r[4]!.text).toBe(
+      '市民意識調査において子育てしやすいまちだと思う市民の割合は26.4％となり、基準値の24.0％から10％上昇した。\nなお、この調査は隔年実施のため、令和元年度の実績値はない。',
+    );
   });
 
   it('orders by the sheet, not by the order the file wrote the paragraphs in', () => {
@@ -95,11 +115,20 @@ describe('② written per indicator', () => {
   it('the printed paragraphs carry the marks of the computed grades (Ｃ, Ｓ, Ｂ, Ａ, Ａ for asahi-2020-03)', () => {
     const g = gradeLoaded(loadSheetText('examples/asahi-2020-03.yaml', text, 'en'), { lang: 'en' });
     expect(g.diagnostics).toEqual([]);
-    expect(reasonParagraphs(g.graded!).map((p) => p.mark)).toEqual(['【達成状況：Ｃ】', 'ＫＰＩ5【達成状況：Ｓ】', 'ＫＰＩ6【達成状況：Ｂ】', 'ＫＰＩ7【達成状況：Ａ】', 'ＫＰＩ8【達成状況：Ａ】']);
+    expect(reasonParagraphs(g.graded!).map((p) => p.mark)).toEqual([
+      '【達成状況：Ｃ】',
+      'ＫＰＩ5【達成状況：Ｓ】',
+      'ＫＰＩ6【達成状況：Ｂ】',
+      'ＫＰＩ7【達成状況：Ａ】',
+      'ＫＰＩ8【達成状況：Ａ】',
+    ]);
   });
 
   it('free text stays one paragraph with no mark of sheetgen (the seed writes its own)', () => {
-    const g = gradeLoaded(loadSheetText('examples/asahi-2020-09.yaml', readFileSync('examples/asahi-2020-09.yaml', 'utf8'), 'en'), { lang: 'en' });
+    const g = gradeLoaded(
+      loadSheetText('examples/asahi-2020-09.yaml', readFileSync('examples/asahi-2020-09.yaml', 'utf8'), 'en'),
+      { lang: 'en' },
+    );
     const printed = reasonParagraphs(g.graded!);
     expect(printed).toHaveLength(1);
     expect(printed[0]!.mark).toBe('');

@@ -136,7 +136,12 @@ describe('the loader keeps the digits and the sheet prints them', () => {
 
 /** A decimal as a person writes it: optional minus, integer part below 10^12, up to 15 significant digits in all. */
 const writtenDecimal = fc
-  .tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 999_999_999_999n }), fc.nat({ max: 15 }), fc.bigInt({ min: 0n, max: 10n ** 15n - 1n }))
+  .tuple(
+    fc.boolean(),
+    fc.bigInt({ min: 0n, max: 999_999_999_999n }),
+    fc.nat({ max: 15 }),
+    fc.bigInt({ min: 0n, max: 10n ** 15n - 1n }),
+  )
   .map(([neg, int, fracLen, fracDigits]) => {
     const intText = int.toString();
     const significant = intText === '0' ? 0 : intText.length;

@@ -12,7 +12,12 @@ const root = join(import.meta.dirname, '..', '..');
 const seed = join(root, 'examples', 'asahi-2020-09.yaml');
 const tmp = mkdtempSync(join(tmpdir(), 'sheetgen-pack-'));
 const npm = (args: string[], cwd: string) =>
-  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd, encoding: 'utf8', timeout: 240_000, env: { ...process.env, npm_config_update_notifier: 'false' } });
+  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 240_000,
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
 const env = { PATH: process.env.PATH ?? '', HOME: tmp, LANG: 'C', SOURCE_DATE_EPOCH: '1600000000' };
 
 let tarball: string;
@@ -24,7 +29,10 @@ beforeAll(() => {
   npm(['pack', '--ignore-scripts', '--pack-destination', tmp], root);
   tarball = join(tmp, readdirSync(tmp).find((f) => f.endsWith('.tgz'))!);
   mkdirSync(project);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }),
+  );
   npm(['install', '--omit=dev', tarball], project);
   const ref = join(tmp, 'reference.pdf');
   execFileSync(process.execPath, [join(root, 'bin', 'sheetgen.js'), 'build', seed, '-o', ref], { env });
@@ -35,7 +43,15 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }), 60_000);
 describe('the packed package', () => {
   it('holds the bundle, the declarations, schemas and grading schemes, and no sources or tests', () => {
     const list = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    for (const f of ['package/dist/index.js', 'package/dist/cli.js', 'package/dist/worker.js', 'package/dist/types/index.d.ts', 'package/bin/sheetgen.js', 'package/schemas/sheet.schema.json', 'package/grading/asahi.json']) {
+    for (const f of [
+      'package/dist/index.js',
+      'package/dist/cli.js',
+      'package/dist/worker.js',
+      'package/dist/types/index.d.ts',
+      'package/bin/sheetgen.js',
+      'package/schemas/sheet.schema.json',
+      'package/grading/asahi.json',
+    ]) {
       expect(list).toContain(f);
     }
     expect(list.some((f) => f.startsWith('package/src/') || f.startsWith('package/test/'))).toBe(false);
@@ -44,7 +60,8 @@ describe('the packed package', () => {
   it('installs without dev dependencies or a build step', () => {
     const installed = join(project, 'node_modules');
     expect(existsSync(join(installed, 'sheetgen', 'dist', 'index.js'))).toBe(true);
-    for (const dev of ['esbuild', 'typescript', 'vitest', 'mupdf']) expect(existsSync(join(installed, dev))).toBe(false);
+    for (const dev of ['esbuild', 'typescript', 'vitest', 'mupdf'])
+      expect(existsSync(join(installed, dev))).toBe(false);
   });
 
   it('type-checks a TypeScript consumer strictly against the declarations, without skipLibCheck', () => {
@@ -66,18 +83,49 @@ describe('the packed package', () => {
       join(project, 'tsconfig.json'),
       JSON.stringify({
         compilerOptions: {
-          strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: false,
-          types: ['node'], typeRoots: [join(root, 'node_modules', '@types')],
+          strict: true,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          noEmit: true,
+          skipLibCheck: false,
+          types: ['node'],
+          typeRoots: [join(root, 'node_modules', '@types')],
         },
         files: ['consumer.ts'],
       }),
     );
-    const r = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
+      { cwd: project, encoding: 'utf8', timeout: 120_000 },
+    );
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
     // A wrong call is caught by the declarations.
-    writeFileSync(join(project, 'wrong.ts'), "import { buildPdf } from 'sheetgen';\nvoid buildPdf(42, { lang: 'fr' });\n");
-    const bad = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--strict', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--noEmit', '--skipLibCheck', '--types', 'node', '--typeRoots', join(root, 'node_modules', '@types'), 'wrong.ts'], { cwd: project, encoding: 'utf8', timeout: 120_000 });
+    writeFileSync(
+      join(project, 'wrong.ts'),
+      "import { buildPdf } from 'sheetgen';\nvoid buildPdf(42, { lang: 'fr' });\n",
+    );
+    const bad = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '--strict',
+        '--module',
+        'NodeNext',
+        '--moduleResolution',
+        'NodeNext',
+        '--noEmit',
+        '--skipLibCheck',
+        '--types',
+        'node',
+        '--typeRoots',
+        join(root, 'node_modules', '@types'),
+        'wrong.ts',
+      ],
+      { cwd: project, encoding: 'utf8', timeout: 120_000 },
+    );
     expect(bad.status).not.toBe(0);
     expect(bad.stdout).toMatch(/wrong\.ts\(2,/);
   }, 300_000);
@@ -94,7 +142,10 @@ describe('the packed package', () => {
 
   it('npx sheetgen in the project and a global install both build the seed', () => {
     const viaNpx = join(tmp, 'npx.pdf');
-    execFileSync('npx', ['--no-install', 'sheetgen', 'build', seed, '-o', viaNpx], { cwd: project, env: { ...env, npm_config_update_notifier: 'false' } });
+    execFileSync('npx', ['--no-install', 'sheetgen', 'build', seed, '-o', viaNpx], {
+      cwd: project,
+      env: { ...env, npm_config_update_notifier: 'false' },
+    });
     expect(readFileSync(viaNpx).equals(expected)).toBe(true);
     const prefix = join(tmp, 'global');
     npm(['install', '-g', '--prefix', prefix, tarball], tmp);

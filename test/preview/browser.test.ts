@@ -10,7 +10,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, kpi16, pdfText, startPreview, tempSheet, type Running } from './helpers.js';
 
-const candidates = [process.env.SHEETGEN_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
+const candidates = [process.env.SHEETGEN_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
+  (p): p is string => !!p,
+);
 const executablePath = candidates.find((p) => existsSync(p));
 const required = process.env.SHEETGEN_REQUIRE_BROWSER === '1';
 
@@ -30,12 +32,23 @@ interface Status {
 }
 
 /** The page's status element, read again until `pred` holds (the page reloads itself meanwhile). */
-async function waitForStatus(page: Page, pred: (s: Status) => boolean, what: string, timeoutMs = 30_000): Promise<Status> {
+async function waitForStatus(
+  page: Page,
+  pred: (s: Status) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<Status> {
   const end = Date.now() + timeoutMs;
   let last: Status | undefined;
   while (Date.now() < end) {
     try {
-      const d = await page.locator('#status').evaluate((el) => ({ ...(el as unknown as { dataset: Record<string, string | undefined> }).dataset }), undefined, { timeout: 2000 });
+      const d = await page
+        .locator('#status')
+        .evaluate(
+          (el) => ({ ...(el as unknown as { dataset: Record<string, string | undefined> }).dataset }),
+          undefined,
+          { timeout: 2000 },
+        );
       last = { state: d.state ?? '', build: Number(d.build), sha256: d.sha256 ?? '', instance: d.instance ?? '' };
       if (pred(last)) return last;
     } catch {
@@ -55,7 +68,9 @@ async function pagePdf(page: Page, port: number): Promise<{ sha256: string; text
   expect(href).toMatch(/^\/sheet\.pdf\?build=\d+$/);
   const inPage = await page.evaluate(async (url: string) => {
     const bytes = await (await fetch(url)).arrayBuffer();
-    return [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    return [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))]
+      .map((b) => b.toString(16).padStart(2, '0'))
+      .join('');
   }, href!);
   const r = await http(port, href!);
   expect(createHash('sha256').update(r.body).digest('hex')).toBe(inPage);
@@ -69,7 +84,10 @@ describe.skipIf(!executablePath && !required)('sheetgen preview in Chromium', ()
 
   beforeAll(async () => {
     tmp = tempSheet();
-    if (!executablePath) throw new Error(`SHEETGEN_REQUIRE_BROWSER=1 but no Chromium at ${candidates.join(', ')}: .ci/run installs Debian's chromium`);
+    if (!executablePath)
+      throw new Error(
+        `SHEETGEN_REQUIRE_BROWSER=1 but no Chromium at ${candidates.join(', ')}: .ci/run installs Debian's chromium`,
+      );
     p = await startPreview(['preview', tmp.sheet]);
     if (!p.url) throw new Error(`preview did not start: ${p.stderr()}`);
     browser = await chromium.launch({ executablePath, headless: true });
@@ -103,7 +121,11 @@ describe.skipIf(!executablePath && !required)('sheetgen preview in Chromium', ()
 
     // Edit: KPI 16's actual 114 → 137.
     writeFileSync(tmp.sheet, kpi16(tmp.seed, 137));
-    const s2 = await waitForStatus(page, (s) => s.state === 'ok' && s.build > s1.build && s.sha256 !== s1.sha256, 'the page after the edit');
+    const s2 = await waitForStatus(
+      page,
+      (s) => s.state === 'ok' && s.build > s1.build && s.sha256 !== s1.sha256,
+      'the page after the edit',
+    );
     const pdf2 = await pagePdf(page, p!.port);
     expect(pdf2.sha256).toBe(s2.sha256);
     expect(pdf2.text).toContain('137');
@@ -112,7 +134,11 @@ describe.skipIf(!executablePath && !required)('sheetgen preview in Chromium', ()
     // Break it: an unclosed bracket. The page shows the error where it is, and no PDF.
     const broken = kpi16(tmp.seed, 137).replace('progress: 概ね順調', 'progress: [概ね順調');
     writeFileSync(tmp.sheet, broken);
-    const s3 = await waitForStatus(page, (s) => s.state === 'error' && s.build > s2.build, 'the page showing the error');
+    const s3 = await waitForStatus(
+      page,
+      (s) => s.state === 'error' && s.build > s2.build,
+      'the page showing the error',
+    );
     expect(s3.sha256).toBe('');
     expect(await page.locator('#viewer').count()).toBe(0);
     const items = page.locator('#diagnostics li[data-severity="error"]');
@@ -154,7 +180,11 @@ describe.skipIf(!executablePath && !required)('sheetgen preview in Chromium', ()
     writeFileSync(tmp.sheet, kpi16(tmp.seed, 149));
     p = await startPreview(['preview', tmp.sheet, '--port', String(port)]);
     expect(p.url).toBe(`http://127.0.0.1:${port}/`);
-    const after = await waitForStatus(page, (s) => s.state === 'ok' && s.instance !== before.instance, 'the page of the new run');
+    const after = await waitForStatus(
+      page,
+      (s) => s.state === 'ok' && s.instance !== before.instance,
+      'the page of the new run',
+    );
     expect(await page.locator('#lost').isHidden()).toBe(true);
     expect((await pagePdf(page, port)).text).toContain('149');
     expect(after.sha256).not.toBe(before.sha256);

@@ -16,7 +16,12 @@ export function tempSheet(): { dir: string; sheet: string; seed: string; cleanup
   const dir = mkdtempSync(join(tmpdir(), 'sheetgen-preview-test-'));
   const sheet = join(dir, 'sheet.yaml');
   copyFileSync(join(root, 'examples', 'asahi-2020-09.yaml'), sheet);
-  return { dir, sheet, seed: readFileSync(sheet, 'utf8'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    sheet,
+    seed: readFileSync(sheet, 'utf8'),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** Writes the file as an editor with "safe write" does: a new file renamed over the old one. */
@@ -74,7 +79,11 @@ export interface Reply {
 }
 
 /** One HTTP request to the preview; `path` is sent as is (no normalisation), `host` replaces the Host header. */
-export function http(port: number, path: string, opts: { method?: string; host?: string; headers?: Record<string, string>; address?: string } = {}): Promise<Reply> {
+export function http(
+  port: number,
+  path: string,
+  opts: { method?: string; host?: string; headers?: Record<string, string>; address?: string } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -106,7 +115,15 @@ export interface StateJson {
   state: 'ok' | 'error';
   sha256: string | null;
   bytes: number | null;
-  diagnostics: { severity: string; code: string; file: string | null; line: number | null; column: number | null; message: string; hint: string | null }[];
+  diagnostics: {
+    severity: string;
+    code: string;
+    file: string | null;
+    line: number | null;
+    column: number | null;
+    message: string;
+    hint: string | null;
+  }[];
 }
 
 export async function state(port: number): Promise<StateJson> {
@@ -115,7 +132,12 @@ export async function state(port: number): Promise<StateJson> {
 }
 
 /** Polls /state.json until `pred` holds (the preview builds in the background after each save). */
-export async function waitForState(port: number, pred: (s: StateJson) => boolean, what: string, timeoutMs = 30_000): Promise<StateJson> {
+export async function waitForState(
+  port: number,
+  pred: (s: StateJson) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<StateJson> {
   const end = Date.now() + timeoutMs;
   let last: StateJson | undefined;
   while (Date.now() < end) {

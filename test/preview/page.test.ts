@@ -52,32 +52,78 @@ describe('preview page', () => {
     });
     // The same shape with harmless text: empty stays empty, line breaks stay where they were.
     const x = (s: string | undefined) => (s ? 'x' : s);
-    const plain = (d: Diagnostic): Diagnostic => ({ ...d, code: x(d.code)!, file: x(d.file)!, path: d.path?.map((p) => (typeof p === 'number' ? p : 'p')), message: x(d.message)!, hint: x(d.hint)! });
+    const plain = (d: Diagnostic): Diagnostic => ({
+      ...d,
+      code: x(d.code)!,
+      file: x(d.file)!,
+      path: d.path?.map((p) => (typeof p === 'number' ? p : 'p')),
+      message: x(d.message)!,
+      hint: x(d.hint)!,
+    });
     fc.assert(
-      fc.property(fc.array(diag, { minLength: 1, maxLength: 4 }), fc.array(text, { minLength: 1, maxLength: 6 }), text, fc.boolean(), (diags, lines, file, ok) => {
-        const ds = ok ? diags.map((d) => ({ ...d, severity: 'warning' as const })) : diags;
-        const page = renderPage(stateOf(ds, lines.join('\n'), ok), { ...ctx, file });
-        const calm = renderPage(stateOf(ds.map(plain), lines.map((l) => l.replace(/[^\r\n]/gu, 'x')).join('\n'), ok), { ...ctx, file: 'f' });
-        // Only the page's own tags: as many '<' as with harmless texts, one script, one style.
-        expect(page.split('<').length).toBe(calm.split('<').length);
-        expect(page.match(/<script/g)).toHaveLength(1);
-        expect(page.match(/<\/script>/g)).toHaveLength(1);
-        // Every diagnostic is listed, in order, with its place.
-        const items = [...page.matchAll(/<li data-severity="(error|warning)"[^>]*data-line="(\d+)" data-column="(\d+)">/g)];
-        expect(items.map((m) => [Number(m[2]), Number(m[3])])).toEqual(ds.filter((d) => ok || d.severity === 'error').map((d) => [d.line, d.column]));
-      }),
+      fc.property(
+        fc.array(diag, { minLength: 1, maxLength: 4 }),
+        fc.array(text, { minLength: 1, maxLength: 6 }),
+        text,
+        fc.boolean(),
+        (diags, lines, file, ok) => {
+          const ds = ok ? diags.map((d) => ({ ...d, severity: 'warning' as const })) : diags;
+          const page = renderPage(stateOf(ds, lines.join('\n'), ok), { ...ctx, file });
+          const calm = renderPage(
+            stateOf(ds.map(plain), lines.map((l) => l.replace(/[^\r\n]/gu, 'x')).join('\n'), ok),
+            { ...ctx, file: 'f' },
+          );
+          // Only the page's own tags: as many '<' as with harmless texts, one script, one style.
+          expect(page.split('<').length).toBe(calm.split('<').length);
+          expect(page.match(/<script/g)).toHaveLength(1);
+          expect(page.match(/<\/script>/g)).toHaveLength(1);
+          // Every diagnostic is listed, in order, with its place.
+          const items = [
+            ...page.matchAll(/<li data-severity="(error|warning)"[^>]*data-line="(\d+)" data-column="(\d+)">/g),
+          ];
+          expect(items.map((m) => [Number(m[2]), Number(m[3])])).toEqual(
+            ds.filter((d) => ok || d.severity === 'error').map((d) => [d.line, d.column]),
+          );
+        },
+      ),
       { numRuns: 150 },
     );
   }, 60_000);
 
   it('puts the build in the status element, the PDF in an <object> with a fallback link, and problems in a list', () => {
-    const ok = renderPage(stateOf([{ severity: 'warning', code: 'layout.shrink', file: 'sheets/a.yaml', line: 2, column: 4, message: 'shrunk', hint: 'shorten' }], 'a: 1\nb: 2\n', true), ctx);
+    const ok = renderPage(
+      stateOf(
+        [
+          {
+            severity: 'warning',
+            code: 'layout.shrink',
+            file: 'sheets/a.yaml',
+            line: 2,
+            column: 4,
+            message: 'shrunk',
+            hint: 'shorten',
+          },
+        ],
+        'a: 1\nb: 2\n',
+        true,
+      ),
+      ctx,
+    );
     expect(ok).toContain('<span id="status" data-state="ok" data-build="7" data-instance="abc123" data-sha256="ffff');
-    expect(ok).toMatch(/<object id="viewer" data="\/sheet\.pdf\?build=7" type="application\/pdf"><p>[^<]*<a href="\/sheet\.pdf\?build=7">Open the PDF<\/a><\/p><\/object>/);
+    expect(ok).toMatch(
+      /<object id="viewer" data="\/sheet\.pdf\?build=7" type="application\/pdf"><p>[^<]*<a href="\/sheet\.pdf\?build=7">Open the PDF<\/a><\/p><\/object>/,
+    );
     expect(ok).toContain('<aside id="warnings"><h2>Warnings (1)</h2>');
     expect(ok).toContain('<span class="where">sheets/a.yaml:2:4</span>');
     expect(ok).toContain('<span class="at">2 | b: <mark>2</mark></span>');
-    const err = renderPage(stateOf([{ severity: 'error', code: 'yaml.syntax', file: 'sheets/a.yaml', line: 1, column: 1, message: 'bad' }], 'a: [\n', false), { ...ctx, lang: 'ja' });
+    const err = renderPage(
+      stateOf(
+        [{ severity: 'error', code: 'yaml.syntax', file: 'sheets/a.yaml', line: 1, column: 1, message: 'bad' }],
+        'a: [\n',
+        false,
+      ),
+      { ...ctx, lang: 'ja' },
+    );
     expect(err).toContain('data-state="error"');
     expect(err).not.toContain('<object');
     expect(err).toContain('<section id="problems"><h2>エラー（1 件）</h2>');

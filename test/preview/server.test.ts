@@ -7,7 +7,18 @@ import { createServer, connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KPI16, http, kpi16, pdfText, saveByRename, startPreview, state, tempSheet, waitForState, type Running } from './helpers.js';
+import {
+  KPI16,
+  http,
+  kpi16,
+  pdfText,
+  saveByRename,
+  startPreview,
+  state,
+  tempSheet,
+  waitForState,
+  type Running,
+} from './helpers.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -47,14 +58,19 @@ describe('sheetgen preview (HTTP)', () => {
     const page = await http(p.port, '/');
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(page.text).toMatch(new RegExp(`id="status" data-state="ok" data-build="1" data-instance="${s.instance}" data-sha256="${s.sha256}"`));
+    expect(page.text).toMatch(
+      new RegExp(`id="status" data-state="ok" data-build="1" data-instance="${s.instance}" data-sha256="${s.sha256}"`),
+    );
     expect(page.text).toContain('data="/sheet.pdf?build=1" type="application/pdf"');
     // Nothing written next to the input.
     expect(readdirSync(tmp.dir)).toEqual(['sheet.yaml']);
   });
 
-  it('is not reachable on the machine\'s other addresses', async () => {
-    const others = Object.values(networkInterfaces()).flat().filter((a) => a && !a.internal && a.family === 'IPv4').map((a) => a!.address);
+  it("is not reachable on the machine's other addresses", async () => {
+    const others = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && !a.internal && a.family === 'IPv4')
+      .map((a) => a!.address);
     for (const address of others) {
       const refused = await new Promise<boolean>((resolve) => {
         const s = connect({ host: address, port: p.port }, () => {
@@ -79,7 +95,16 @@ describe('sheetgen preview (HTTP)', () => {
   it('answers only requests addressed to 127.0.0.1:port or localhost:port (DNS rebinding)', async () => {
     expect((await http(p.port, '/', { host: `localhost:${p.port}` })).status).toBe(200);
     expect((await http(p.port, '/state.json', { host: `127.0.0.1:${p.port}` })).status).toBe(200);
-    for (const host of ['evil.example', `evil.example:${p.port}`, `127.0.0.1:${p.port + 1}`, '127.0.0.1', 'localhost', `127.0.0.1.evil.example:${p.port}`, `[::1]:${p.port}`, `0.0.0.0:${p.port}`]) {
+    for (const host of [
+      'evil.example',
+      `evil.example:${p.port}`,
+      `127.0.0.1:${p.port + 1}`,
+      '127.0.0.1',
+      'localhost',
+      `127.0.0.1.evil.example:${p.port}`,
+      `[::1]:${p.port}`,
+      `0.0.0.0:${p.port}`,
+    ]) {
       for (const path of ['/', '/sheet.pdf', '/state.json', '/events']) {
         const r = await http(p.port, path, { host });
         expect(r.status, `${host} ${path}`).toBe(403);
@@ -91,13 +116,33 @@ describe('sheetgen preview (HTTP)', () => {
     const raw = await new Promise<string>((resolve, reject) => {
       let got = '';
       const s = connect({ host: '127.0.0.1', port: p.port }, () => s.write('GET /state.json HTTP/1.0\r\n\r\n'));
-      s.setEncoding('utf8').on('data', (d: string) => (got += d)).on('end', () => resolve(got)).on('error', reject);
+      s.setEncoding('utf8')
+        .on('data', (d: string) => (got += d))
+        .on('end', () => resolve(got))
+        .on('error', reject);
     });
     expect(raw).toMatch(/^HTTP\/1\.1 403/);
   });
 
   it('serves only its fixed paths: no file, folder or traversal, only GET and HEAD, no CORS', async () => {
-    for (const path of ['/sheet.yaml', '/index.html', '/../sheet.yaml', '/%2e%2e/sheet.yaml', '/..%2fsheet.yaml', '//sheet.pdf', '/sheet.pdf/', '/sheet.pdf/..', '/examples/asahi-2020-09.yaml', '/package.json', '/etc/passwd', '/..\\..\\etc\\passwd', '/%00', '/state.json%00', '/tmp/', '*']) {
+    for (const path of [
+      '/sheet.yaml',
+      '/index.html',
+      '/../sheet.yaml',
+      '/%2e%2e/sheet.yaml',
+      '/..%2fsheet.yaml',
+      '//sheet.pdf',
+      '/sheet.pdf/',
+      '/sheet.pdf/..',
+      '/examples/asahi-2020-09.yaml',
+      '/package.json',
+      '/etc/passwd',
+      '/..\\..\\etc\\passwd',
+      '/%00',
+      '/state.json%00',
+      '/tmp/',
+      '*',
+    ]) {
       const r = await http(p.port, path);
       expect(r.status, path).toBe(404);
       expect(r.text, path).not.toContain('旭市');
@@ -112,7 +157,10 @@ describe('sheetgen preview (HTTP)', () => {
     expect(head.body.length).toBe(0);
     for (const path of ['/', '/sheet.pdf', '/state.json']) {
       const r = await http(p.port, path, { headers: { origin: 'http://evil.example' } });
-      expect(Object.keys(r.headers).filter((h) => h.startsWith('access-control-')), path).toEqual([]);
+      expect(
+        Object.keys(r.headers).filter((h) => h.startsWith('access-control-')),
+        path,
+      ).toEqual([]);
       expect(r.headers['cross-origin-resource-policy']).toBe('same-origin');
     }
     const page = await http(p.port, '/');
@@ -122,35 +170,61 @@ describe('sheetgen preview (HTTP)', () => {
 
   it('builds again on every save, in place and by rename, and announces each build on /events', async () => {
     const events: string[] = [];
-    const req = (await import('node:http')).get({ host: '127.0.0.1', port: p.port, path: '/events', agent: false }, (res) => {
-      res.setEncoding('utf8').on('data', (d: string) => events.push(d));
-    });
+    const req = (await import('node:http')).get(
+      { host: '127.0.0.1', port: p.port, path: '/events', agent: false },
+      (res) => {
+        res.setEncoding('utf8').on('data', (d: string) => events.push(d));
+      },
+    );
     try {
       const before = await state(p.port);
       writeFileSync(tmp.sheet, kpi16(tmp.seed, 137));
-      const a = await waitForState(p.port, (s) => s.build > before.build && s.state === 'ok' && s.sha256 !== before.sha256, 'the build of the in-place save');
+      const a = await waitForState(
+        p.port,
+        (s) => s.build > before.build && s.state === 'ok' && s.sha256 !== before.sha256,
+        'the build of the in-place save',
+      );
       const pdfA = await http(p.port, '/sheet.pdf');
       expect(sha(pdfA.body)).toBe(a.sha256);
       expect(pdfText(pdfA.body)).toContain('137');
 
       saveByRename(tmp.sheet, kpi16(tmp.seed, 151));
-      const b = await waitForState(p.port, (s) => s.build > a.build && s.state === 'ok' && s.sha256 !== a.sha256, 'the build of the save by rename');
+      const b = await waitForState(
+        p.port,
+        (s) => s.build > a.build && s.state === 'ok' && s.sha256 !== a.sha256,
+        'the build of the save by rename',
+      );
       const textB = pdfText((await http(p.port, '/sheet.pdf')).body);
       expect(textB).toContain('151');
       expect(textB).not.toContain('137');
 
       // After a rename the watch follows the new file: a later in-place save is seen too.
       writeFileSync(tmp.sheet, kpi16(tmp.seed, 163));
-      const c = await waitForState(p.port, (s) => s.build > b.build && s.state === 'ok' && s.sha256 !== b.sha256, 'the build of an in-place save after a rename');
+      const c = await waitForState(
+        p.port,
+        (s) => s.build > b.build && s.state === 'ok' && s.sha256 !== b.sha256,
+        'the build of an in-place save after a rename',
+      );
       expect(pdfText((await http(p.port, '/sheet.pdf')).body)).toContain('163');
 
       // The same text as the start gives the same bytes as the start.
       writeFileSync(tmp.sheet, tmp.seed);
-      const d = await waitForState(p.port, (s) => s.build > c.build && s.state === 'ok', 'the build of the original text');
+      const d = await waitForState(
+        p.port,
+        (s) => s.build > c.build && s.state === 'ok',
+        'the build of the original text',
+      );
       expect(d.sha256).toBe(firstSha);
 
-      await waitForState(p.port, () => events.join('').includes(`"build":${d.build},`), 'the event of the last build', 10_000);
-      const announced = [...events.join('').matchAll(/^event: build\ndata: (.*)$/gm)].map((m) => JSON.parse(m[1]!) as { build: number; sha256: string });
+      await waitForState(
+        p.port,
+        () => events.join('').includes(`"build":${d.build},`),
+        'the event of the last build',
+        10_000,
+      );
+      const announced = [...events.join('').matchAll(/^event: build\ndata: (.*)$/gm)].map(
+        (m) => JSON.parse(m[1]!) as { build: number; sha256: string },
+      );
       expect(announced.map((e) => e.build)).toEqual(expect.arrayContaining([a.build, b.build, c.build, d.build]));
       expect(announced.find((e) => e.build === b.build)?.sha256).toBe(b.sha256);
       expect(readdirSync(tmp.dir).sort()).toEqual(['sheet.yaml']);
@@ -181,9 +255,16 @@ describe('sheetgen preview (HTTP)', () => {
     expect(page.text).not.toContain('id="viewer"');
     expect(p.stderr()).toContain(`${tmp.sheet}:${d.line}:${d.column}: error:`);
 
-    const markup = tmp.seed.replace('lead_division: 企画政策課', 'lead_division: 企画政策課\n"<img src=x onerror=alert(1)>": 1');
+    const markup = tmp.seed.replace(
+      'lead_division: 企画政策課',
+      'lead_division: 企画政策課\n"<img src=x onerror=alert(1)>": 1',
+    );
     writeFileSync(tmp.sheet, markup);
-    const m = await waitForState(p.port, (s) => s.build > e.build && s.state === 'error' && s.diagnostics.some((x) => x.message.includes('<img')), 'the unknown-key error');
+    const m = await waitForState(
+      p.port,
+      (s) => s.build > e.build && s.state === 'error' && s.diagnostics.some((x) => x.message.includes('<img')),
+      'the unknown-key error',
+    );
     const unknown = m.diagnostics.find((x) => x.message.includes('<img'))!;
     expect(unknown.line).toBe(markup.split('\n').findIndex((l) => l.startsWith('"<img')) + 1);
     const page2 = await http(p.port, '/');
@@ -203,7 +284,11 @@ describe('sheetgen preview (HTTP)', () => {
     const policy = /^policy: \|.*\n((?: {2}.*\n)+)/m.exec(tmp.seed)![1]!;
     const long = tmp.seed.replace(policy, policy.repeat(4));
     writeFileSync(tmp.sheet, long);
-    const w = await waitForState(p.port, (s) => s.build > before.build && s.state === 'ok' && s.sha256 !== before.sha256, 'the build with warnings');
+    const w = await waitForState(
+      p.port,
+      (s) => s.build > before.build && s.state === 'ok' && s.sha256 !== before.sha256,
+      'the build with warnings',
+    );
     const warnings = w.diagnostics.filter((d) => d.severity === 'warning');
     expect(warnings.length).toBeGreaterThan(0);
     const page = await http(p.port, '/');
@@ -217,7 +302,11 @@ describe('sheetgen preview (HTTP)', () => {
     writeFileSync(tmp.sheet, tmp.seed);
     const before = await waitForState(p.port, (s) => s.state === 'ok' && s.sha256 === firstSha, 'the seed again');
     rmSync(tmp.sheet);
-    const gone = await waitForState(p.port, (s) => s.build > before.build && s.state === 'error', 'the missing-file state');
+    const gone = await waitForState(
+      p.port,
+      (s) => s.build > before.build && s.state === 'error',
+      'the missing-file state',
+    );
     expect(gone.diagnostics[0]).toMatchObject({ code: 'file.unreadable', message: `No such file: ${tmp.sheet}` });
     writeFileSync(tmp.sheet, kpi16(tmp.seed, 171));
     await waitForState(p.port, (s) => s.build > gone.build && s.state === 'ok', 'the file back');
@@ -281,7 +370,10 @@ describe('sheetgen preview (start and stop)', () => {
       try {
         const s = await state(p.port);
         expect(s.state).toBe('error');
-        expect(s.diagnostics[0]).toMatchObject({ file: tmp.sheet, line: tmp.seed.split('\n').findIndex((l) => l.startsWith('fiscal_year:')) + 1 });
+        expect(s.diagnostics[0]).toMatchObject({
+          file: tmp.sheet,
+          line: tmp.seed.split('\n').findIndex((l) => l.startsWith('fiscal_year:')) + 1,
+        });
       } finally {
         expect(await p.stop()).toBe(130);
       }
@@ -301,7 +393,9 @@ describe('sheetgen preview (start and stop)', () => {
         expect(page.text).toContain('<html lang="ja">');
         expect(page.text).toContain('エラー（');
         expect(page.text).toContain('ヒント: 「lead_division」の誤りではありませんか？');
-        expect((await state(p.port)).diagnostics.map((d) => d.message).join('\n')).toContain('項目「lead_divison」は使えません');
+        expect((await state(p.port)).diagnostics.map((d) => d.message).join('\n')).toContain(
+          '項目「lead_divison」は使えません',
+        );
         expect((await http(p.port, '/', { host: 'evil.example' })).text).toContain('このプレビューは');
       } finally {
         expect(await p.stop()).toBe(130);

@@ -9,7 +9,12 @@ import { PreviewSession, type PreviewState } from '../../src/preview/session.js'
 import { watchPath } from '../../src/preview/watch.js';
 import { kpi16, pdfText, saveByRename, tempSheet } from './helpers.js';
 
-type Save = { how: 'inPlace' | 'rename' | 'truncateThenWrite' | 'deleteThenCreate'; value: number; broken: boolean; pauseMs: number };
+type Save = {
+  how: 'inPlace' | 'rename' | 'truncateThenWrite' | 'deleteThenCreate';
+  value: number;
+  broken: boolean;
+  pauseMs: number;
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -67,7 +72,11 @@ describe('preview session', () => {
           // Every build shown on the way was of a text that was saved, or said the file was missing (deleted
           // on purpose); none of an empty or half-written file.
           for (const s of shown) {
-            if (s.text !== undefined) expect(saved.has(s.text), `build #${s.build} shows a text that was never saved (${s.text.length} chars)`).toBe(true);
+            if (s.text !== undefined)
+              expect(
+                saved.has(s.text),
+                `build #${s.build} shows a text that was never saved (${s.text.length} chars)`,
+              ).toBe(true);
             else expect(s.diagnostics[0]?.code).toBe('file.unreadable');
           }
         }),

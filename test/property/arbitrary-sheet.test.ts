@@ -3,7 +3,15 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LIMITS, REASONS_BY_INDICATOR, numberText, prose, rng, sheetFromShape, stressSheets } from '../../scripts/gen-sheets.mjs';
+import {
+  LIMITS,
+  REASONS_BY_INDICATOR,
+  numberText,
+  prose,
+  rng,
+  sheetFromShape,
+  stressSheets,
+} from '../../scripts/gen-sheets.mjs';
 import { gradeText } from '../helpers/invariants.js';
 import { arbShape, arbSheet } from './arbitrary-sheet.js';
 
@@ -66,7 +74,10 @@ describe('generated sheets', () => {
 
   // ② per indicator (reasons.goal, reasons.kpis.16) is prose: each paragraph takes up to the prose limit.
   it.runIf(REASONS_BY_INDICATOR)('takes ② per indicator paragraphs up to the prose limit', () => {
-    gradeText('per-indicator.yaml', sheetFromShape({ seed: 5, kpis: 2, reasonsByIndicator: true, prose: { reasons: 3 * 1000 } }));
+    gradeText(
+      'per-indicator.yaml',
+      sheetFromShape({ seed: 5, kpis: 2, reasonsByIndicator: true, prose: { reasons: 3 * 1000 } }),
+    );
   });
 
   it('gives the same text for the same shape', () => {

@@ -52,7 +52,10 @@ export function arbShape(limits: ShapeLimits = {}): fc.Arbitrary<SheetShape> {
       projects: fc.oneof(
         fc.array(fc.integer({ min: 0, max: LIMITS.outcomes }), { minLength: 1, maxLength: 3 }),
         fc.array(fc.integer({ min: 0, max: LIMITS.outcomes }), { minLength: 1, maxLength: LIMITS.projects }),
-        fc.array(fc.integer({ min: 0, max: LIMITS.outcomes }), { minLength: LIMITS.projects, maxLength: LIMITS.projects }),
+        fc.array(fc.integer({ min: 0, max: LIMITS.outcomes }), {
+          minLength: LIMITS.projects,
+          maxLength: LIMITS.projects,
+        }),
       ),
       nameChars: fc.oneof(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: LIMITS.label })),
       numbers: fc.constantFrom('plain' as const, 'mixed' as const, 'extreme' as const),
@@ -65,7 +68,8 @@ export function arbShape(limits: ShapeLimits = {}): fc.Arbitrary<SheetShape> {
       // Keep within the budget: the committee's texts first, then the prose fields, scaled down.
       const shape = { ...s, fiscalYearIndex: s.fiscalYearIndex % s.planYears, prose: { ...s.prose } };
       const committeeTotal = 2 * shape.committee * shape.committeeChars;
-      if (committeeTotal > budget / 2) shape.committeeChars = Math.max(1, Math.floor(budget / 2 / Math.max(1, 2 * shape.committee)));
+      if (committeeTotal > budget / 2)
+        shape.committeeChars = Math.max(1, Math.floor(budget / 2 / Math.max(1, 2 * shape.committee)));
       const p = shape.prose;
       const proseTotal = p.reasons + p.situation + p.policy + Math.max(0, p.item5);
       const room = budget - 2 * shape.committee * shape.committeeChars;

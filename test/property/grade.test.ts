@@ -12,7 +12,12 @@ const schemes = { asahi: loadScheme('asahi'), 'five-level': loadScheme('five-lev
 
 /** A decimal as a person writes it: up to 7 integer digits and 4 decimals (exact as a double). */
 const decimalString = fc
-  .tuple(fc.boolean(), fc.integer({ min: 0, max: 9_999_999 }), fc.option(fc.integer({ min: 0, max: 9999 }), { nil: undefined }), fc.integer({ min: 1, max: 4 }))
+  .tuple(
+    fc.boolean(),
+    fc.integer({ min: 0, max: 9_999_999 }),
+    fc.option(fc.integer({ min: 0, max: 9999 }), { nil: undefined }),
+    fc.integer({ min: 1, max: 4 }),
+  )
   .map(([neg, int, frac, digits]) => {
     const f = frac === undefined ? '' : `.${String(frac).padStart(4, '0').slice(0, digits)}`;
     const s = `${int}${f}`.replace(/\.?0+$/, (m) => (m.startsWith('.') || f ? '' : m));
@@ -22,7 +27,10 @@ const decimalString = fc
 
 // ---- the reference: exact fractions p/q (q > 0) from decimal strings, rules from SHEET.md
 
-interface Frac { p: bigint; q: bigint }
+interface Frac {
+  p: bigint;
+  q: bigint;
+}
 function frac(s: string): Frac {
   const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(s);
   if (!m) throw new Error(`not a decimal: ${s}`);
@@ -30,7 +38,10 @@ function frac(s: string): Frac {
   const p = BigInt(digits) * (m[1] ? -1n : 1n);
   return { p, q: 10n ** BigInt((m[3] ?? '').length) };
 }
-const cmp = (a: Frac, b: Frac): number => { const d = a.p * b.q - b.p * a.q; return d > 0n ? 1 : d < 0n ? -1 : 0; };
+const cmp = (a: Frac, b: Frac): number => {
+  const d = a.p * b.q - b.p * a.q;
+  return d > 0n ? 1 : d < 0n ? -1 : 0;
+};
 const subF = (a: Frac, b: Frac): Frac => ({ p: a.p * b.q - b.p * a.q, q: a.q * b.q });
 const negF = (a: Frac): Frac => ({ p: -a.p, q: a.q });
 const absF = (a: Frac): Frac => ({ p: a.p < 0n ? -a.p : a.p, q: a.q });
@@ -43,7 +54,13 @@ const ratioVsTenth = (gain: Frac, base: Frac, tenths: bigint): number => {
   return l > r ? 1 : l < r ? -1 : 0;
 };
 
-interface Case { better: Better; baseline?: string; target?: string; criterion?: { op: Criterion['op']; value: string }; actual?: string }
+interface Case {
+  better: Better;
+  baseline?: string;
+  target?: string;
+  criterion?: { op: Criterion['op']; value: string };
+  actual?: string;
+}
 
 function reference(c: Case, scheme: 'asahi' | 'five-level'): string {
   if (c.actual === undefined) return '―';
@@ -82,14 +99,19 @@ function reference(c: Case, scheme: 'asahi' | 'five-level'): string {
 function indicator(c: Case): Indicator {
   const m = (s: string, path: string[]) => ({ value: Number(s), calendar: false, path });
   return {
-    kind: 'kpi', number: 1, name: 'x', unit: '件', better: c.better,
+    kind: 'kpi',
+    number: 1,
+    name: 'x',
+    unit: '件',
+    better: c.better,
     ...(c.baseline !== undefined ? { baseline: m(c.baseline, ['baseline']) } : {}),
     ...(c.target !== undefined || c.criterion
       ? {
           target: {
             ...(c.target !== undefined ? { value: Number(c.target) } : { label: '増加' }),
             ...(c.criterion ? { metWhen: { op: c.criterion.op, value: Number(c.criterion.value) } } : {}),
-            year: 2024, path: ['target'],
+            year: 2024,
+            path: ['target'],
           },
         }
       : {}),
@@ -98,35 +120,45 @@ function indicator(c: Case): Indicator {
   };
 }
 
-const grade = (c: Case, scheme: 'asahi' | 'five-level'): string => gradeIndicator(indicator(c), FY, schemes[scheme]).grade;
+const grade = (c: Case, scheme: 'asahi' | 'five-level'): string =>
+  gradeIndicator(indicator(c), FY, schemes[scheme]).grade;
 
 const OPS = ['above', 'at_least', 'below', 'at_most'] as const;
 const flipOp = { above: 'below', below: 'above', at_least: 'at_most', at_most: 'at_least' } as const;
-const caseArb: fc.Arbitrary<Case> = fc.record(
-  {
-    better: fc.constantFrom<Better>('higher', 'lower'),
-    baseline: fc.option(fc.oneof(decimalString, fc.constant('0')), { nil: undefined }),
-    target: fc.option(decimalString, { nil: undefined }),
-    criterion: fc.option(fc.record({ op: fc.constantFrom(...OPS), value: decimalString }), { nil: undefined }),
-    actual: fc.option(decimalString, { nil: undefined }),
-  },
-  { requiredKeys: ['better'] },
-).map((c) => {
-  if (c.target !== undefined) return { ...c, criterion: undefined } as Case;
-  // A word target's criterion points the way `better` does (増加 = above 0 for higher-is-better):
-  // the validator refuses the other way round (semantic.criterion-direction).
-  if (c.criterion && (c.better === 'higher') !== (c.criterion.op === 'above' || c.criterion.op === 'at_least')) return { ...c, criterion: { ...c.criterion, op: flipOp[c.criterion.op] } } as Case;
-  return c as Case;
-});
+const caseArb: fc.Arbitrary<Case> = fc
+  .record(
+    {
+      better: fc.constantFrom<Better>('higher', 'lower'),
+      baseline: fc.option(fc.oneof(decimalString, fc.constant('0')), { nil: undefined }),
+      target: fc.option(decimalString, { nil: undefined }),
+      criterion: fc.option(fc.record({ op: fc.constantFrom(...OPS), value: decimalString }), { nil: undefined }),
+      actual: fc.option(decimalString, { nil: undefined }),
+    },
+    { requiredKeys: ['better'] },
+  )
+  .map((c) => {
+    if (c.target !== undefined) return { ...c, criterion: undefined } as Case;
+    // A word target's criterion points the way `better` does (増加 = above 0 for higher-is-better):
+    // the validator refuses the other way round (semantic.criterion-direction).
+    if (c.criterion && (c.better === 'higher') !== (c.criterion.op === 'above' || c.criterion.op === 'at_least'))
+      return { ...c, criterion: { ...c.criterion, op: flipOp[c.criterion.op] } } as Case;
+    return c as Case;
+  });
 
 /** Exactly on a ±10% boundary (or at the baseline): actual = b ± |b|·k/10 computed exactly in decimal. */
 const boundaryArb: fc.Arbitrary<Case> = fc
-  .tuple(fc.integer({ min: -99_999, max: 99_999 }).filter((n) => n !== 0), fc.integer({ min: 0, max: 3 }), fc.constantFrom(-1, 0, 1), fc.constantFrom<Better>('higher', 'lower'), fc.constantFrom(-1, 0, 1))
+  .tuple(
+    fc.integer({ min: -99_999, max: 99_999 }).filter((n) => n !== 0),
+    fc.integer({ min: 0, max: 3 }),
+    fc.constantFrom(-1, 0, 1),
+    fc.constantFrom<Better>('higher', 'lower'),
+    fc.constantFrom(-1, 0, 1),
+  )
   .map(([n, scale, k, better, nudge]) => {
     // baseline = n / 10^scale; actual = baseline + sign·|baseline|/10 (+ a nudge of one unit in the last place)
     const bq = 10n ** BigInt(scale + 1);
     const bp = BigInt(n) * 10n;
-    const ap = bp + BigInt(k) * (bp < 0n ? -bp : bp) / 10n + BigInt(nudge);
+    const ap = bp + (BigInt(k) * (bp < 0n ? -bp : bp)) / 10n + BigInt(nudge);
     const str = (p: bigint, q: bigint): string => {
       const neg = p < 0n;
       const abs = neg ? -p : p;
@@ -149,11 +181,21 @@ const negS = (s: string): string => (s.startsWith('-') ? s.slice(1) : Number(s) 
 
 describe.each(['asahi', 'five-level'] as const)('grader properties (%s)', (scheme) => {
   it('agrees with the exact rational reference on random decimals', () => {
-    fc.assert(fc.property(caseArb, (c) => { expect(grade(c, scheme)).toBe(reference(c, scheme)); }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        expect(grade(c, scheme)).toBe(reference(c, scheme));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('agrees with the reference exactly on the ±10% boundaries and one unit either side', () => {
-    fc.assert(fc.property(boundaryArb, (c) => { expect(grade(c, scheme)).toBe(reference(c, scheme)); }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(boundaryArb, (c) => {
+        expect(grade(c, scheme)).toBe(reference(c, scheme));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('never gives a worse grade for a better actual', () => {
@@ -161,7 +203,9 @@ describe.each(['asahi', 'five-level'] as const)('grader properties (%s)', (schem
       fc.property(caseArb, decimalString, decimalString, (c, a1, a2) => {
         fc.pre(c.baseline !== undefined);
         const [better, worse] = betterActual(c, a1, a2);
-        expect(RANK[grade({ ...c, actual: better }, scheme)]!).toBeGreaterThanOrEqual(RANK[grade({ ...c, actual: worse }, scheme)]!);
+        expect(RANK[grade({ ...c, actual: better }, scheme)]!).toBeGreaterThanOrEqual(
+          RANK[grade({ ...c, actual: worse }, scheme)]!,
+        );
       }),
       { numRuns: 3000 },
     );
@@ -185,7 +229,9 @@ describe.each(['asahi', 'five-level'] as const)('grader properties (%s)', (schem
 });
 
 it('the seed sheet and the examples of SHEET.md under the reference', () => {
-  expect(reference({ better: 'higher', baseline: '-11', criterion: { op: 'above', value: '0' }, actual: '-74' }, 'asahi')).toBe('D');
+  expect(
+    reference({ better: 'higher', baseline: '-11', criterion: { op: 'above', value: '0' }, actual: '-74' }, 'asahi'),
+  ).toBe('D');
   expect(reference({ better: 'higher', baseline: '91', target: '200', actual: '114' }, 'asahi')).toBe('A');
   expect(reference({ better: 'higher', baseline: '30', actual: '33' }, 'asahi')).toBe('A');
   expect(grade({ better: 'higher', baseline: '30', actual: '33' }, 'asahi')).toBe('A');

@@ -8,7 +8,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { missingGlyphs } from '../../src/layout/index.js';
 import { loadFonts } from '../../src/render/fonts.js';
-import { LAYOUT_READY, buildSheet, checkSheet, countByKind, formatViolations, gradeText } from '../helpers/invariants.js';
+import {
+  LAYOUT_READY,
+  buildSheet,
+  checkSheet,
+  countByKind,
+  formatViolations,
+  gradeText,
+} from '../helpers/invariants.js';
 import { arbSheet } from './arbitrary-sheet.js';
 
 const fonts = loadFonts();
@@ -33,22 +40,36 @@ describe('no-loss invariants on generated sheets', () => {
         if (built.errors.length > 0) {
           // The layout may refuse a sheet it cannot hold, naming the field (issue 8 §2): then no PDF is
           // written and nothing is lost. Never a sheet of everyday numbers.
-          expect(built.errors.every((e) => (e.path ?? []).length > 0), JSON.stringify(built.errors)).toBe(true);
-          if (shape.numbers === 'plain') throw new LossFound(`refused a sheet of everyday numbers (shape ${JSON.stringify(shape)}): ${built.errors.map((e) => `${e.code} ${(e.path ?? []).join('.')}`).join(', ')}`);
+          expect(
+            built.errors.every((e) => (e.path ?? []).length > 0),
+            JSON.stringify(built.errors),
+          ).toBe(true);
+          if (shape.numbers === 'plain')
+            throw new LossFound(
+              `refused a sheet of everyday numbers (shape ${JSON.stringify(shape)}): ${built.errors.map((e) => `${e.code} ${(e.path ?? []).join('.')}`).join(', ')}`,
+            );
           refused++;
           return;
         }
         const v = checkSheet(graded, built.pages, built.pdf, fonts, { requireCells: true });
-        if (v.length > 0) throw new LossFound(`${v.length} violations ${JSON.stringify(countByKind(v))} on the sheet of shape ${JSON.stringify(shape)}:\n${formatViolations(v, 15)}`);
+        if (v.length > 0)
+          throw new LossFound(
+            `${v.length} violations ${JSON.stringify(countByKind(v))} on the sheet of shape ${JSON.stringify(shape)}:\n${formatViolations(v, 15)}`,
+          );
       }),
       // No shrinking: each run builds a PDF, and the first failure with its shape and seed is enough to replay.
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );
     // A crash or an invalid generated sheet always fails the test, whatever the layout.
-    if (result.failed && !(result.errorInstance instanceof LossFound)) throw new Error(fc.defaultReportMessage(result) ?? 'property failed');
+    if (result.failed && !(result.errorInstance instanceof LossFound))
+      throw new Error(fc.defaultReportMessage(result) ?? 'property failed');
     // layout issue 8: enabled when form-layout lands (LAYOUT_READY in test/helpers/invariants.ts).
     if (LAYOUT_READY && !KNOWN_LOSS) expect(result.failed, fc.defaultReportMessage(result)).toBe(false);
-    else expect(result.failed, 'no generated sheet broke an invariant: set LAYOUT_READY / KNOWN_LOSS (layout issue 8)').toBe(true);
+    else
+      expect(
+        result.failed,
+        'no generated sheet broke an invariant: set LAYOUT_READY / KNOWN_LOSS (layout issue 8)',
+      ).toBe(true);
     // Most sheets are built, not refused (a layout that refused everything would lose nothing).
     expect(refused, `${refused} of ${RUNS} generated sheets refused`).toBeLessThanOrEqual(RUNS / 2);
   });

@@ -13,7 +13,9 @@ import { SheetgenError, hasErrors } from '../../src/diagnostics.js';
 import { mutateSheet } from './mutations.js';
 
 const examplesDir = join(import.meta.dirname, '..', '..', 'examples');
-const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.yaml')).sort();
+const examples = readdirSync(examplesDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const texts = examples.map((f) => ({ file: join(examplesDir, f), text: readFileSync(join(examplesDir, f), 'utf8') }));
 const out = mkdtempSync(join(tmpdir(), 'sheetgen-prop-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -40,7 +42,9 @@ describe('random mutations of the examples', () => {
           r = gradeLoaded(loadSheetText(src.file, text, seed % 2 ? 'ja' : 'en'), { lang: seed % 2 ? 'ja' : 'en' });
         } catch (e) {
           if (userFacing(e)) return;
-          throw new Error(`seed ${seed} on ${examples[i]} threw: ${(e as Error).stack}\n--- text ---\n${text.slice(0, 2000)}`);
+          throw new Error(
+            `seed ${seed} on ${examples[i]} threw: ${(e as Error).stack}\n--- text ---\n${text.slice(0, 2000)}`,
+          );
         }
         if (hasErrors(r.diagnostics)) {
           diagnosed++;
@@ -61,7 +65,9 @@ describe('random mutations of the examples', () => {
     expect(graded).toBeGreaterThan(50);
   });
 
-  it('the full build (layout, render, write) on mutated sheets: a PDF or diagnostics, never an exception', { timeout: 60_000 }, async () => {
+  it('the full build (layout, render, write) on mutated sheets: a PDF or diagnostics, never an exception', {
+    timeout: 60_000,
+  }, async () => {
     let built = 0;
     await fc.assert(
       fc.asyncProperty(seedArb, async ([i, seed]) => {
@@ -78,7 +84,9 @@ describe('random mutations of the examples', () => {
           }
         } catch (e) {
           if (userFacing(e)) return;
-          throw new Error(`seed ${seed} on ${examples[i]} threw in build: ${(e as Error).stack}\n--- text ---\n${text.slice(0, 2000)}`);
+          throw new Error(
+            `seed ${seed} on ${examples[i]} threw in build: ${(e as Error).stack}\n--- text ---\n${text.slice(0, 2000)}`,
+          );
         }
       }),
       { numRuns: 40 },

@@ -15,27 +15,111 @@ const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (
 
 /** Text that tends to break things: controls, surrogates, RTL, huge digits, YAML syntax, CJK, emoji. */
 const NASTY = [
-  '', ' ', '\t', '\n', '\r\n', '\u0000', '\u0007', '\u000b', '\u007f', '\u0085', '\u200b', '\u202e', '\ufeff', '\ud800', '\udfff',
-  '𠮷', '☑', '👨‍👩‍👧', 'é', '①', '㊿', '▲', '△', '―', '〇', '１２３', '1,234', '114件', '▲74', '-0', '1e309', '.nan', '.inf',
-  '0x1F', '0o17', '2020-01-01', 'null', '~', 'true', 'no', ': ', ' #', '- ', '[', ']', '{', '}', '"', "'", '&a', '*a', '!!str', '!tag',
-  '%YAML 1.1', '---', '...', '<<', '__proto__', 'constructor', 'prototype', 'toString', '${PATH}', '../../etc/passwd', '/etc/passwd',
-  'x'.repeat(250), 'あ'.repeat(3000),
+  '',
+  ' ',
+  '\t',
+  '\n',
+  '\r\n',
+  '\u0000',
+  '\u0007',
+  '\u000b',
+  '\u007f',
+  '\u0085',
+  '\u200b',
+  '\u202e',
+  '\ufeff',
+  '\ud800',
+  '\udfff',
+  '𠮷',
+  '☑',
+  '👨‍👩‍👧',
+  'é',
+  '①',
+  '㊿',
+  '▲',
+  '△',
+  '―',
+  '〇',
+  '１２３',
+  '1,234',
+  '114件',
+  '▲74',
+  '-0',
+  '1e309',
+  '.nan',
+  '.inf',
+  '0x1F',
+  '0o17',
+  '2020-01-01',
+  'null',
+  '~',
+  'true',
+  'no',
+  ': ',
+  ' #',
+  '- ',
+  '[',
+  ']',
+  '{',
+  '}',
+  '"',
+  "'",
+  '&a',
+  '*a',
+  '!!str',
+  '!tag',
+  '%YAML 1.1',
+  '---',
+  '...',
+  '<<',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  '${PATH}',
+  '../../etc/passwd',
+  '/etc/passwd',
+  'x'.repeat(250),
+  'あ'.repeat(3000),
 ];
 
 function randomScalar(r: Rand): unknown {
   switch (int(r, 0, 11)) {
-    case 0: return null;
-    case 1: return r() < 0.5;
-    case 2: return int(r, -1_000_000, 1_000_000);
-    case 3: return Number((r() * 2000 - 1000).toFixed(int(r, 0, 6)));
-    case 4: return pick(r, [0, -0, 1e21, -1e-7, 2 ** 53 + 2, Number.MAX_VALUE, Number.MIN_VALUE, 1e12, 999_999_999_999, 0.1 + 0.2]);
-    case 5: return pick(r, [NaN, Infinity, -Infinity]);
-    case 6: return pick(r, NASTY);
-    case 7: return pick(r, NASTY) + pick(r, NASTY);
-    case 8: return String(int(r, 1900, 2100));
-    case 9: return int(r, 1900, 2100);
-    case 10: return [];
-    default: return {};
+    case 0:
+      return null;
+    case 1:
+      return r() < 0.5;
+    case 2:
+      return int(r, -1_000_000, 1_000_000);
+    case 3:
+      return Number((r() * 2000 - 1000).toFixed(int(r, 0, 6)));
+    case 4:
+      return pick(r, [
+        0,
+        -0,
+        1e21,
+        -1e-7,
+        2 ** 53 + 2,
+        Number.MAX_VALUE,
+        Number.MIN_VALUE,
+        1e12,
+        999_999_999_999,
+        0.1 + 0.2,
+      ]);
+    case 5:
+      return pick(r, [NaN, Infinity, -Infinity]);
+    case 6:
+      return pick(r, NASTY);
+    case 7:
+      return pick(r, NASTY) + pick(r, NASTY);
+    case 8:
+      return String(int(r, 1900, 2100));
+    case 9:
+      return int(r, 1900, 2100);
+    case 10:
+      return [];
+    default:
+      return {};
   }
 }
 
@@ -44,21 +128,38 @@ function randomValue(r: Rand, depth = 0): unknown {
   if (depth < 3 && k < 0.1) return Array.from({ length: int(r, 0, 3) }, () => randomValue(r, depth + 1));
   if (depth < 3 && k < 0.2) {
     const o: Record<string, unknown> = {};
-    for (let i = int(r, 0, 3); i > 0; i--) o[String(pick(r, ['value', 'year', 'name', 'unit', '2020', '2019', 'number', pick(r, NASTY)]))] = randomValue(r, depth + 1);
+    for (let i = int(r, 0, 3); i > 0; i--)
+      o[String(pick(r, ['value', 'year', 'name', 'unit', '2020', '2019', 'number', pick(r, NASTY)]))] = randomValue(
+        r,
+        depth + 1,
+      );
     return o;
   }
   return randomScalar(r);
 }
 
 type Container = Record<string, unknown> | unknown[];
-interface Slot { parent: Container; key: string | number; value: unknown }
+interface Slot {
+  parent: Container;
+  key: string | number;
+  value: unknown;
+}
 
 /** Every (parent, key) in the data, so that a mutation can hit any level. */
 function slots(data: unknown): Slot[] {
   const out: Slot[] = [];
   const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach((x, i) => { out.push({ parent: v, key: i, value: x }); walk(x); });
-    else if (v !== null && typeof v === 'object') for (const k of Object.keys(v)) { const x = (v as Record<string, unknown>)[k]; out.push({ parent: v as Container, key: k, value: x }); walk(x); }
+    if (Array.isArray(v))
+      v.forEach((x, i) => {
+        out.push({ parent: v, key: i, value: x });
+        walk(x);
+      });
+    else if (v !== null && typeof v === 'object')
+      for (const k of Object.keys(v)) {
+        const x = (v as Record<string, unknown>)[k];
+        out.push({ parent: v as Container, key: k, value: x });
+        walk(x);
+      }
   };
   walk(data);
   return out;
@@ -69,7 +170,18 @@ function set(s: Slot, value: unknown): void {
   else Object.defineProperty(s.parent, s.key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-const DATA_MUTATIONS = ['delete', 'retype', 'unicode', 'swap-numbers', 'duplicate-item', 'nest', 'rename-key', 'add-key', 'number-edge', 'empty-container'] as const;
+const DATA_MUTATIONS = [
+  'delete',
+  'retype',
+  'unicode',
+  'swap-numbers',
+  'duplicate-item',
+  'nest',
+  'rename-key',
+  'add-key',
+  'number-edge',
+  'empty-container',
+] as const;
 
 function mutateData(data: unknown, r: Rand): string {
   const all = slots(data);
@@ -119,14 +231,28 @@ function mutateData(data: unknown, r: Rand): string {
     case 'rename-key':
       if (!Array.isArray(s.parent)) {
         const k = s.key as string;
-        const renamed = pick(r, [k.toUpperCase(), k.slice(1), `${k}s`, k.replace(/_/g, ''), `${k[1] ?? ''}${k[0] ?? ''}${k.slice(2)}`, pick(r, NASTY)]);
+        const renamed = pick(r, [
+          k.toUpperCase(),
+          k.slice(1),
+          `${k}s`,
+          k.replace(/_/g, ''),
+          `${k[1] ?? ''}${k[0] ?? ''}${k.slice(2)}`,
+          pick(r, NASTY),
+        ]);
         delete (s.parent as Record<string, unknown>)[k];
         set({ ...s, key: renamed }, s.value);
       }
       break;
     case 'add-key':
       if (s.value !== null && typeof s.value === 'object' && !Array.isArray(s.value)) {
-        set({ parent: s.value as Container, key: String(pick(r, [...NASTY, '2030', '2019', 'note', 'grade_override', 'met_when'])), value: undefined }, randomValue(r));
+        set(
+          {
+            parent: s.value as Container,
+            key: String(pick(r, [...NASTY, '2030', '2019', 'note', 'grade_override', 'met_when'])),
+            value: undefined,
+          },
+          randomValue(r),
+        );
       }
       break;
     case 'number-edge':
@@ -139,7 +265,16 @@ function mutateData(data: unknown, r: Rand): string {
   return kind;
 }
 
-const TEXT_MUTATIONS = ['delete-char', 'insert', 'duplicate-line', 'swap-lines', 'truncate', 'indent', 'dedent', 'replace-digit'] as const;
+const TEXT_MUTATIONS = [
+  'delete-char',
+  'insert',
+  'duplicate-line',
+  'swap-lines',
+  'truncate',
+  'indent',
+  'dedent',
+  'replace-digit',
+] as const;
 
 function mutateText(text: string, r: Rand): string {
   const lines = text.split('\n');
@@ -152,7 +287,11 @@ function mutateText(text: string, r: Rand): string {
     }
     case 'insert': {
       const at = int(r, 0, text.length);
-      return text.slice(0, at) + pick(r, [...NASTY, ':', '-', '#', '|', '>', '\t', '  ', '&x ', '*x', '!!binary ']) + text.slice(at);
+      return (
+        text.slice(0, at) +
+        pick(r, [...NASTY, ':', '-', '#', '|', '>', '\t', '  ', '&x ', '*x', '!!binary ']) +
+        text.slice(at)
+      );
     }
     case 'duplicate-line':
       lines.splice(li, 0, line);

@@ -77,9 +77,34 @@ describe('renderPdf on the seed sheet', () => {
 
   it('contains every number and sentence of the sheet', () => {
     const all = flat(text.join('\n'));
-    for (const s of ['537,409', '16,091', '8,636', '4,533', '▲74人', '▲11人', '114件', '200件', '91件', '85件', '113人', '令和2年度', '（30年）', '（30年度）', '（元年）', '増加', '令和　年　月　日時点'])
+    for (const s of [
+      '537,409',
+      '16,091',
+      '8,636',
+      '4,533',
+      '▲74人',
+      '▲11人',
+      '114件',
+      '200件',
+      '91件',
+      '85件',
+      '113人',
+      '令和2年度',
+      '（30年）',
+      '（30年度）',
+      '（元年）',
+      '増加',
+      '令和　年　月　日時点',
+    ])
       expect(all, s).toContain(flat(s));
-    for (const s of [SEED_TEXT.reasons, SEED_TEXT.situation, SEED_TEXT.policy, '㉟' + SEED_TEXT.opinion, '㉟' + SEED_TEXT.response, SEED_TEXT.remarks])
+    for (const s of [
+      SEED_TEXT.reasons,
+      SEED_TEXT.situation,
+      SEED_TEXT.policy,
+      `㉟${SEED_TEXT.opinion}`,
+      `㉟${SEED_TEXT.response}`,
+      SEED_TEXT.remarks,
+    ])
       expect(all).toContain(flat(s));
     expect(all).toContain('3670生涯活躍のまち形成事業');
     expect(all).toContain('概ね順調〇');
@@ -161,7 +186,8 @@ describe('renderPdf on the seed sheet', () => {
         // Cells spanning rows from above count in the rows they cover.
         for (const [k, n] of covered.entries()) if (k === r) w += n;
         tr.kids.forEach((c) => {
-          for (let i = 1; i < Number(c.attrs.RowSpan ?? 1); i++) covered[r + i] = (covered[r + i] ?? 0) + Number(c.attrs.ColSpan ?? 1);
+          for (let i = 1; i < Number(c.attrs.RowSpan ?? 1); i++)
+            covered[r + i] = (covered[r + i] ?? 0) + Number(c.attrs.ColSpan ?? 1);
         });
         if (r === 0) (t as unknown as { w: number }).w = w;
         else expect(w, `row ${r} of a table`).toBe((t as unknown as { w: number }).w);
@@ -185,7 +211,11 @@ describe('renderPdf on the seed sheet', () => {
   });
 
   it('can add a grade column (an option, off by default)', { timeout: 60_000 }, async () => {
-    const bytes = await renderPdf(layoutSheet(seedSheet(), fonts, { lang: 'ja', gradeColumn: true }).pages, fonts, SEED_META);
+    const bytes = await renderPdf(
+      layoutSheet(seedSheet(), fonts, { lang: 'ja', gradeColumn: true }).pages,
+      fonts,
+      SEED_META,
+    );
     const p1 = flat(pageTexts(open(bytes))[0]!);
     expect(p1).toContain('達成状況');
     expect(p1).toMatch(/▲74人（2年）(4年度)?.*Ｄ/u);
@@ -266,7 +296,10 @@ describe('fonts', () => {
 
   it('refuses web fonts (WOFF, WOFF2) by their signature, naming the kind', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sheetgen-woff-'));
-    for (const [name, magic] of [['a.woff', 'wOFF'], ['a.woff2', 'wOF2']] as const) {
+    for (const [name, magic] of [
+      ['a.woff', 'wOFF'],
+      ['a.woff2', 'wOF2'],
+    ] as const) {
       const path = join(dir, name);
       writeFileSync(path, Buffer.concat([Buffer.from(magic, 'latin1'), Buffer.alloc(60)]));
       expect(() => loadFonts({ regular: path })).toThrow(magic === 'wOFF' ? /web font \(WOFF\)/ : /web font \(WOFF2\)/);

@@ -8,7 +8,12 @@ export interface Diff {
 }
 
 function rgb(pix: mupdf.Pixmap): { w: number; h: number; n: number; px: Uint8ClampedArray } {
-  return { w: pix.getWidth(), h: pix.getHeight(), n: pix.getNumberOfComponents() + (pix.getAlpha() ? 1 : 0), px: pix.getPixels() };
+  return {
+    w: pix.getWidth(),
+    h: pix.getHeight(),
+    n: pix.getNumberOfComponents() + (pix.getAlpha() ? 1 : 0),
+    px: pix.getPixels(),
+  };
 }
 
 export function decodePng(bytes: Uint8Array): mupdf.Pixmap {

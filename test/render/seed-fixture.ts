@@ -13,7 +13,8 @@ const source = readFileSync(file, 'utf8');
 
 function load(): GradedSheet {
   const loaded = gradeLoaded(loadSheetText('examples/asahi-2020-09.yaml', source, 'ja'), { lang: 'ja' });
-  if (!loaded.graded || loaded.diagnostics.length > 0) throw new Error(`the seed example does not load: ${JSON.stringify(loaded.diagnostics)}`);
+  if (!loaded.graded || loaded.diagnostics.length > 0)
+    throw new Error(`the seed example does not load: ${JSON.stringify(loaded.diagnostics)}`);
   return loaded.graded;
 }
 

@@ -40,8 +40,14 @@ export function fifteenProjects(): GradedSheet {
       main: i % 3 === 0,
       code: String(3670 + i),
       name: `生涯活躍のまち・あさひ形成事業（多世代交流施設の整備と官民連携による運営支援）第${i + 1}期`,
-      cost: new Map([[2019, 8636 * (i + 1)], [2020, 537409 + i]]),
-      generalFund: new Map([[2019, 4533], [2020, 16091 * (i + 1)]]),
+      cost: new Map([
+        [2019, 8636 * (i + 1)],
+        [2020, 537409 + i],
+      ]),
+      generalFund: new Map([
+        [2019, 4533],
+        [2020, 16091 * (i + 1)],
+      ]),
       outcomes,
       remarks: `${i + 1}年度決算のうち、生涯活躍のまちインフラ整備費補助金500,000千円については、翌年度に繰越。${SENTENCE}`,
       path,
@@ -64,12 +70,15 @@ export function tenYearPlan(): GradedSheet {
 export function manyOpinions(n = 60): GradedSheet {
   const g = seedSheet();
   const base = g.sheet.committee[0]!;
-  g.sheet.committee = Array.from({ length: n }, (_, i): CommitteeEntry => ({
-    number: i + 1,
-    opinion: `${base.opinion.slice(0, 40 + (i % 5) * 20)}。`,
-    response: `${base.response.slice(0, 60 + (i % 7) * 25)}。`,
-    path: ['committee', i],
-  }));
+  g.sheet.committee = Array.from(
+    { length: n },
+    (_, i): CommitteeEntry => ({
+      number: i + 1,
+      opinion: `${base.opinion.slice(0, 40 + (i % 5) * 20)}。`,
+      response: `${base.response.slice(0, 60 + (i % 7) * 25)}。`,
+      path: ['committee', i],
+    }),
+  );
   return g;
 }
 
@@ -87,13 +96,25 @@ export function extremeNumbers(): GradedSheet {
   const p = g.sheet.projects[0]!;
   g.sheet.projects[0] = {
     ...p,
-    cost: new Map([[2019, 999_999_999_999], [2020, -123_456_789_012]]),
-    generalFund: new Map([[2019, 0], [2020, 987_654_321_098]]),
+    cost: new Map([
+      [2019, 999_999_999_999],
+      [2020, -123_456_789_012],
+    ]),
+    generalFund: new Map([
+      [2019, 0],
+      [2020, 987_654_321_098],
+    ]),
   };
   g.totals = {
     ...g.totals,
-    cost: new Map([[2019, 999_999_999_999], [2020, -123_456_789_012]]),
-    generalFund: new Map([[2019, 0], [2020, 987_654_321_098]]),
+    cost: new Map([
+      [2019, 999_999_999_999],
+      [2020, -123_456_789_012],
+    ]),
+    generalFund: new Map([
+      [2019, 0],
+      [2020, 987_654_321_098],
+    ]),
     costTotal: -123_456_789_012,
     generalFundTotal: 987_654_321_098,
   };

@@ -56,8 +56,15 @@ export function readStructure(bytes: Uint8Array): { roots: El[]; xmp: string } {
   const tree = root.get('StructTreeRoot').resolve();
   const k = tree.get('K').resolve();
   const roots: El[] = [];
-  if (k.isArray()) k.forEach((c) => { const e = walk(c); if (e) roots.push(e); });
-  else { const e = walk(k); if (e) roots.push(e); }
+  if (k.isArray())
+    k.forEach((c) => {
+      const e = walk(c);
+      if (e) roots.push(e);
+    });
+  else {
+    const e = walk(k);
+    if (e) roots.push(e);
+  }
   // Streams are read through their indirect reference (a resolved dictionary has no stream).
   const md = root.get('Metadata');
   return { roots, xmp: md.isNull() ? '' : md.readStream().asString() };

@@ -24,8 +24,14 @@ describe('vertical forms without fontkit shaping', () => {
       expect(probe.size).toBeGreaterThan(100);
       for (const ch of probe) {
         const ours = face.verticalRun(ch)!;
-        const theirs = face.font.layout(ch, ['vert']) as { glyphs: { id: number; codePoints: number[] }[]; positions: { xAdvance: number }[] };
-        const scaled = { glyphs: theirs.glyphs, positions: theirs.positions.map((p) => ({ xAdvance: p.xAdvance * scale })) };
+        const theirs = face.font.layout(ch, ['vert']) as {
+          glyphs: { id: number; codePoints: number[] }[];
+          positions: { xAdvance: number }[];
+        };
+        const scaled = {
+          glyphs: theirs.glyphs,
+          positions: theirs.positions.map((p) => ({ xAdvance: p.xAdvance * scale })),
+        };
         expect(shape(ours), ch).toEqual(shape(scaled));
       }
     });

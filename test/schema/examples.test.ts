@@ -30,7 +30,9 @@ function errorsOf(data: unknown): string {
   return ajv.errorsText(validate.errors, { separator: '\n' });
 }
 
-const exampleFiles = readdirSync(examplesDir).filter((f) => f.endsWith('.yaml')).sort();
+const exampleFiles = readdirSync(examplesDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 describe('examples validate against the schema', () => {
   it('there are at least three examples, including the seed', () => {
@@ -141,7 +143,11 @@ describe('the invented examples exercise what they claim', () => {
     expect(d.projects.length).toBeGreaterThanOrEqual(3);
     // ② written per indicator (the seed shows the free-text form): one paragraph for each indicator, no marks.
     expect(Object.keys(d.reasons)).toEqual(['goal', 'kpis']);
-    expect(Object.keys(d.reasons.kpis).map(Number).sort((a, b) => a - b)).toEqual(d.kpis.map((k: Doc) => k.number).sort((a: number, b: number) => a - b));
+    expect(
+      Object.keys(d.reasons.kpis)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual(d.kpis.map((k: Doc) => k.number).sort((a: number, b: number) => a - b));
     for (const p of [d.reasons.goal, ...Object.values(d.reasons.kpis)]) expect(p).not.toMatch(/達成状況/);
   });
 
@@ -177,9 +183,9 @@ describe('the schema rejects what it must', () => {
     const d = clone();
     d.kpis[1].targte = 200;
     expect(validate(d)).toBe(false);
-    expect(validate.errors?.some((e: ErrorObject) => e.instancePath === '/kpis/1' && e.keyword === 'additionalProperties')).toBe(
-      true,
-    );
+    expect(
+      validate.errors?.some((e: ErrorObject) => e.instancePath === '/kpis/1' && e.keyword === 'additionalProperties'),
+    ).toBe(true);
   });
 
   it('an unknown key inside a value object, a project and the goal', () => {
@@ -227,7 +233,9 @@ describe('the schema rejects what it must', () => {
     const d = clone();
     d.kpis[1].actuals = { '20': 114 };
     expect(validate(d)).toBe(false);
-    expect(validate.errors?.some((e: ErrorObject) => e.keyword === 'pattern' || e.keyword === 'propertyNames')).toBe(true);
+    expect(validate.errors?.some((e: ErrorObject) => e.keyword === 'pattern' || e.keyword === 'propertyNames')).toBe(
+      true,
+    );
   });
 
   it('16 projects', () => {
@@ -311,8 +319,10 @@ describe('the schema documents itself in Japanese', () => {
           visit(sub, `${path}/${key}/${name}`);
         }
       }
-      for (const key of ['items', 'additionalProperties'] as const) if (typeof node[key] === 'object') visit(node[key], `${path}/${key}`);
-      for (const key of ['anyOf', 'oneOf', 'allOf'] as const) (node[key] ?? []).forEach((s: any, i: number) => visit(s, `${path}/${key}/${i}`));
+      for (const key of ['items', 'additionalProperties'] as const)
+        if (typeof node[key] === 'object') visit(node[key], `${path}/${key}`);
+      for (const key of ['anyOf', 'oneOf', 'allOf'] as const)
+        (node[key] ?? []).forEach((s: any, i: number) => visit(s, `${path}/${key}/${i}`));
     };
     visit(schema, '#');
     expect(missing).toEqual([]);

@@ -47,15 +47,26 @@ describe('free-text ② checked against the computed grades', () => {
   it('the seed: every mark agrees, its doubled 】 included (the real sheet, printed as written)', () => {
     expect(codes(check(seedText))).toEqual([]);
     // The doubled 】 does not hide a wrong grade.
-    expect(codes(check(seedText.replace('ＫＰＩ16【達成状況：Ａ】】移住', 'ＫＰＩ16【達成状況：Ｂ】】移住')))).toEqual(['error reasons.mark-mismatch']);
+    expect(codes(check(seedText.replace('ＫＰＩ16【達成状況：Ａ】】移住', 'ＫＰＩ16【達成状況：Ｂ】】移住')))).toEqual([
+      'error reasons.mark-mismatch',
+    ]);
   });
 
   it.each([
     ['full-width letters and a KPI prefix', '【達成状況：Ｄ】a\nＫＰＩ15【達成状況：―】b\nＫＰＩ16【達成状況：Ａ】c'],
     ['half-width letters and digits', '【達成状況:D】a\nKPI15【達成状況:-】b\nKPI16【達成状況:A】c'],
-    ['full-width digits, a space after ＫＰＩ', '【達成状況：Ｄ】a\nＫＰＩ １５【達成状況：ー】b\nＫＰＩ１６【達成状況：Ａ】c'],
-    ['every dash for 評価不能', '【達成状況：Ｄ】a\nＫＰＩ15【達成状況：‐】b\nＫＰＩ15【達成状況：－】b\nＫＰＩ15【達成状況：-】\nＫＰＩ16【達成状況：Ａ】c'],
-    ['marks in any order, in the middle of a line', 'まず、ＫＰＩ16【達成状況：Ａ】c。次に【達成状況：Ｄ】a。ＫＰＩ15【達成状況：―】b'],
+    [
+      'full-width digits, a space after ＫＰＩ',
+      '【達成状況：Ｄ】a\nＫＰＩ １５【達成状況：ー】b\nＫＰＩ１６【達成状況：Ａ】c',
+    ],
+    [
+      'every dash for 評価不能',
+      '【達成状況：Ｄ】a\nＫＰＩ15【達成状況：‐】b\nＫＰＩ15【達成状況：－】b\nＫＰＩ15【達成状況：-】\nＫＰＩ16【達成状況：Ａ】c',
+    ],
+    [
+      'marks in any order, in the middle of a line',
+      'まず、ＫＰＩ16【達成状況：Ａ】c。次に【達成状況：Ｄ】a。ＫＰＩ15【達成状況：―】b',
+    ],
   ])('%s: no problem', (_, reasons) => {
     expect(codes(check(seedWith(reasons)))).toEqual([]);
   });
@@ -65,7 +76,12 @@ describe('free-text ② checked against the computed grades', () => {
     const ds = check(text);
     expect(codes(ds)).toEqual(['error reasons.mark-mismatch']);
     const line = text.split('\n').findIndex((l) => l.startsWith('  ＫＰＩ16【')) + 1;
-    expect([ds[0]!.line, ds[0]!.column, ds[0]!.endLine, ds[0]!.endColumn]).toEqual([line, 3, line, 3 + 'ＫＰＩ16【達成状況：Ｂ】'.length]);
+    expect([ds[0]!.line, ds[0]!.column, ds[0]!.endLine, ds[0]!.endColumn]).toEqual([
+      line,
+      3,
+      line,
+      3 + 'ＫＰＩ16【達成状況：Ｂ】'.length,
+    ]);
     expect(ds[0]!.message).toBe('② states the grade Ｂ for KPI 16, but its grade is A');
     expect(ds[0]!.hint).toContain('ＫＰＩ16【達成状況：Ａ】');
     expect(ds[0]!.hint).toContain('grade_override');
@@ -73,7 +89,7 @@ describe('free-text ② checked against the computed grades', () => {
     expect(ja[0]!.message).toBe('②にＫＰＩ16の達成状況が Ｂ と書かれていますが、評価は A です');
   });
 
-  it('a mark with no KPI prefix is the 数値目標\'s; a grade of 評価不能 where there is one is an error', () => {
+  it("a mark with no KPI prefix is the 数値目標's; a grade of 評価不能 where there is one is an error", () => {
     const ds = check(seedWith('【達成状況：―】a\nＫＰＩ15【達成状況：―】b\nＫＰＩ16【達成状況：Ａ】c'));
     expect(codes(ds)).toEqual(['error reasons.mark-mismatch']);
     expect(ds[0]!.message).toContain('the 数値目標 (goal)');
@@ -81,7 +97,9 @@ describe('free-text ② checked against the computed grades', () => {
   });
 
   it('the same text twice: each mark is located at its own place', () => {
-    const text = seedWith('【達成状況：Ｄ】a\nＫＰＩ15【達成状況：Ａ】b\nＫＰＩ16【達成状況：Ａ】c\nＫＰＩ15【達成状況：Ａ】d');
+    const text = seedWith(
+      '【達成状況：Ｄ】a\nＫＰＩ15【達成状況：Ａ】b\nＫＰＩ16【達成状況：Ａ】c\nＫＰＩ15【達成状況：Ａ】d',
+    );
     const ds = check(text);
     expect(codes(ds)).toEqual(['error reasons.mark-mismatch', 'error reasons.mark-mismatch']);
     const lines = text.split('\n').flatMap((l, i) => (l.startsWith('  ＫＰＩ15【達成状況：Ａ】') ? [i + 1] : []));
@@ -89,7 +107,10 @@ describe('free-text ② checked against the computed grades', () => {
   });
 
   it('an overridden grade: the mark states the override (with or without ※); the computed grade is an error', () => {
-    const over = seedText.replace('    actuals: { 2019: 85, 2020: 114 }', '    actuals: { 2019: 85, 2020: 114 }\n    grade_override: { grade: S, reason: 年度末までに目標を達成する見込み }');
+    const over = seedText.replace(
+      '    actuals: { 2019: 85, 2020: 114 }',
+      '    actuals: { 2019: 85, 2020: 114 }\n    grade_override: { grade: S, reason: 年度末までに目標を達成する見込み }',
+    );
     const withMark = (m: string) => {
       const start = over.indexOf('reasons: |\n');
       const end = over.indexOf('situation: |');
@@ -115,7 +136,9 @@ describe('free-text ② checked against the computed grades', () => {
   });
 
   it('a mark for a KPI the sheet does not have is an error listing its KPIs', () => {
-    const ds = check(seedWith('【達成状況：Ｄ】a\nＫＰＩ15【達成状況：―】b\nＫＰＩ16【達成状況：Ａ】c\nＫＰＩ61【達成状況：Ａ】d'));
+    const ds = check(
+      seedWith('【達成状況：Ｄ】a\nＫＰＩ15【達成状況：―】b\nＫＰＩ16【達成状況：Ａ】c\nＫＰＩ61【達成状況：Ａ】d'),
+    );
     expect(codes(ds)).toEqual(['error reasons.mark-unknown-kpi']);
     expect(ds[0]!.message).toContain('(its KPIs: 15, 16)');
   });
@@ -126,7 +149,10 @@ describe('free-text ② checked against the computed grades', () => {
   });
 
   it('a mismatch stops the build (an error), but not grading itself', () => {
-    const r = gradeLoaded(loadSheetText('s.yaml', seedWith('【達成状況：Ａ】a\nＫＰＩ15【達成状況：―】b\nＫＰＩ16【達成状況：Ａ】c'), 'en'), { lang: 'en' });
+    const r = gradeLoaded(
+      loadSheetText('s.yaml', seedWith('【達成状況：Ａ】a\nＫＰＩ15【達成状況：―】b\nＫＰＩ16【達成状況：Ａ】c'), 'en'),
+      { lang: 'en' },
+    );
     expect(r.graded?.goal.result.grade).toBe('D');
     expect(r.diagnostics.some((d) => d.severity === 'error' && d.code === 'reasons.mark-mismatch')).toBe(true);
   });
@@ -135,11 +161,21 @@ describe('free-text ② checked against the computed grades', () => {
 describe('sheetgen validate reports the marks', () => {
   it('exit 1 with file:line:col of each mismatch; the seed is ok, with nothing to report', () => {
     const bin = join(root, 'bin', 'sheetgen.js');
-    const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '', LANG: 'C' } });
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [bin, ...args], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: { PATH: process.env.PATH ?? '', LANG: 'C' },
+      });
     const bad = run(['validate', 'test/fixtures/invalid/reasons-marks.yaml']);
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain('test/fixtures/invalid/reasons-marks.yaml:42:3: error: ② states the grade Ｃ for the 数値目標 (goal), but its grade is D');
-    expect(bad.stderr).toContain('reasons-marks.yaml:46:3: error: ② states the grade Ｂ for KPI 17, but its grade is S (grade_override; computed B)');
+    expect(bad.stderr).toContain(
+      'test/fixtures/invalid/reasons-marks.yaml:42:3: error: ② states the grade Ｃ for the 数値目標 (goal), but its grade is D',
+    );
+    expect(bad.stderr).toContain(
+      'reasons-marks.yaml:46:3: error: ② states the grade Ｂ for KPI 17, but its grade is S (grade_override; computed B)',
+    );
     const seed = run(['validate', 'examples/asahi-2020-09.yaml']);
     expect(seed.status).toBe(0);
     expect(seed.stdout).toContain('examples/asahi-2020-09.yaml: ok');
@@ -148,9 +184,15 @@ describe('sheetgen validate reports the marks', () => {
 });
 
 describe('sheetgen grade shows the grades even when a mark disagrees', () => {
-  it('under another --scheme the seed\'s hand-written D is a warning in grade, an error in validate', () => {
+  it("under another --scheme the seed's hand-written D is a warning in grade, an error in validate", () => {
     const bin = join(root, 'bin', 'sheetgen.js');
-    const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '', LANG: 'C' } });
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [bin, ...args], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: { PATH: process.env.PATH ?? '', LANG: 'C' },
+      });
     const g = run(['grade', '--scheme', 'five-level', 'examples/asahi-2020-09.yaml']);
     expect(g.status).toBe(0);
     expect(g.stdout).toMatch(/goal 人口の社会増減.*C$/mu);

@@ -44,9 +44,18 @@ describe('xlsx export', () => {
 
   it('lays the form out with locked labels, unlocked inputs, drop-downs, number formats and protection', async () => {
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load((await exportText('a.yaml', readFileSync(join(root, 'examples/asahi-2020-09.yaml'), 'utf8'))).slice().buffer as ArrayBuffer);
+    await wb.xlsx.load(
+      (await exportText('a.yaml', readFileSync(join(root, 'examples/asahi-2020-09.yaml'), 'utf8'))).slice()
+        .buffer as ArrayBuffer,
+    );
     const ws = wb.getWorksheet('様式')!;
-    const at = (name: string) => ws.getCell(wb.definedNames.model.find((d) => d.name === name)!.ranges[0]!.split('!')[1]!.replaceAll('$', ''));
+    const at = (name: string) =>
+      ws.getCell(
+        wb.definedNames.model
+          .find((d) => d.name === name)!
+          .ranges[0]!.split('!')[1]!
+          .replaceAll('$', ''),
+      );
     const protection = (ws as unknown as { sheetProtection: { sheet?: boolean; hashValue?: string } }).sheetProtection;
     expect(protection).toMatchObject({ sheet: true });
     expect(protection.hashValue).toBeUndefined(); // no password
@@ -58,7 +67,10 @@ describe('xlsx export', () => {
     expect(at('sg.g.grade').protection?.locked).not.toBe(false); // locked is the default
     expect(at('sg.g.grade').fill).toMatchObject({ fgColor: { argb: 'FFDDEBF7' } });
     expect(at('sg.g.grade').value).toMatchObject({ formula: expect.stringContaining('ROUND(') });
-    expect(at('sg.progress').dataValidation).toMatchObject({ type: 'list', formulae: ['"順調,概ね順調,停滞,実施困難,完了"'] });
+    expect(at('sg.progress').dataValidation).toMatchObject({
+      type: 'list',
+      formulae: ['"順調,概ね順調,停滞,実施困難,完了"'],
+    });
     expect(at('sg.g.better').dataValidation).toMatchObject({ type: 'list', formulae: ['"高いほど良い,低いほど良い"'] });
     expect(at('sg.k1.a2020').dataValidation).toMatchObject({ type: 'decimal' });
     expect(at('sg.p0.cost2020').dataValidation).toMatchObject({ type: 'whole' });
@@ -117,7 +129,13 @@ describe('a whole year', () => {
     const f = join(books, 'asahi-2021-09.xlsx');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(new Uint8Array(readFileSync(f)).buffer as ArrayBuffer);
-    const at = (name: string) => wb.getWorksheet('様式')!.getCell(wb.definedNames.model.find((d) => d.name === name)!.ranges[0]!.split('!')[1]!.replaceAll('$', ''));
+    const at = (name: string) =>
+      wb.getWorksheet('様式')!.getCell(
+        wb.definedNames.model
+          .find((d) => d.name === name)!
+          .ranges[0]!.split('!')[1]!
+          .replaceAll('$', ''),
+      );
     at('sg.k1.a2021').value = 150;
     at('sg.reasons').value = 'ＫＰＩ16【達成状況：Ａ】オンライン相談が定着した。\n次の段落。';
     writeFileSync(f, new Uint8Array(await wb.xlsx.writeBuffer()));

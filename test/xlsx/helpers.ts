@@ -11,9 +11,16 @@ import { importWorkbook } from '../../src/xlsx/import.js';
 
 export async function exportText(file: string, text: string): Promise<Uint8Array> {
   const loaded = loadSheetText(file, text, 'en');
-  if (!loaded.sheet || hasErrors(loaded.diagnostics)) throw new Error(`${file} does not load: ${JSON.stringify(loaded.diagnostics)}`);
+  if (!loaded.sheet || hasErrors(loaded.diagnostics))
+    throw new Error(`${file} does not load: ${JSON.stringify(loaded.diagnostics)}`);
   const scheme = loadScheme(loaded.sheet.grading);
-  const wb = await sheetToWorkbook({ sheet: loaded.sheet, scheme, header: headerComments(text), version: /^version\s*:/m.test(text), date: new Date(Date.UTC(2021, 2, 31)) });
+  const wb = await sheetToWorkbook({
+    sheet: loaded.sheet,
+    scheme,
+    header: headerComments(text),
+    version: /^version\s*:/m.test(text),
+    date: new Date(Date.UTC(2021, 2, 31)),
+  });
   return workbookBytes(wb);
 }
 

@@ -95,19 +95,53 @@ interface Case {
 
 const big = new Uint8Array(80 * 1024 * 1024); // 80 MiB of zeros deflates to about 80 KiB
 const CASES: Case[] = [
-  { name: 'not a zip (a text file named .xlsx)', make: () => new TextEncoder().encode('municipality: 旭市\n'), code: 'xlsx.notZip', message: /not a zip/ },
+  {
+    name: 'not a zip (a text file named .xlsx)',
+    make: () => new TextEncoder().encode('municipality: 旭市\n'),
+    code: 'xlsx.notZip',
+    message: /not a zip/,
+  },
   { name: 'empty file', make: () => new Uint8Array(0), code: 'xlsx.notZip', message: /not a zip/ },
-  { name: 'encrypted or old .xls (OLE2 file)', make: () => new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Array(504).fill(0)]), code: 'xlsx.encrypted', message: /encrypted/ },
+  {
+    name: 'encrypted or old .xls (OLE2 file)',
+    make: () => new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Array(504).fill(0)]),
+    code: 'xlsx.encrypted',
+    message: /encrypted/,
+  },
   { name: 'truncated zip', make: () => seed.slice(0, 4000), code: 'xlsx.corrupt', message: /damaged/ },
-  { name: 'zip bomb that lies about its size', make: () => zip([{ name: '[Content_Types].xml', data: big, declared: 1000 }]), code: 'xlsx.bomb', message: /zip bomb/ },
-  { name: 'zip bomb that declares its size', make: () => zip([{ name: 'xl/a.xml', data: big }]), code: 'xlsx.bomb', message: /zip bomb/ },
+  {
+    name: 'zip bomb that lies about its size',
+    make: () => zip([{ name: '[Content_Types].xml', data: big, declared: 1000 }]),
+    code: 'xlsx.bomb',
+    message: /zip bomb/,
+  },
+  {
+    name: 'zip bomb that declares its size',
+    make: () => zip([{ name: 'xl/a.xml', data: big }]),
+    code: 'xlsx.bomb',
+    message: /zip bomb/,
+  },
   {
     name: 'huge sheet (a quarter of a million cells)',
-    make: () => zip([{ name: 'xl/worksheets/sheet1.xml', data: new TextEncoder().encode(`<worksheet><sheetData><row r="1">${'<c r="A1"><v>1</v></c>'.repeat(MAX_CELLS + 50_000)}</row></sheetData></worksheet>`) }]),
-    code: 'xlsx.tooManyCells', message: /cells/,
+    make: () =>
+      zip([
+        {
+          name: 'xl/worksheets/sheet1.xml',
+          data: new TextEncoder().encode(
+            `<worksheet><sheetData><row r="1">${'<c r="A1"><v>1</v></c>'.repeat(MAX_CELLS + 50_000)}</row></sheetData></worksheet>`,
+          ),
+        },
+      ]),
+    code: 'xlsx.tooManyCells',
+    message: /cells/,
   },
   { name: 'macros by name (.xlsm)', make: () => seed, file: 'book.xlsm', code: 'xlsx.macros', message: /macros/ },
-  { name: 'macros inside a .xlsx (vbaProject.bin)', make: () => zip([{ name: 'xl/vbaProject.bin', data: new Uint8Array(100) }]), code: 'xlsx.macros', message: /macros/ },
+  {
+    name: 'macros inside a .xlsx (vbaProject.bin)',
+    make: () => zip([{ name: 'xl/vbaProject.bin', data: new Uint8Array(100) }]),
+    code: 'xlsx.macros',
+    message: /macros/,
+  },
   {
     name: 'a workbook not made by sheetgen',
     make: async () => {
@@ -115,55 +149,102 @@ const CASES: Case[] = [
       wb.addWorksheet('Sheet1').getCell('A1').value = 'hello';
       return new Uint8Array(await wb.xlsx.writeBuffer());
     },
-    code: 'xlsx.not-sheetgen', message: /not made by/,
+    code: 'xlsx.not-sheetgen',
+    message: /not made by/,
   },
   {
     name: 'a formula without a computed value where a number belongs',
-    make: () => edited((ws, wb) => (ws.getCell(cellOf(wb, 'sg.k1.a2020')).value = { formula: 'B1*2' } as ExcelJS.CellFormulaValue)),
-    code: 'xlsx.cell', cell: true, message: /formula/,
+    make: () =>
+      edited(
+        (ws, wb) => (ws.getCell(cellOf(wb, 'sg.k1.a2020')).value = { formula: 'B1*2' } as ExcelJS.CellFormulaValue),
+      ),
+    code: 'xlsx.cell',
+    cell: true,
+    message: /formula/,
   },
   {
     name: 'merged cells moved over an input cell',
-    make: () => edited((ws, wb) => {
-      const a = cellOf(wb, 'sg.k1.a2020');
-      const col = a.replace(/\d+/, '');
-      const row = Number(a.replace(/[A-Z]+/, ''));
-      ws.mergeCells(`${col}${row - 2}:${a}`);
-    }),
-    code: 'xlsx.merged', cell: true, message: /merged/,
+    make: () =>
+      edited((ws, wb) => {
+        const a = cellOf(wb, 'sg.k1.a2020');
+        const col = a.replace(/\d+/, '');
+        const row = Number(a.replace(/[A-Z]+/, ''));
+        ws.mergeCells(`${col}${row - 2}:${a}`);
+      }),
+    code: 'xlsx.merged',
+    cell: true,
+    message: /merged/,
   },
   {
     name: 'a deleted input cell (its defined name gone)',
-    make: () => edited((_ws, wb) => wb.definedNames.remove(wb.definedNames.model.find((d) => d.name === 'sg.k1.a2020')!.ranges[0]!, 'sg.k1.a2020')),
-    code: 'xlsx.name', message: /gone/,
+    make: () =>
+      edited((_ws, wb) =>
+        wb.definedNames.remove(wb.definedNames.model.find((d) => d.name === 'sg.k1.a2020')!.ranges[0]!, 'sg.k1.a2020'),
+      ),
+    code: 'xlsx.name',
+    message: /gone/,
   },
   {
     // Excel turns a typed 1/2 into a date and gives the cell a date format.
     name: 'a date where a number belongs',
-    make: () => edited((ws, wb) => {
-      const c = ws.getCell(cellOf(wb, 'sg.k1.a2020'));
-      c.value = new Date(Date.UTC(2021, 0, 2));
-      c.numFmt = 'yyyy/m/d';
-    }),
-    code: 'xlsx.date', cell: true, message: /date/,
+    make: () =>
+      edited((ws, wb) => {
+        const c = ws.getCell(cellOf(wb, 'sg.k1.a2020'));
+        c.value = new Date(Date.UTC(2021, 0, 2));
+        c.numFmt = 'yyyy/m/d';
+      }),
+    code: 'xlsx.date',
+    cell: true,
+    message: /date/,
   },
-  { name: 'an error value (#DIV/0!)', make: () => edited((ws, wb) => (ws.getCell(cellOf(wb, 'sg.k1.a2020')).value = { error: '#DIV/0!' } as ExcelJS.CellErrorValue)), code: 'xlsx.cell', cell: true, message: /error/ },
-  { name: 'a word that is not a choice', make: () => edited((ws, wb) => (ws.getCell(cellOf(wb, 'sg.k1.better')).value = 'どちらでもない')), code: 'xlsx.choice', cell: true, message: /not one of the choices/ },
-  { name: 'an opinion typed in a spare row without its number', make: () => edited((ws, wb) => (ws.getCell(cellOf(wb, 'sg.c1.opinion')).value = '新しい意見')), code: 'schema.required', cell: true, message: /missing/ },
-  { name: 'a progress that is not in the format', make: () => edited((ws, wb) => (ws.getCell(cellOf(wb, 'sg.progress')).value = 'まあまあ')), code: 'schema.enum', cell: true, message: /one of/ },
+  {
+    name: 'an error value (#DIV/0!)',
+    make: () =>
+      edited(
+        (ws, wb) => (ws.getCell(cellOf(wb, 'sg.k1.a2020')).value = { error: '#DIV/0!' } as ExcelJS.CellErrorValue),
+      ),
+    code: 'xlsx.cell',
+    cell: true,
+    message: /error/,
+  },
+  {
+    name: 'a word that is not a choice',
+    make: () => edited((ws, wb) => (ws.getCell(cellOf(wb, 'sg.k1.better')).value = 'どちらでもない')),
+    code: 'xlsx.choice',
+    cell: true,
+    message: /not one of the choices/,
+  },
+  {
+    name: 'an opinion typed in a spare row without its number',
+    make: () => edited((ws, wb) => (ws.getCell(cellOf(wb, 'sg.c1.opinion')).value = '新しい意見')),
+    code: 'schema.required',
+    cell: true,
+    message: /missing/,
+  },
+  {
+    name: 'a progress that is not in the format',
+    make: () => edited((ws, wb) => (ws.getCell(cellOf(wb, 'sg.progress')).value = 'まあまあ')),
+    code: 'schema.enum',
+    cell: true,
+    message: /one of/,
+  },
 ];
 
 describe('hostile workbooks (in-process)', () => {
-  it.each(CASES)('$name', async (c) => {
-    const r = await importWorkbook(c.file ?? 'book.xlsx', await c.make(), 'en');
-    expect(r.yaml).toBeUndefined();
-    const errs = errors(r.diagnostics);
-    expect(errs.length).toBeGreaterThan(0);
-    const hit = errs.find((d) => d.code === c.code);
-    expect(hit, JSON.stringify(errs)).toBeDefined();
-    expect(hit!.message).toMatch(c.message);
-    if (c.cell) expect(hit!.file).toMatch(/^book\.xlsx!様式![A-Z]+\d+$/);
-  }, 60_000);
+  it.each(CASES)(
+    '$name',
+    async (c) => {
+      const r = await importWorkbook(c.file ?? 'book.xlsx', await c.make(), 'en');
+      expect(r.yaml).toBeUndefined();
+      const errs = errors(r.diagnostics);
+      expect(errs.length).toBeGreaterThan(0);
+      const hit = errs.find((d) => d.code === c.code);
+      expect(hit, JSON.stringify(errs)).toBeDefined();
+      expect(hit!.message).toMatch(c.message);
+      if (c.cell) expect(hit!.file).toMatch(/^book\.xlsx!様式![A-Z]+\d+$/);
+    },
+    60_000,
+  );
 });
 
 describe('numbers typed as text are handled as the YAML loader handles them', () => {
@@ -174,28 +255,35 @@ describe('numbers typed as text are handled as the YAML loader handles them', ()
     ['1,234', /without separators: 1234/],
     ['12件', /only the number.*: 12/],
   ];
-  it.each(typed)('%s', async (text, hint) => {
-    let address = '';
-    const bytes = await edited((ws, wb) => {
-      address = cellOf(wb, 'sg.k1.a2020');
-      ws.getCell(address).value = text;
-    });
-    const r = await importWorkbook('04-防災.xlsx', bytes, 'en');
-    if (hint === null) {
-      expect(errors(r.diagnostics)).toEqual([]);
-      expect(r.yaml).toMatch(/2020: 114\b/);
-      return;
-    }
-    expect(r.yaml).toBeUndefined();
-    const e = errors(r.diagnostics)[0]!;
-    expect(e.file).toBe(`04-防災.xlsx!様式!${address}`);
-    expect(e.path).toEqual(['kpis', 1, 'actuals', '2020']);
-    expect(e.message).toMatch(/実績値 2020年度/);
-    expect(e.hint).toMatch(hint);
-  }, 60_000);
+  it.each(typed)(
+    '%s',
+    async (text, hint) => {
+      let address = '';
+      const bytes = await edited((ws, wb) => {
+        address = cellOf(wb, 'sg.k1.a2020');
+        ws.getCell(address).value = text;
+      });
+      const r = await importWorkbook('04-防災.xlsx', bytes, 'en');
+      if (hint === null) {
+        expect(errors(r.diagnostics)).toEqual([]);
+        expect(r.yaml).toMatch(/2020: 114\b/);
+        return;
+      }
+      expect(r.yaml).toBeUndefined();
+      const e = errors(r.diagnostics)[0]!;
+      expect(e.file).toBe(`04-防災.xlsx!様式!${address}`);
+      expect(e.path).toEqual(['kpis', 1, 'actuals', '2020']);
+      expect(e.message).toMatch(/実績値 2020年度/);
+      expect(e.hint).toMatch(hint);
+    },
+    60_000,
+  );
 
   it('a formula with a computed value is taken, with a warning', async () => {
-    const bytes = await edited((ws, wb) => (ws.getCell(cellOf(wb, 'sg.k1.a2020')).value = { formula: '100+14', result: 114 } as ExcelJS.CellFormulaValue));
+    const bytes = await edited(
+      (ws, wb) =>
+        (ws.getCell(cellOf(wb, 'sg.k1.a2020')).value = { formula: '100+14', result: 114 } as ExcelJS.CellFormulaValue),
+    );
     const r = await importWorkbook('b.xlsx', bytes, 'en');
     expect(errors(r.diagnostics)).toEqual([]);
     expect(r.diagnostics.map((d) => d.code)).toContain('xlsx.formula');
@@ -229,7 +317,11 @@ describe('hostile workbooks through the CLI', () => {
     }
     // One good book among them is still imported.
     writeFileSync(join(dir, 'good.xlsx'), seed);
-    const r = await runCli(['xlsx', 'import', ...books, join(dir, 'good.xlsx'), '-o', join(dir, 'out')], { nodeFlags: ['--max-old-space-size=160'], timeoutMs: 120_000, lang: 'ja' });
+    const r = await runCli(['xlsx', 'import', ...books, join(dir, 'good.xlsx'), '-o', join(dir, 'out')], {
+      nodeFlags: ['--max-old-space-size=160'],
+      timeoutMs: 120_000,
+      lang: 'ja',
+    });
     expect(r.timedOut).toBe(false);
     expect(r.code).toBe(1);
     expect(stackLines(r.stderr)).toEqual([]);
