@@ -168,7 +168,8 @@ function printReport(report: BatchReport, opts: BuildCliOptions, g: GlobalOption
     );
     if (setErrors > 0) err(t(g.lang, 'batchSetErrors', { count: setErrors }));
     if (skipped > 0) err(t(g.lang, 'batchSkipped', { count: skipped }));
-    for (const f of [report.index, report.csv, report.json]) if (f) err(t(g.lang, 'wrote', { file: f }));
+    for (const f of [report.index, report.csv, report.json, report.projectsCsv, report.projectsJson])
+      if (f) err(t(g.lang, 'wrote', { file: f }));
     if (!report.aborted && built === 0) err(t(g.lang, 'batchNothingBuilt'));
   }
   if (opts.json) {
@@ -180,6 +181,8 @@ function printReport(report: BatchReport, opts: BuildCliOptions, g: GlobalOption
           index: report.index ?? null,
           csv: report.csv ?? null,
           json: report.json ?? null,
+          projects_csv: report.projectsCsv ?? null,
+          projects_json: report.projectsJson ?? null,
           summary: {
             built,
             failed,

@@ -10,6 +10,9 @@ import { isFsError, writeFailure } from '../fs-errors.js';
 import { EXIT, SheetgenError, type Diagnostic } from '../diagnostics.js';
 import { gradesCsv } from '../export/csv.js';
 import { gradesJsonText } from '../export/json.js';
+import { projectsCsv } from '../export/csv.js';
+import { projectsJsonText } from '../export/json.js';
+import { sortProjectRows, type ProjectRow } from '../export/projects.js';
 import { sortRows, type GradeRow } from '../export/rows.js';
 import type { GradedSheet } from '../model/types.js';
 import { t } from '../messages.js';
@@ -42,6 +45,8 @@ export interface SheetReport {
   /** The user's text, kept only when there are diagnostics to draw code frames on. */
   text?: string;
   rows?: GradeRow[];
+  /** The figures of (3) and (4) as open-data rows (projects.csv/json). */
+  projectRows?: ProjectRow[];
   graded?: GradedSheet;
   /** A bug in sheetgen met while working on this sheet (its stack). */
   bug?: string;
@@ -62,6 +67,9 @@ export interface BatchReport {
   index?: string;
   csv?: string;
   json?: string;
+  /** projects.csv and projects.json: the figures of (3) and (4). */
+  projectsCsv?: string;
+  projectsJson?: string;
   aborted: boolean;
   jobs: number;
   ms: number;
@@ -70,6 +78,8 @@ export interface BatchReport {
 export const INDEX_NAME = 'index.pdf';
 export const CSV_NAME = 'grades.csv';
 export const JSON_NAME = 'grades.json';
+export const PROJECTS_CSV_NAME = 'projects.csv';
+export const PROJECTS_JSON_NAME = 'projects.json';
 
 /**
  * How many participants a batch of `count` sheets gets: what was asked (default: the machine's
@@ -228,6 +238,7 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
             r.diagnostics.push(...s.diagnostics);
             if (s.text !== undefined) r.text = s.text;
             if (s.rows) r.rows = s.rows;
+            if (s.projectRows) r.projectRows = s.projectRows;
             if (s.graded) r.graded = s.graded;
             if (s.name) {
               r.name = s.name;
@@ -311,12 +322,22 @@ async function writeSetFiles(report: BatchReport, opts: BatchOptions, guard: Inp
   if (built.length === 0) return;
   const rows = sortRows(built.flatMap((r) => r.rows ?? []));
   const utf8 = (s: string) => new TextEncoder().encode(s);
+  // Every file of the set is checked against the inputs before any of them is written.
+  for (const name of [CSV_NAME, JSON_NAME, PROJECTS_CSV_NAME, PROJECTS_JSON_NAME, INDEX_NAME])
+    await guard.check(join(opts.outDir, name), opts.lang);
   const csv = join(opts.outDir, CSV_NAME);
   await writeSetFile(csv, utf8(gradesCsv(rows)), opts.lang, guard);
   report.csv = csv;
   const json = join(opts.outDir, JSON_NAME);
   await writeSetFile(json, utf8(gradesJsonText(rows)), opts.lang, guard);
   report.json = json;
+  const projects = sortProjectRows(built.flatMap((r) => r.projectRows ?? []));
+  const pcsv = join(opts.outDir, PROJECTS_CSV_NAME);
+  await writeSetFile(pcsv, utf8(projectsCsv(projects)), opts.lang, guard);
+  report.projectsCsv = pcsv;
+  const pjson = join(opts.outDir, PROJECTS_JSON_NAME);
+  await writeSetFile(pjson, utf8(projectsJsonText(projects)), opts.lang, guard);
+  report.projectsJson = pjson;
   const { buildIndexPdf } = await import('./index-pdf.js');
   const index = join(opts.outDir, INDEX_NAME);
   const omitted = report.sheets.length - built.length;

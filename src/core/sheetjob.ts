@@ -4,6 +4,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { SheetgenError, hasErrors, type Diagnostic, type Lang } from '../diagnostics.js';
+import { projectRows, type ProjectRow } from '../export/projects.js';
 import { gradeRows, type GradeRow } from '../export/rows.js';
 import { isFsError, writeFailure } from '../fs-errors.js';
 import { t } from '../messages.js';
@@ -52,6 +53,8 @@ export interface ScanResult {
   /** The output file name the data gives (2020-09.pdf). */
   name?: string;
   rows?: GradeRow[];
+  /** The figures of (3) and (4) as open-data rows (projects.csv/json). */
+  projectRows?: ProjectRow[];
   facts?: SetFacts;
   graded?: GradedSheet;
   /** The scheme file the sheet names (`grading: x.json`), an input the batch must never write over. */
@@ -160,6 +163,7 @@ export class SheetSession {
       diagnostics: outcome.diagnostics,
       name,
       rows: gradeRows(graded, name),
+      projectRows: projectRows(graded, name),
       facts,
       ...(this.opts.keepGraded ? { graded } : {}),
       ...(scheme ? { scheme } : {}),

@@ -52,6 +52,8 @@ describe('sheetgen build DIR -o OUTDIR with 2 worker threads', () => {
       'grades.csv',
       'grades.json',
       'index.pdf',
+      'projects.csv',
+      'projects.json',
     ]);
     expect(r.stderr).toMatch(/bad\.yaml:12:\d+: error: /);
     expect(r.stderr).toContain('> 12 | basic_goal: two');
@@ -105,6 +107,8 @@ describe('sheetgen build DIR -o OUTDIR with 2 worker threads', () => {
       'grades.csv',
       'grades.json',
       'index.pdf',
+      'projects.csv',
+      'projects.json',
     ]);
     const noOut = run(['build', dir]);
     expect(noOut.code).toBe(2);

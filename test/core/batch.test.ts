@@ -58,7 +58,15 @@ describe('a folder with good and bad sheets', () => {
   it('builds every good sheet', () => {
     expect(byFile(report, 'a.yaml').status).toBe('built');
     expect(byFile(report, 'b.yml').status).toBe('built');
-    expect(readdirSync(out).sort()).toEqual(['2020-01.pdf', '2020-02.pdf', 'grades.csv', 'grades.json', 'index.pdf']);
+    expect(readdirSync(out).sort()).toEqual([
+      '2020-01.pdf',
+      '2020-02.pdf',
+      'grades.csv',
+      'grades.json',
+      'index.pdf',
+      'projects.csv',
+      'projects.json',
+    ]);
     expect(flat(pdfPages(join(out, '2020-02.pdf')).join(''))).toContain('生涯活躍のまち構想2');
   });
 
@@ -144,7 +152,14 @@ describe('output names', () => {
     expect(evil.diagnostics.some((d) => d.path?.join('.') === 'measure.number')).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(['deep', 'evil.yaml', 'good.yaml']);
     expect(readdirSync(join(dir, 'deep'))).toEqual(['out']);
-    expect(readdirSync(out).sort()).toEqual(['2020-05.pdf', 'grades.csv', 'grades.json', 'index.pdf']);
+    expect(readdirSync(out).sort()).toEqual([
+      '2020-05.pdf',
+      'grades.csv',
+      'grades.json',
+      'index.pdf',
+      'projects.csv',
+      'projects.json',
+    ]);
   }, 60_000);
 
   it('the name is made of digits only, whatever the model holds', () => {

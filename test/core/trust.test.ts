@@ -182,7 +182,7 @@ describe('no input is ever written over', () => {
     );
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('grades.json', 'grades.csv', 'index.pdf', '2020-09.pdf'),
+        fc.constantFrom('grades.json', 'grades.csv', 'projects.csv', 'projects.json', 'index.pdf', '2020-09.pdf'),
         fc.constantFrom('sheet', 'scheme', 'font', 'hardlink', 'grading'),
         fc.boolean(),
         async (name, role, viaLink) => {

@@ -170,3 +170,25 @@ describe('projects of generated tables (property)', () => {
     );
   }, 60_000);
 });
+
+describe('projects.csv and projects.json of a batch build', () => {
+  it('are written beside grades.csv, with the same bytes sheetgen export gives', async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { buildBatch } = await import('../../src/core/batch.js');
+    const { collectOpenData, tableText } = await import('../../src/core/export.js');
+    const examples = ['examples/asahi-2020-03.yaml', 'examples/asahi-2020-05.yaml', 'examples/asahi-2020-09.yaml'];
+    const out = mkdtempSync(join(tmpdir(), 'sheetgen-projects-'));
+    try {
+      const r = await buildBatch(examples, { lang: 'en', outDir: out, jobs: 1 });
+      expect(r.sheets.every((s) => s.status === 'built')).toBe(true);
+      const data = await collectOpenData(examples, { lang: 'en' });
+      expect(readFileSync(join(out, 'projects.csv'), 'utf8')).toBe(tableText(data, 'projects', 'csv'));
+      expect(readFileSync(join(out, 'projects.json'), 'utf8')).toBe(tableText(data, 'projects', 'json'));
+      expect(readFileSync(join(out, 'grades.csv'), 'utf8')).toBe(tableText(data, 'grades', 'csv'));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
