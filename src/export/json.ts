@@ -4,6 +4,18 @@
 import { ITEM_LABELS, PROJECT_COLUMNS, type ProjectItem, type ProjectRow } from './projects.js';
 import { GRADE_COLUMNS, writtenOf, type GradeRow } from './rows.js';
 
+/**
+ * JSON.stringify writes 24.0 as 24: a number with written digits goes in as a marked string and the
+ * marks are removed afterwards (unmark). The mark starts with a private-use character; if the data
+ * itself holds the mark (it never should), the numbers are written plainly instead.
+ */
+const DECIMAL_MARK = '\uf8ffsheetgen-decimal:';
+
+/** The document's text with every marked decimal written as the JSON number it stands for. */
+function unmark(doc: unknown): string {
+  return `${JSON.stringify(doc, null, 2).replace(new RegExp(`"${DECIMAL_MARK}(-?\\d+(?:\\.\\d+)?)"`, 'gu'), '$1')}\n`;
+}
+
 export interface GradesJson {
   format: 'sheetgen-grades';
   version: 1;
@@ -38,10 +50,7 @@ export function gradesJson(rows: readonly GradeRow[]): GradesJson {
  */
 export function gradesJsonText(rows: readonly GradeRow[]): string {
   const doc = gradesJson(rows);
-  // JSON.stringify writes 24.0 as 24: a number with written digits goes in as a marked string and the
-  // marks are removed afterwards. The mark starts with a private-use character; if the data itself
-  // holds the mark (it never should), the numbers are written plainly instead.
-  const mark = '\uf8ffsheetgen-decimal:';
+  const mark = DECIMAL_MARK;
   const plain = `${JSON.stringify(doc, null, 2)}\n`;
   if (plain.includes(mark)) return plain;
   const marked = {
@@ -56,7 +65,7 @@ export function gradesJsonText(rows: readonly GradeRow[]): string {
       return out;
     }),
   };
-  return `${JSON.stringify(marked, null, 2).replace(new RegExp(`"${mark}(-?\\d+(?:\\.\\d+)?)"`, 'gu'), '$1')}\n`;
+  return unmark(marked);
 }
 
 export interface ProjectsJson {
@@ -91,12 +100,12 @@ export function projectsJson(rows: readonly ProjectRow[]): ProjectsJson {
 /** projects.json as text: each value a JSON number with the digits the sheet wrote (24.0), as in grades.json. */
 export function projectsJsonText(rows: readonly ProjectRow[]): string {
   const doc = projectsJson(rows);
-  const mark = '\uf8ffsheetgen-decimal:';
+  const mark = DECIMAL_MARK;
   const plain = `${JSON.stringify(doc, null, 2)}\n`;
   if (plain.includes(mark)) return plain;
   const marked = {
     ...doc,
     rows: doc.rows.map((r, i) => (rows[i]!.written !== undefined ? { ...r, value: `${mark}${rows[i]!.written}` } : r)),
   };
-  return `${JSON.stringify(marked, null, 2).replace(new RegExp(`"${mark}(-?\\d+(?:\\.\\d+)?)"`, 'gu'), '$1')}\n`;
+  return unmark(marked);
 }

@@ -2,21 +2,11 @@
 //! truncations, a damaged table directory, garbage in the tables that metrics and outlines come from,
 //! fake collections and broken glyph data, from a seeded generator so every run meets the same fonts.
 
+import { rng } from '../../scripts/gen-sheets.mjs';
+
 export interface FontMutant {
   what: string;
   bytes: Uint8Array;
-}
-
-/** mulberry32: a small seeded generator. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Table {

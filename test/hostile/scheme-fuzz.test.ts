@@ -9,23 +9,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SheetgenError } from '../../src/diagnostics.js';
 import { commandLineScheme, gradeLoaded } from '../../src/core/grade.js';
 import { loadSheetText } from '../../src/core/load.js';
+import { rng } from '../../scripts/gen-sheets.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'sheetgen-schemefuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const seed = readFileSync('examples/asahi-2020-09.yaml', 'utf8');
 const asahi = readFileSync('grading/asahi.json', 'utf8');
 const SCHEME_FUZZ_COUNT = 100;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(rand: () => number, i: number): string {
   const int = (n: number) => Math.floor(rand() * n);
