@@ -649,7 +649,8 @@ const ja: Record<string, string> = {
   initConfigWrote: '{file} を書き出しました。このフォルダとその下のシートの既定値になります',
 };
 
-const tables: Record<Lang, Record<string, string>> = { en, ja };
+/** Both tables, by language (read by the test that keeps them complete). */
+export const tables: Readonly<Record<Lang, Readonly<Record<string, string>>>> = { en, ja };
 
 /**
  * A value put into a message as the terminal will show it: control characters (newlines, ESC, DEL,
