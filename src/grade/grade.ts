@@ -1,4 +1,4 @@
-//! Grades one indicator (or a whole sheet) by SHEET.md "Grading, exactly": no data, target met,
+//! Grades one indicator (or a whole sheet) by docs/format.md (評価方式) and the README (Grading): no data, target met,
 //! change from the baseline, with every comparison done exactly on the decimals as written.
 
 import { SheetgenError, formatPath, type Diagnostic } from '../diagnostics.js';
@@ -112,7 +112,7 @@ export function gradeIndicator(ind: Indicator, fiscalYear: number, scheme: Gradi
       `override grade "${o.grade}" is not in the legend of grading scheme ${scheme.id} (${allowed})`,
     );
   }
-  // SHEET.md: a grade may be overridden "only with a written reason".
+  // the grading rules (README "Grading", docs/format.md): a grade may be overridden "only with a written reason".
   if (o.reason.trim() === '')
     throw bad([...o.path, 'reason'], 'grade.override', 'an overridden grade needs a written reason');
   return {

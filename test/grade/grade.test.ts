@@ -1,4 +1,4 @@
-//! The grading rules of SHEET.md as a table, for both built-in schemes: every rule, both sides of
+//! The grading rules of the grading rules (README "Grading", docs/format.md) as a table, for both built-in schemes: every rule, both sides of
 //! every boundary, lower-is-better mirrors, negative and zero baselines, float traps, overrides.
 
 import { describe, expect, it } from 'vitest';
@@ -308,7 +308,7 @@ describe('gradeIndicator uses the evaluated year only', () => {
   });
 });
 
-describe('seed check (SHEET.md)', () => {
+describe('seed check (the grading rules (README "Grading", docs/format.md))', () => {
   const goal: Indicator = {
     kind: 'goal',
     number: null,

@@ -1,4 +1,4 @@
-//! Grading schemes: the built-in files are valid and match SHEET.md's legend; user scheme files
+//! Grading schemes: the built-in files are valid and match the grading rules (README "Grading", docs/format.md)'s legend; user scheme files
 //! load, grade, and fail with a SheetgenError naming the file (exit 2 missing, exit 1 invalid).
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

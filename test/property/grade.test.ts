@@ -1,6 +1,6 @@
 // Properties of the grader on random decimals: a better actual never gets a worse grade; higher-
 // and lower-is-better are mirror images; and every grade agrees with an exact rational reference
-// written here from SHEET.md alone (BigInt fractions from the decimal strings), boundaries included.
+// written here from the grading rules (README "Grading", docs/format.md) alone (BigInt fractions from the decimal strings), boundaries included.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gradeIndicator, loadScheme } from '../../src/grade/index.js';
@@ -25,7 +25,7 @@ const decimalString = fc
   })
   .filter((s) => s !== '' && !s.endsWith('.'));
 
-// ---- the reference: exact fractions p/q (q > 0) from decimal strings, rules from SHEET.md
+// ---- the reference: exact fractions p/q (q > 0) from decimal strings, rules from the grading rules (README "Grading", docs/format.md)
 
 interface Frac {
   p: bigint;
@@ -228,7 +228,7 @@ describe.each(['asahi', 'five-level'] as const)('grader properties (%s)', (schem
   });
 });
 
-it('the seed sheet and the examples of SHEET.md under the reference', () => {
+it('the seed sheet and the examples of the grading rules (README "Grading", docs/format.md) under the reference', () => {
   expect(
     reference({ better: 'higher', baseline: '-11', criterion: { op: 'above', value: '0' }, actual: '-74' }, 'asahi'),
   ).toBe('D');

@@ -78,7 +78,7 @@ describe('the seed transcription (asahi-2020-09.yaml)', () => {
     expect(seed.measure).toEqual({ number: 9, title: '旭市生涯活躍のまち構想' });
     expect(seed.lead_division).toBe('企画政策課');
     expect(seed.progress).toBe('概ね順調');
-    // ⑥: the seed's lone line "3670 生涯活躍のまち形成事業" on page 1 (SHEET.md, second reading, 7).
+    // ⑥: the seed's lone line "3670 生涯活躍のまち形成事業" on page 1 (the second reading of the seed: ⑥).
     expect(seed.related_policy_projects).toEqual(['3670 生涯活躍のまち形成事業']);
   });
 
