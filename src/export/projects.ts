@@ -3,7 +3,7 @@
 
 import type { GradedSheet, Measured } from '../model/types.js';
 import { sheetYears } from '../model/types.js';
-import { warekiYear } from './rows.js';
+import { SHEET_COLUMNS, sheetHead, warekiYear } from './rows.js';
 
 /** What a row counts. The CSV writes the Japanese word (ITEM_LABELS); JSON keeps the key. */
 export type ProjectItem = 'cost' | 'general_fund' | 'outcome' | 'cost_total' | 'general_fund_total';
@@ -55,13 +55,7 @@ export interface ProjectRow {
 
 /** Column order and the Japanese heading of each column (the CSV's header row). */
 export const PROJECT_COLUMNS: readonly { key: keyof ProjectRow; label: string }[] = [
-  { key: 'fiscal_year', label: '年度' },
-  { key: 'fiscal_year_wareki', label: '年度（和暦）' },
-  { key: 'stage', label: '段階' },
-  { key: 'municipality', label: '地方公共団体名' },
-  { key: 'basic_goal', label: '基本目標' },
-  { key: 'measure_number', label: '重点施策番号' },
-  { key: 'measure_title', label: '重点施策名' },
+  ...SHEET_COLUMNS,
   { key: 'project_number', label: '事業番号' },
   { key: 'main_project', label: '主な事業' },
   { key: 'project_code', label: '事務事業コード' },
@@ -85,15 +79,7 @@ export function projectRows(g: GradedSheet, pdf: string): ProjectRow[] {
   const s = g.sheet;
   const years = sheetYears(s);
   const ref = (y: number) => s.referenceYears.includes(y);
-  const head = {
-    fiscal_year: s.fiscalYear,
-    fiscal_year_wareki: warekiYear(s.fiscalYear, false),
-    stage: s.stage,
-    municipality: s.municipality,
-    basic_goal: s.basicGoal,
-    measure_number: s.measure.number,
-    measure_title: s.measure.title,
-  };
+  const head = sheetHead(s);
   const tail = { value_year: null, value_period: null, value_note: null, sheet_pdf: pdf } as const;
   const out: ProjectRow[] = [];
   for (const p of s.projects) {

@@ -53,8 +53,8 @@ export interface GradeRow {
 export type WrittenColumn = 'baseline' | 'target' | 'actual';
 export type WrittenDigits = Partial<Record<WrittenColumn, string>>;
 
-/** Column order and the Japanese heading of each column (the CSV's header row). */
-export const GRADE_COLUMNS: readonly { key: keyof GradeRow; label: string }[] = [
+/** The columns that name the sheet a row belongs to: the first columns of every open-data table. */
+export const SHEET_COLUMNS = [
   { key: 'fiscal_year', label: '年度' },
   { key: 'fiscal_year_wareki', label: '年度（和暦）' },
   { key: 'stage', label: '段階' },
@@ -62,6 +62,34 @@ export const GRADE_COLUMNS: readonly { key: keyof GradeRow; label: string }[] = 
   { key: 'basic_goal', label: '基本目標' },
   { key: 'measure_number', label: '重点施策番号' },
   { key: 'measure_title', label: '重点施策名' },
+] as const satisfies readonly { key: keyof SheetHead; label: string }[];
+
+/** The values of SHEET_COLUMNS for a sheet. */
+export interface SheetHead {
+  fiscal_year: number;
+  fiscal_year_wareki: string;
+  stage: string;
+  municipality: string;
+  basic_goal: number;
+  measure_number: number;
+  measure_title: string;
+}
+
+export function sheetHead(s: GradedSheet['sheet']): SheetHead {
+  return {
+    fiscal_year: s.fiscalYear,
+    fiscal_year_wareki: warekiYear(s.fiscalYear, false),
+    stage: s.stage,
+    municipality: s.municipality,
+    basic_goal: s.basicGoal,
+    measure_number: s.measure.number,
+    measure_title: s.measure.title,
+  };
+}
+
+/** Column order and the Japanese heading of each column (the CSV's header row). */
+export const GRADE_COLUMNS: readonly { key: keyof GradeRow; label: string }[] = [
+  ...SHEET_COLUMNS,
   { key: 'indicator_kind', label: '指標区分' },
   { key: 'kpi_number', label: 'KPI番号' },
   { key: 'indicator_name', label: '指標名' },
@@ -107,13 +135,7 @@ function row(g: GradedSheet, gi: GradedIndicator, pdf: string): GradeRow {
   const base = ind.baseline ? period(ind.baseline, null) : { year: null, period: null };
   const act = r.actual ? period(r.actual, s.fiscalYear) : { year: null, period: null };
   return {
-    fiscal_year: s.fiscalYear,
-    fiscal_year_wareki: warekiYear(s.fiscalYear, false),
-    stage: s.stage,
-    municipality: s.municipality,
-    basic_goal: s.basicGoal,
-    measure_number: s.measure.number,
-    measure_title: s.measure.title,
+    ...sheetHead(s),
     indicator_kind: ind.kind === 'goal' ? '数値目標' : 'KPI',
     kpi_number: ind.number,
     indicator_name: ind.name,

@@ -329,6 +329,26 @@ export function widenForAtoms(
   return { widths, widened, impossible };
 }
 
+/** Tells the user of every column widened for a number (a warning) and of every number no width holds (an error). */
+export function reportWidening(ctx: LayoutContext, r: { widened: Field[]; impossible: Field[] }): void {
+  for (const f of r.widened)
+    ctx.warn(
+      'layout.widen',
+      f.path,
+      `「${f.label}」の数値が列に収まらないため、列幅を広げました（文字の列を狭めています）`,
+      `"${f.label}" is wider than its column even at ${FLOOR} pt; the column was widened at the expense of text columns`,
+    );
+  for (const f of r.impossible)
+    ctx.error(
+      'layout.number-too-wide',
+      f.path,
+      `「${f.label}」の値が ${FLOOR}pt でも、列幅を広げても収まりません`,
+      `"${f.label}" does not fit its column even at ${FLOOR} pt with the column widened as far as the form allows`,
+      '値や注記を短くしてください',
+      'shorten the value or its note',
+    );
+}
+
 /** The largest size ≤ `pref` (steps of 0.5 pt, not below the floor) at which every atom fits its column. */
 export function atomSize(ctx: LayoutContext, g: Grid, pref: number): number {
   let s = pref;

@@ -29,6 +29,7 @@ import {
   sizesFrom,
   sum,
   textLines,
+  reportWidening,
   widenForAtoms,
   type Cell,
   type Content,
@@ -433,22 +434,7 @@ function overrideNotes(g: GradedSheet): { text: string; field: Field }[] {
 /** Warns once per column that had to widen for a number, naming the field. */
 function widen(ctx: LayoutContext, grid: Grid, flex: number[], mins: Map<number, number>): number[] {
   const r = widenForAtoms(ctx, grid, flex, mins);
-  for (const f of r.widened)
-    ctx.warn(
-      'layout.widen',
-      f.path,
-      `「${f.label}」の数値が列に収まらないため、列幅を広げました（文字の列を狭めています）`,
-      `"${f.label}" is wider than its column even at ${FLOOR} pt; the column was widened at the expense of text columns`,
-    );
-  for (const f of r.impossible)
-    ctx.error(
-      'layout.number-too-wide',
-      f.path,
-      `「${f.label}」の値が ${FLOOR}pt でも、列幅を広げても収まりません`,
-      `"${f.label}" does not fit its column even at ${FLOOR} pt with the column widened as far as the form allows`,
-      '値や注記を短くしてください',
-      'shorten the value or its note',
-    );
+  reportWidening(ctx, r);
   if (r.impossible.length > 0) return grid.widths;
   return r.widths;
 }
