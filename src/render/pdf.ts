@@ -5,6 +5,7 @@
 import { deflateSync } from 'node:zlib';
 import type { LayoutNode, Page, Shape, TextRun } from '../layout/types.js';
 import type { FontFace, FontSet, GlyphPosition, GlyphRun } from './fonts.js';
+import { compactXref } from './objstm.js';
 import { encodeTrueTypeSubset, type SubsetInternals } from './ttfsubset.js';
 
 export interface PdfMeta {
@@ -78,7 +79,7 @@ export async function renderPdf(pages: Page[], fonts: FontSet, meta: PdfMeta): P
   doc.end();
   await done;
   const buf = Buffer.concat(chunks);
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  return compactXref(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
 }
 
 interface RefLike {

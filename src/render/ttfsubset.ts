@@ -1,10 +1,12 @@
-//! A faster writer for fontkit's TrueType subsets, giving the very bytes fontkit 2.0.4's
-//! TTFSubset.encode gives (src/subset/TTFSubset.js): same tables in the same order (head, hhea,
-//! loca, maxp, cvt, prep, glyf, hmtx, fpgm), zero checksums, no padding. fontkit encodes them with
-//! restructure's generic encoder, value by value (the 4 KB fpgm byte by byte), at about 2.5 ms a
-//! sheet; here the tables that do not depend on the glyphs are taken once per font from fontkit's
-//! own output and only loca, glyf and hmtx are written. Checked byte for byte against fontkit on
-//! 120 random subsets of both faces and on the 300 generated sheets (identical PDFs).
+//! A fast writer for fontkit's TrueType subsets, laid out as fontkit 2.0.4's TTFSubset.encode lays
+//! them out (src/subset/TTFSubset.js: head, hhea, loca, maxp, glyf, hmtx; zero checksums) but
+//! without the hinting: the glyphs' TrueType instructions and the fpgm, prep and cvt tables they run
+//! are left out. A PDF is printed or viewed zoomed, where viewers draw outlines unhinted; the
+//! instructions were a quarter of every embedded font's bytes. The outlines, advance widths and
+//! side bearings are the font's own (test/render/ttfsubset.test.ts reads every glyph back).
+//! fontkit encodes tables with restructure's generic encoder, value by value; here the tables that
+//! do not depend on the glyphs are taken once per font from fontkit's own output and only loca,
+//! glyf and hmtx are written.
 
 interface GlyphInternals {
   advanceWidth: number;
@@ -26,7 +28,9 @@ export interface SubsetInternals {
   font: unknown;
 }
 
+/** The tables fontkit writes, in its order; the hinting tables are read to check the order, never written. */
 const TAGS = ['head', 'hhea', 'loca', 'maxp', 'cvt ', 'prep', 'glyf', 'hmtx', 'fpgm'] as const;
+const HINTING = new Set<string>(['cvt ', 'prep', 'fpgm']);
 
 interface Template {
   /** fontkit's encoding of each table of a one-glyph subset, by tag (missing tables absent). */
@@ -95,10 +99,10 @@ export function encodeTrueTypeSubset(subset: SubsetInternals): Uint8Array | unde
     const gid = subset.glyphs[i]!;
     const glyph = font.getGlyph(gid);
     const decoded = glyph._decode();
-    let buffer = t.glyf.subarray(offsets[gid]!, offsets[gid + 1]!);
+    let buffer = unhinted(t.glyf.subarray(offsets[gid]!, offsets[gid + 1]!), decoded);
     if (decoded && decoded.numberOfContours < 0) {
-      buffer = new Uint8Array(buffer);
-      const view = new DataView(buffer.buffer);
+      if (buffer.buffer === t.glyf.buffer) buffer = new Uint8Array(buffer);
+      const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
       for (const c of decoded.components!) view.setUint16(c.pos, subset.includeGlyph(c.glyphID));
     }
     pieces.push(buffer);
@@ -122,11 +126,15 @@ export function encodeTrueTypeSubset(subset: SubsetInternals): Uint8Array | unde
   const hhea = new Uint8Array(t.tables.get('hhea')!);
   new DataView(hhea.buffer).setUint16(34, count);
   const maxp = new Uint8Array(t.tables.get('maxp')!);
-  new DataView(maxp.buffer).setUint16(4, count);
+  const mv = new DataView(maxp.buffer);
+  mv.setUint16(4, count);
+  // maxp 1.0 (TrueType outlines): no function or instruction definitions, no instructions left.
+  if (maxp.length >= 32) for (const at of [18, 20, 22, 24, 26]) mv.setUint16(at, 0);
 
   const glyfTable: Uint8Array[] = pieces;
   const tables: [string, Uint8Array[] | Uint8Array, number][] = [];
   for (const tag of TAGS) {
+    if (HINTING.has(tag)) continue;
     if (tag === 'glyf') tables.push([tag, glyfTable, offset]);
     else {
       const b =
@@ -164,5 +172,54 @@ export function encodeTrueTypeSubset(subset: SubsetInternals): Uint8Array | unde
     if (Array.isArray(data)) for (const p of data) out.set(p, at), (at += p.length);
     else out.set(data, at), (at += data.length);
   });
+  return out;
+}
+
+/** Composite glyph flags (OpenType glyf): argument and transform sizes, more components, instructions. */
+const ARG_WORDS = 0x0001;
+const HAS_SCALE = 0x0008;
+const MORE = 0x0020;
+const XY_SCALE = 0x0040;
+const TWO_BY_TWO = 0x0080;
+const INSTRUCTIONS = 0x0100;
+
+/**
+ * A glyph's data without its instructions, padded to an even length (a short loca stores offsets
+ * halved). The same bytes when there are none; a glyph it cannot read is kept as it is.
+ */
+function unhinted(glyph: Uint8Array, decoded: { numberOfContours: number } | null): Uint8Array {
+  if (!decoded || glyph.length < 12) return glyph;
+  const view = new DataView(glyph.buffer, glyph.byteOffset, glyph.byteLength);
+  const contours = view.getInt16(0);
+  if (contours >= 0) {
+    // Simple glyph: header (10), end points (2 × contours), instruction length (2), instructions, flags and coordinates.
+    const at = 10 + 2 * contours;
+    if (at + 2 > glyph.length) return glyph;
+    const n = view.getUint16(at);
+    if (n === 0 || at + 2 + n > glyph.length) return glyph;
+    const rest = glyph.length - (at + 2 + n);
+    const out = new Uint8Array(at + 2 + rest + ((at + 2 + rest) % 2));
+    out.set(glyph.subarray(0, at + 2), 0);
+    out[at] = 0;
+    out[at + 1] = 0;
+    out.set(glyph.subarray(at + 2 + n), at + 2);
+    return out;
+  }
+  // Composite glyph: components, then (if any component says so) instruction length and instructions.
+  let at = 10;
+  const flagsAt: number[] = [];
+  let flags = MORE;
+  while (flags & MORE) {
+    if (at + 4 > glyph.length) return glyph;
+    flags = view.getUint16(at);
+    flagsAt.push(at);
+    at += 4 + (flags & ARG_WORDS ? 4 : 2);
+    at += flags & HAS_SCALE ? 2 : flags & XY_SCALE ? 4 : flags & TWO_BY_TWO ? 8 : 0;
+  }
+  if (at > glyph.length || !flagsAt.some((f) => view.getUint16(f) & INSTRUCTIONS)) return glyph;
+  const out = new Uint8Array(at + (at % 2));
+  out.set(glyph.subarray(0, at), 0);
+  const ov = new DataView(out.buffer);
+  for (const f of flagsAt) ov.setUint16(f, ov.getUint16(f) & ~INSTRUCTIONS);
   return out;
 }

@@ -128,7 +128,7 @@ describe('build of the seed example from its YAML', () => {
     expect(doc.getMetaData('info:Title')).toContain('重点施策マネジメントシート');
     expect(doc.getMetaData('info:Author')).toBe('旭市 企画政策課');
     expect(doc.getMetaData('info:Subject')).toContain('重点施策9');
-    expect(Buffer.from(bytes).toString('latin1')).toMatch(/\/Lang \((ja-JP|þÿ)/);
+    expect(doc.asPDF()!.getTrailer().get('Root').get('Lang').asString()).toBe('ja-JP');
   });
 });
 

@@ -31,6 +31,19 @@ function pageTexts(doc: mupdf.Document): string[] {
   return out;
 }
 
+/** The fonts the pages use, by resource name and page ("p0/F1"). */
+function pageFonts(d: mupdf.Document): Map<string, mupdf.PDFObject> {
+  const pdoc = d.asPDF()!;
+  const out = new Map<string, mupdf.PDFObject>();
+  for (let i = 0; i < pdoc.countPages(); i++)
+    pdoc
+      .findPage(i)
+      .get('Resources')
+      .get('Font')
+      .forEach((f, name) => out.set(`p${i}/${name}`, f));
+  return out;
+}
+
 /** Extracted text without line breaks and spaces: wrapped paragraphs compare whole. */
 const flat = (s: string) => s.replace(/\s+/g, '');
 
@@ -54,22 +67,35 @@ describe('renderPdf on the seed sheet', () => {
   });
 
   it('embeds its fonts as subsets, and is small', () => {
+    const fontsUsed = pageFonts(doc);
+    const names = [...fontsUsed.values()].map((f) => f.get('BaseFont').asName());
+    expect(new Set(names).size).toBe(2); // regular and bold
+    for (const n of names) expect(n).toMatch(/^[A-Z]{6}\+BIZUDPGothic/);
+    for (const f of fontsUsed.values()) {
+      const cid = f.get('DescendantFonts').get(0);
+      expect(cid.get('BaseFont').asName()).toBe(f.get('BaseFont').asName()); // Type0 and CIDFont name the same subset
+      expect(cid.get('FontDescriptor').get('FontFile2').isStream()).toBe(true);
+    }
+    expect(names.join()).not.toContain('Helvetica');
+    // Every cell is tagged, empty ones as empty TD; the dictionaries sit in object streams.
+    expect(pdf.length).toBeLessThan(110 * 1024);
+  });
+
+  it('keeps its dictionaries in compressed object streams with a cross-reference stream', () => {
     const raw = Buffer.from(pdf).toString('latin1');
-    const names = [...raw.matchAll(/\/BaseFont \/([A-Z]{6})\+([\w-]+)/g)].map((m) => m[2]);
-    expect(new Set(names).size).toBe(2); // Type0 font and its CIDFont name the same subset
-    for (const n of names) expect(n).toMatch(/^BIZUDPGothic/);
-    expect(raw.match(/\/FontFile2 /g)?.length).toBe(2);
-    expect(raw).not.toContain('/Helvetica');
-    // Every cell is tagged, empty ones as empty TD: more structure than before, still small.
-    expect(pdf.length).toBeLessThan(200 * 1024);
+    expect(raw).not.toMatch(/\nxref\n/);
+    expect(raw).toMatch(/\/Type \/XRef\n/);
+    expect(raw).toMatch(/\/Type \/ObjStm\n/);
+    // No structure dictionary is left in the clear: they are all inside the object streams.
+    expect(raw).not.toContain('/StructElem');
   });
 
   it('is tagged, in Japanese, with the metadata given', () => {
-    const raw = Buffer.from(pdf).toString('latin1');
-    expect(raw).toContain('/StructTreeRoot');
-    expect(raw).toMatch(/\/MarkInfo \d+ 0 R|\/Marked true/);
-    expect(raw).toContain('/Lang (ja-JP)');
-    expect(raw).toContain('/DisplayDocTitle true');
+    const root = doc.asPDF()!.getTrailer().get('Root');
+    expect(root.get('StructTreeRoot').isDictionary()).toBe(true);
+    expect(root.get('MarkInfo').get('Marked').asBoolean()).toBe(true);
+    expect(root.get('Lang').asString()).toBe('ja-JP');
+    expect(root.get('ViewerPreferences').get('DisplayDocTitle').asBoolean()).toBe(true);
     expect(doc.getMetaData('info:Title')).toBe(SEED_META.title);
     expect(doc.getMetaData('info:Author')).toBe(SEED_META.author);
     expect(doc.getMetaData('info:Subject')).toBe(SEED_META.subject);
