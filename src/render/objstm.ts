@@ -79,17 +79,30 @@ function parse(pdf: Uint8Array): Parsed | undefined {
   const trailerEnd = lastIndexOf(pdf, '\nstartxref\n', pdf.length);
   const trailer = latin1(pdf, trailerAt + '\ntrailer\n'.length, trailerEnd);
   if (/\/Encrypt\b/.test(trailer) || !/\/Root \d+ 0 R/.test(trailer)) return undefined;
+  const spans = objectSpans(pdf, offsets, xrefAt);
+  if (!spans) return undefined;
+  return { header: pdf.subarray(0, Math.min(...[...spans.values()].map(([a]) => a))), spans, trailer };
+}
+
+/**
+ * Each object's [start, end) from its offset: it runs to the next object by offset, the last one
+ * to `end`. Undefined when an object does not start `n 0 obj` and end `endobj` there.
+ */
+function objectSpans(
+  pdf: Uint8Array,
+  offsets: [number, number][],
+  end: number,
+): Map<number, [number, number]> | undefined {
+  if (offsets.length === 0) return undefined;
   const byOffset = [...offsets].sort((a, b) => a[1] - b[1]);
   const spans = new Map<number, [number, number]>();
   for (let i = 0; i < byOffset.length; i++) {
     const [n, start] = byOffset[i]!;
-    const end = i + 1 < byOffset.length ? byOffset[i + 1]![1] : xrefAt;
-    const head = `${n} 0 obj\n`;
-    if (!startsAt(pdf, start, head) || !endsWith(pdf, end, '\nendobj\n')) return undefined;
-    spans.set(n, [start, end]);
+    const stop = i + 1 < byOffset.length ? byOffset[i + 1]![1] : end;
+    if (!startsAt(pdf, start, `${n} 0 obj\n`) || !endsWith(pdf, stop, '\nendobj\n')) return undefined;
+    spans.set(n, [start, stop]);
   }
-  if (byOffset.length === 0) return undefined;
-  return { header: pdf.subarray(0, byOffset[0]![1]), spans, trailer };
+  return spans;
 }
 
 /** Whether the object at [start, end) has a stream (its body ends `endstream\nendobj\n`). */
@@ -105,7 +118,36 @@ function hasStream(pdf: Uint8Array, end: number): boolean {
 export function compactXref(pdf: Uint8Array): Uint8Array {
   const parsed = parse(pdf);
   if (!parsed) return pdf;
-  const { header, spans, trailer } = parsed;
+  const lines = parsed.trailer
+    .replace(/^<<\n?/, '')
+    .replace(/\n?>>\s*$/, '')
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('/Size '));
+  return pack(pdf, parsed.header, parsed.spans, lines);
+}
+
+/**
+ * A document pdfkit wrote up to its last object (no xref table, no trailer): `offsets[n - 1]` is
+ * where object n starts, `trailer` the entries of the trailer dictionary other than /Size (e.g.
+ * `/Root 3 0 R`). Written out with object streams and a cross-reference stream; undefined when
+ * the objects are not where the offsets say.
+ */
+export function packObjects(body: Uint8Array, offsets: readonly number[], trailer: string[]): Uint8Array | undefined {
+  const spans = objectSpans(
+    body,
+    offsets.map((o, i) => [i + 1, o]),
+    body.length,
+  );
+  if (!spans) return undefined;
+  return pack(body, body.subarray(0, Math.min(...offsets)), spans, trailer);
+}
+
+function pack(
+  pdf: Uint8Array,
+  header: Uint8Array,
+  spans: Map<number, [number, number]>,
+  trailer: string[],
+): Uint8Array {
   const size = spans.size + 1;
 
   const out: Uint8Array[] = [header];
@@ -170,13 +212,8 @@ export function compactXref(pdf: Uint8Array): Uint8Array {
     view.setUint16(n * 7 + 5, b);
   }
   const z = deflateSync(rows);
-  // The trailer's entries (Root, Info, ID) carried into the xref stream's dictionary; Size renewed.
-  const kept = trailer
-    .replace(/^<<\n?/, '')
-    .replace(/\n?>>\s*$/, '')
-    .split('\n')
-    .filter((line) => line !== '' && !line.startsWith('/Size '))
-    .join('\n');
+  // The trailer's entries (Root, Info, ID) go into the xref stream's dictionary.
+  const kept = trailer.join('\n');
   const head = ascii(
     `${xrefNo} 0 obj\n<<\n/Type /XRef\n/Size ${next}\n/W [1 4 2]\n${kept}\n/Filter /FlateDecode\n/Length ${z.length}\n>>\nstream\n`,
   );

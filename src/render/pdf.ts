@@ -5,7 +5,7 @@
 import { deflateSync } from 'node:zlib';
 import type { LayoutNode, Page, Shape, TextRun } from '../layout/types.js';
 import type { FontFace, FontSet, GlyphPosition, GlyphRun } from './fonts.js';
-import { compactXref } from './objstm.js';
+import { packObjects } from './objstm.js';
 import { encodeTrueTypeSubset, type SubsetInternals } from './ttfsubset.js';
 
 export interface PdfMeta {
@@ -58,13 +58,7 @@ export async function renderPdf(pages: Page[], fonts: FontSet, meta: PdfMeta): P
   (doc as unknown as { registerFont(name: string, src: unknown): void }).registerFont('regular', fonts.regular.font);
   (doc as unknown as { registerFont(name: string, src: unknown): void }).registerFont('bold', fonts.bold.font);
 
-  const chunks: Buffer[] = [];
-  const done = new Promise<void>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve());
-    doc.on('error', reject);
-  });
-
+  const written = collect(doc);
   xmp(doc, meta);
   const state: DrawState = { font: '', size: 0, fonts };
   // One Document element is the root of the structure tree (PDF/UA-1 7.1); every page's content hangs under it.
@@ -77,14 +71,65 @@ export async function renderPdf(pages: Page[], fonts: FontSet, meta: PdfMeta): P
   }
   root.end();
   doc.end();
-  await done;
-  const buf = Buffer.concat(chunks);
-  return compactXref(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+  const bytes = await written;
+  // pdfkit's stream queued process.nextTick callbacks holding the document (its constructor's
+  // push): let them run before returning, or a caller that builds sheet after sheet without I/O
+  // in between (every await already settled) would keep every document until its loop ends.
+  await new Promise<void>((resolve) => process.nextTick(resolve));
+  return bytes;
+}
+
+interface WriterInternals {
+  _offset: number;
+  _offsets: (number | null)[];
+  _root: { id: number };
+  _info: { id: number };
+  _id: Uint8Array;
+  _write(data: string | Uint8Array): void;
+  _finalize(): void;
+}
+
+/**
+ * The document's bytes, taken straight from pdfkit's writer: pdfkit pushes every object and every
+ * xref line through a Node stream, converting each string with a per-character loop; here the
+ * objects are collected as they are written (strings converted natively, the same Latin-1 bytes),
+ * and in place of pdfkit's xref table and trailer the objects are packed into object streams
+ * with a cross-reference stream (./objstm.ts).
+ */
+function collect(doc: Doc): Promise<Uint8Array> {
+  const d = doc as unknown as WriterInternals;
+  const chunks: Uint8Array[] = [];
+  // What pdfkit wrote before (the %PDF header, from its constructor) waits in its stream's buffer.
+  const head = (doc as unknown as { read(): Uint8Array | null }).read();
+  if (head) chunks.push(head);
+  return new Promise<Uint8Array>((resolve, reject) => {
+    if ((head?.length ?? 0) !== d._offset)
+      return reject(new Error('pdfkit wrote more than its header before the first page'));
+    d._write = (data) => {
+      const bytes = typeof data === 'string' ? Buffer.from(`${data}\n`, 'latin1') : data;
+      chunks.push(bytes);
+      d._offset += bytes.length;
+    };
+    d._finalize = () => {
+      try {
+        const body = Buffer.concat(chunks);
+        const id = Buffer.from(d._id).toString('hex');
+        const trailer = [`/Root ${d._root.id} 0 R`, `/Info ${d._info.id} 0 R`, `/ID [<${id}> <${id}>]`];
+        const packed = packObjects(body, d._offsets as number[], trailer);
+        if (!packed) throw new Error('pdfkit wrote its objects out of place');
+        resolve(packed);
+      } catch (e) {
+        reject(e);
+      }
+    };
+    doc.on('error', reject);
+  });
 }
 
 interface RefLike {
   compress: boolean;
   buffer: Uint8Array[];
+  write(chunk: string | Uint8Array): void;
   finalize(): void;
 }
 
@@ -101,6 +146,11 @@ function deflateOnce(doc: Doc): void {
   const proto = sample ? (Object.getPrototypeOf(sample) as RefLike & { [PATCHED]?: true }) : undefined;
   if (!proto || proto[PATCHED] || typeof proto.finalize !== 'function') return;
   const finalize = proto.finalize;
+  // Content strings to bytes natively (pdfkit converts them one character at a time; same bytes).
+  const write = proto.write;
+  proto.write = function (this: RefLike, chunk: string | Uint8Array) {
+    return write.call(this, typeof chunk === 'string' ? Buffer.from(`${chunk}\n`, 'latin1') : chunk);
+  };
   proto.finalize = function (this: RefLike) {
     if (this.compress && this.buffer.length === 1) {
       const one = this.buffer[0]!;
