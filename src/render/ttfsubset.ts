@@ -38,6 +38,8 @@ interface Template {
   locaVersion: number;
   /** The font's whole glyf table. */
   glyf: Uint8Array;
+  /** Glyph data without instructions and a composite's components, by glyph id, as met (bounded by the font's own glyf table). */
+  unhinted: Map<number, { bytes: Uint8Array; components: { glyphID: number; pos: number }[] | undefined }>;
 }
 
 const templates = new WeakMap<object, Template | null>();
@@ -71,6 +73,7 @@ function template(font: FontInternals, make: () => SubsetInternals): Template | 
         tables,
         locaVersion: font.loca.version,
         glyf: new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength),
+        unhinted: new Map(),
       };
     }
   } catch {
@@ -98,12 +101,18 @@ export function encodeTrueTypeSubset(subset: SubsetInternals): Uint8Array | unde
   for (let i = 0; i < subset.glyphs.length; i++) {
     const gid = subset.glyphs[i]!;
     const glyph = font.getGlyph(gid);
-    const decoded = glyph._decode();
-    let buffer = unhinted(t.glyf.subarray(offsets[gid]!, offsets[gid + 1]!), decoded);
-    if (decoded && decoded.numberOfContours < 0) {
-      if (buffer.buffer === t.glyf.buffer) buffer = new Uint8Array(buffer);
+    let known = t.unhinted.get(gid);
+    if (known === undefined) {
+      const decoded = glyph._decode();
+      const components = decoded && decoded.numberOfContours < 0 ? decoded.components! : undefined;
+      known = { bytes: unhinted(t.glyf.subarray(offsets[gid]!, offsets[gid + 1]!), decoded), components };
+      t.unhinted.set(gid, known);
+    }
+    let buffer = known.bytes;
+    if (known.components) {
+      buffer = new Uint8Array(buffer); // a copy: the cached bytes stay as the font has them
       const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-      for (const c of decoded.components!) view.setUint16(c.pos, subset.includeGlyph(c.glyphID));
+      for (const c of known.components) view.setUint16(c.pos, subset.includeGlyph(c.glyphID));
     }
     pieces.push(buffer);
     locaOffsets.push(offset);
