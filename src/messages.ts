@@ -117,6 +117,7 @@ const en: Record<string, string> = {
   previewPageHint: 'hint',
   previewPageOpenPdf: 'Open the PDF',
   previewPageNoViewer: 'This browser does not show PDFs inside a page.',
+  previewPageDrawing: 'Drawing the PDF… (if it does not appear, open it directly)',
   previewPageLive: 'Updates itself whenever the file is saved.',
   previewPageLost: 'Lost the connection to sheetgen preview (was it stopped?). The page updates again when it is back.',
   // batch build (issue 4)
@@ -441,6 +442,7 @@ const ja: Record<string, string> = {
   previewPageHint: 'ヒント',
   previewPageOpenPdf: 'PDF を開く',
   previewPageNoViewer: 'このブラウザーはページの中に PDF を表示できません。',
+  previewPageDrawing: 'PDF を表示しています…（表示されないときは直接開いてください）',
   previewPageLive: 'ファイルを保存するたびに自動で更新されます。',
   previewPageLost:
     'sheetgen preview との接続が切れました（終了しましたか？）。再開すると、このページはまた自動で更新されます。',

@@ -338,9 +338,8 @@ async function writeSetFiles(report: BatchReport, opts: BatchOptions, guard: Inp
   const pjson = join(opts.outDir, PROJECTS_JSON_NAME);
   await writeSetFile(pjson, utf8(projectsJsonText(projects)), opts.lang, guard);
   report.projectsJson = pjson;
-  const { buildIndexPdf } = await import('./index-pdf.js');
+  const { buildIndexPdf, failedSheets } = await import('./index-pdf.js');
   const index = join(opts.outDir, INDEX_NAME);
-  const omitted = report.sheets.length - built.length;
-  await writeAtomic(index, await buildIndexPdf(rows, omitted, opts), guard, opts.lang);
+  await writeAtomic(index, await buildIndexPdf(rows, failedSheets(report.sheets), opts), guard, opts.lang);
   report.index = index;
 }

@@ -3,17 +3,41 @@
 //! count of each grade per 基本目標 and overall. Same fonts, rules and sizes as the sheets.
 
 import type { GradeRow } from '../export/rows.js';
-import { BODY_SIZE, LayoutContext, fitText, naturalHeight, type Box, type TextSpec } from './fit.js';
+import { LayoutContext, fitText, naturalHeight, type Box, type TextSpec } from './fit.js';
 import { fiscalYearHeader, fiscalYearShort, formatNumber, periodNote } from './format.js';
 import type { FontPair } from './metrics.js';
 import { CONTENT_W, MARGIN } from './page1.js';
 import { TableBuilder } from './table.js';
 import { A4_LANDSCAPE, type LayoutNode, type Page } from './types.js';
 
-export interface IndexOptions {
-  /** Sheets of the set left out because they failed: said on the sheet, so a partial index is never mistaken for the whole. */
-  omitted: number;
+/** A sheet of the set that was not built, as the index names it. */
+export interface FailedSheet {
+  /** Where the first error is: the file (as the index names it) and its line, `2020-09.yaml:12`. */
+  where: string;
+  /** The first error's message. */
+  reason: string;
 }
+
+export interface IndexOptions {
+  /**
+   * Sheets of the set left out because they failed: every page says the index is incomplete, and a
+   * list at the end names each one with its first error, so a partial index is never mistaken for the whole.
+   */
+  failed: readonly FailedSheet[];
+}
+
+/** The note of the ※ mark beside an overridden grade: printed on every page that shows the mark. */
+export const OVERRIDE_NOTE =
+  '※ 担当課の判断により、評価基準による評価から変更したもの（変更前の評価と理由は grades.csv を参照）';
+/** Heading of the list of the sheets left out. */
+export const FAILED_HEADING = 'この一覧表に含まれていないシート（エラーのため作成されなかったもの）';
+/** The line under the title of every page of an incomplete index. */
+export const incompleteLine = (n: number): string =>
+  `【未完成】エラーのため ${n} 件のシートがこの一覧表に含まれていません（末尾の「この一覧表に含まれていないシート」を参照）`;
+/** Longest reason printed in the list of failed sheets; the whole message is in the build's output. */
+const REASON_MAX = 400;
+/** Longest file:line printed (its end is kept). */
+const WHERE_MAX = 200;
 
 const CELL = 7.5;
 const HEAD = 7.5;
@@ -22,6 +46,10 @@ const FOOT_H = 14;
 const BOTTOM = A4_LANDSCAPE.height - MARGIN.bottom - FOOT_H;
 const HEADER_H = 24;
 const MIN_ROW = 22;
+const NOTE_SIZE = 7;
+const NOTE_H = NOTE_SIZE * 1.5 + 4;
+const INCOMPLETE_H = 12;
+const W_WHERE = 250;
 
 const W = { goal: 34, measure: 150, kind: 40, base: 82, target: 82, actual: 82, grade: 38 };
 const W_NAME = CONTENT_W - (W.goal + W.measure + W.kind + W.base + W.target + W.actual + W.grade);
@@ -92,6 +120,19 @@ const mid = (text: string, extra: Partial<TextSpec> = {}): TextSpec => ({
   ...extra,
 });
 
+/**
+ * Text the index prints from outside the sheets' data (file names, messages): a character the font
+ * lacks would print as an empty box, so it is written as its code point instead (〈U+1F600〉).
+ */
+export function printable(text: string, fonts: FontPair): string {
+  let out = '';
+  for (const ch of text.replace(/\s+/gu, ' ')) {
+    const cp = ch.codePointAt(0)!;
+    out += fonts.regular.has(cp) ? ch : `〈U+${cp.toString(16).toUpperCase().padStart(4, '0')}〉`;
+  }
+  return out;
+}
+
 /** Lays out the index; `rows` in publication order (sortRows). */
 export function layoutIndex(rows: readonly GradeRow[], fonts: FontPair, opts: IndexOptions): Page[] {
   const ctx = new LayoutContext(fonts, 'ja');
@@ -101,9 +142,14 @@ export function layoutIndex(rows: readonly GradeRow[], fonts: FontPair, opts: In
   const yearText = years.map((y) => fiscalYearHeader(y, true)).join('・');
   const municipality = [...new Set(rows.map((r) => r.municipality))].join('・');
   const title = `重点施策　数値目標・ＫＰＩ達成状況一覧表　${yearText}${stages.join('・')}`;
+  const failed = opts.failed;
   const pages: { nodes: LayoutNode[] }[] = [];
   let table: TableBuilder | null = null;
   let y = 0;
+  /** The current page shows a ※ mark: its note goes under the page's table. */
+  let marked = false;
+  /** Top of a page's content, under the title (and the incomplete line). */
+  const contentTop = MARGIN.top + 24 + (failed.length > 0 ? INCOMPLETE_H : 0);
 
   const x0 = MARGIN.left;
   const cols: [keyof typeof W | 'name', number][] = [
@@ -125,10 +171,29 @@ export function layoutIndex(rows: readonly GradeRow[], fonts: FontPair, opts: In
     return x;
   };
   const actualHead = years.length === 1 ? `実績\n（${fiscalYearHeader(fy, true)}）` : '実績\n（評価年度）';
+  const current = () => pages[pages.length - 1]!.nodes;
 
-  /** Ends the current page's table (if any) and starts a page: title, and the table's header row unless `withTable` is false. */
-  const newPage = (withTable = true) => {
+  /** The notes of the marks shown on the current page, under its table. */
+  function closePage(): void {
     flushTable();
+    if (!marked || pages.length === 0) return;
+    y += 3;
+    current().push({
+      type: 'text',
+      tag: 'Note',
+      runs: fitText(
+        ctx,
+        { text: OVERRIDE_NOTE, size: NOTE_SIZE, padX: 0, padY: 0, minSize: NOTE_SIZE },
+        { x: x0, y, w: CONTENT_W, h: NOTE_H - 3 },
+      ),
+    });
+    y += NOTE_H - 3;
+    marked = false;
+  }
+
+  /** Ends the current page and starts a page: title, the incomplete line, and the table's header row unless `withTable` is false. */
+  const newPage = (withTable = true) => {
+    closePage();
     const nodes: LayoutNode[] = [];
     const top = MARGIN.top;
     nodes.push({
@@ -149,8 +214,18 @@ export function layoutIndex(rows: readonly GradeRow[], fonts: FontPair, opts: In
         { x: x0 + CONTENT_W * 0.78, y: top + 2, w: CONTENT_W * 0.22, h: 15 },
       ),
     });
+    if (failed.length > 0)
+      nodes.push({
+        type: 'text',
+        tag: 'P',
+        runs: fitText(
+          ctx,
+          { text: incompleteLine(failed.length), font: 'bold', size: 8, padX: 0, padY: 0, leading: 1.4 },
+          { x: x0, y: top + 21, w: CONTENT_W, h: INCOMPLETE_H },
+        ),
+      });
     pages.push({ nodes });
-    y = top + 24;
+    y = contentTop;
     if (!withTable) return;
     table = new TableBuilder().row();
     const labels: Record<string, string> = {
@@ -170,7 +245,7 @@ export function layoutIndex(rows: readonly GradeRow[], fonts: FontPair, opts: In
     y += HEADER_H;
   };
   function flushTable(): void {
-    if (table) pages[pages.length - 1]!.nodes.push(...table.nodes());
+    if (table) current().push(...table.nodes());
     table = null;
   }
 
@@ -180,6 +255,9 @@ export function layoutIndex(rows: readonly GradeRow[], fonts: FontPair, opts: In
     h = Math.max(h, naturalHeight(ctx, { text: targetText(r), size: CELL, padX: 1.5 }, W.target));
     return Math.max(MIN_ROW, Math.ceil(h));
   };
+  /** Where the table may end on this page: above the note when a row on it carries a mark. */
+  const limit = (withMark: boolean): number => BOTTOM - (marked || withMark ? NOTE_H : 0);
+  const firstRowY = contentTop + HEADER_H;
 
   newPage();
   for (const g of groups(rows)) {
@@ -190,18 +268,25 @@ export function layoutIndex(rows: readonly GradeRow[], fonts: FontPair, opts: In
       titleH,
     );
     // A measure stays on one page when it can; a measure longer than a page continues on the next.
-    if (y + total > BOTTOM && y > MARGIN.top + 24 + HEADER_H + 0.01) newPage();
+    if (y + total > limit(g.rows.some((r) => r.overridden)) && y > firstRowY + 0.01) newPage();
     let i = 0;
     while (i < g.rows.length) {
       const start = i;
       let used = 0;
-      while (i < g.rows.length && (y + used + heights[i]! <= BOTTOM || i === start)) used += heights[i++]!;
+      let withMark = false;
+      while (i < g.rows.length) {
+        const mark: boolean = withMark || g.rows[i]!.overridden;
+        if (i > start && y + used + heights[i]! > limit(mark)) break;
+        withMark = mark;
+        used += heights[i++]!;
+      }
       let span = used;
       // The group's title cell needs its height too (when the whole group is on this page).
       if (start === 0 && i === g.rows.length && titleH > span) {
         heights[i - 1]! += titleH - span;
         span = titleH;
       }
+      if (withMark) marked = true;
       const first = g.rows[start]!;
       const gBox: Box = { x: colX('goal'), y, w: W.goal, h: span };
       const mBox: Box = { x: colX('measure'), y, w: W.measure, h: span };
@@ -250,30 +335,16 @@ export function layoutIndex(rows: readonly GradeRow[], fonts: FontPair, opts: In
       if (i < g.rows.length) newPage();
     }
   }
+  closePage();
 
-  // Notes under the table, then the count of grades.
-  const notes: string[] = [];
-  if (rows.some((r) => r.overridden))
-    notes.push('※ 担当課の判断により、評価基準による評価から変更したもの（変更前の評価と理由は grades.csv を参照）');
-  if (opts.omitted > 0) notes.push(`※ エラーのため、${opts.omitted} 件のシートはこの一覧表に含まれていません`);
+  // The count of grades, on the last page of the table if it fits.
   const order = gradeOrder(rows.map((r) => r.grade));
   const goals = [...new Set(rows.map((r) => r.basic_goal))].sort((a, b) => a - b);
   const summaryH = 9 * 1.5 + 4 + 20 * (goals.length + 2) + 6;
-  const notesH = notes.length * BODY_SIZE * 1.5 + 4;
-  flushTable();
-  if (y + notesH + summaryH > BOTTOM) newPage(false);
-  y += 3;
-  for (const n of notes) {
-    pages[pages.length - 1]!.nodes.push({
-      type: 'text',
-      tag: 'Note',
-      runs: fitText(ctx, { text: n, size: 7, padX: 0, padY: 0 }, { x: x0, y, w: CONTENT_W, h: BODY_SIZE * 1.5 }),
-    });
-    y += BODY_SIZE * 1.5;
-  }
+  if (y + 6 + summaryH > BOTTOM) newPage(false);
   y += 6;
-  const page = pages[pages.length - 1]!;
-  page.nodes.push({
+  const page = current();
+  page.push({
     type: 'text',
     tag: 'H2',
     runs: fitText(
@@ -317,7 +388,69 @@ export function layoutIndex(rows: readonly GradeRow[], fonts: FontPair, opts: In
       rows.filter((r) => r.basic_goal === goal),
     );
   countRow('合計', rows);
-  page.nodes.push({ type: 'group', tag: 'Sect', children: st.nodes() });
+  page.push({ type: 'group', tag: 'Sect', children: st.nodes() });
+
+  // The sheets left out, each with its first error: a heading and a ruled table, its header repeated on every page.
+  if (failed.length > 0) {
+    const W_REASON = CONTENT_W - W_WHERE;
+    const listHead = (continued: boolean) => {
+      current().push({
+        type: 'text',
+        tag: 'H2',
+        runs: fitText(
+          ctx,
+          {
+            text: continued ? `${FAILED_HEADING}（続き）` : FAILED_HEADING,
+            font: 'bold',
+            size: 9,
+            padX: 0,
+            padY: 0,
+            leading: 1.5,
+          },
+          { x: x0, y, w: CONTENT_W, h: 9 * 1.5 },
+        ),
+      });
+      y += 9 * 1.5 + 2;
+      table = new TableBuilder().row();
+      const a = { x: x0, y, w: W_WHERE, h: HEADER_H - 6 };
+      const b = { x: x0 + W_WHERE, y, w: W_REASON, h: HEADER_H - 6 };
+      table.cell(a, fitText(ctx, head('ファイル：行'), a), { head: true });
+      table.cell(b, fitText(ctx, head('最初のエラー'), b), { head: true });
+      y += HEADER_H - 6;
+    };
+    const items = failed.map((f) => {
+      let where = printable(f.where, fonts);
+      // A path longer than a few lines keeps its end: the file's own name and the line.
+      if ([...where].length > WHERE_MAX) where = `…${[...where].slice(-(WHERE_MAX - 1)).join('')}`;
+      let reason = printable(f.reason, fonts);
+      if ([...reason].length > REASON_MAX) reason = `${[...reason].slice(0, REASON_MAX - 1).join('')}…`;
+      const whereSpec: TextSpec = { text: where, size: CELL, valign: 'middle', padX: 2.5 };
+      const reasonSpec: TextSpec = { text: reason, size: CELL, valign: 'middle', padX: 2.5 };
+      const h = Math.max(
+        MIN_ROW - 6,
+        Math.ceil(Math.max(naturalHeight(ctx, whereSpec, W_WHERE), naturalHeight(ctx, reasonSpec, W_REASON))),
+      );
+      return { whereSpec, reasonSpec, h };
+    });
+    const headH = 9 * 1.5 + 2 + HEADER_H - 6;
+    y += 10;
+    if (y + headH + items[0]!.h > BOTTOM) newPage(false);
+    listHead(false);
+    for (const it of items) {
+      if (y + it.h > BOTTOM) {
+        newPage(false);
+        listHead(true);
+      }
+      table = table ?? new TableBuilder();
+      table.row();
+      const a = { x: x0, y, w: W_WHERE, h: it.h };
+      const b = { x: x0 + W_WHERE, y, w: W_REASON, h: it.h };
+      table.cell(a, fitText(ctx, it.whereSpec, a), { tag: 'TH' });
+      table.cell(b, fitText(ctx, it.reasonSpec, b), { tag: 'TD' });
+      y += it.h;
+    }
+    flushTable();
+  }
 
   // Page numbers, once the count is known.
   return pages.map((p, i) => {

@@ -20,22 +20,174 @@ export function escapeHtml(s: string): string {
 }
 
 /**
- * Runs in the browser. The server announces each build on /events (Server-Sent Events, sent once on
- * connecting too); a build other than the one shown, or another run of the preview, reloads the page.
+ * Runs in the browser (a module). The server announces each build on /events (Server-Sent Events,
+ * sent once on connecting too). The PDF is drawn into the page with pdf.js (served by this server
+ * from the installed pdfjs-dist), one canvas and one text layer per page. A new build is drawn off
+ * screen and swapped in place, so the reader stays on the page and at the spot they were reading
+ * (also across an error view, and in sessionStorage across a manual reload). Header, warnings and
+ * diagnostics come from the page as the server renders it now (fetched, parsed, never written as
+ * text). Without pdf.js the browser's own viewer shows the PDF and a new build reloads the page.
  * EventSource reconnects by itself after the server was away.
  */
-const SCRIPT = `(() => {
-  const status = document.getElementById('status');
-  const lost = document.getElementById('lost');
-  const shown = status.dataset.build + '/' + status.dataset.instance;
-  const es = new EventSource('/events');
-  es.addEventListener('build', (e) => {
-    const s = JSON.parse(e.data);
-    lost.hidden = true;
-    if (s.build + '/' + s.instance !== shown) { es.close(); location.reload(); }
-  });
-  es.addEventListener('error', () => { lost.hidden = false; });
-})();`;
+const SCRIPT = `const KEY = 'sheetgen-preview-position';
+const $ = (id) => document.getElementById(id);
+const lost = $('lost');
+let pdfjs = null;
+try {
+  pdfjs = await import('/pdfjs/pdf.min.mjs');
+  pdfjs.GlobalWorkerOptions.workerSrc = '/pdfjs/pdf.worker.min.mjs';
+} catch (e) {
+  console.warn('pdf.js not available, using the browser viewer', e);
+}
+const shownKey = () => $('status').dataset.build + '/' + $('status').dataset.instance;
+let saved = null;
+try { saved = JSON.parse(sessionStorage.getItem(KEY) || 'null'); } catch {}
+/** Where the reader is: the page at the top of the view and how far into it, and the horizontal scroll. */
+function position() {
+  const v = $('viewer');
+  const pages = v ? v.querySelectorAll('.page') : [];
+  if (!v || pages.length === 0) return null;
+  let i = 0;
+  while (i + 1 < pages.length && pages[i + 1].offsetTop <= v.scrollTop + 1) i++;
+  const p = pages[i];
+  return { page: i + 1, within: (v.scrollTop - p.offsetTop) / Math.max(1, p.offsetHeight), left: v.scrollLeft };
+}
+function restore(pos) {
+  const v = $('viewer');
+  if (!v || !pos) return;
+  const pages = v.querySelectorAll('.page');
+  const p = pages[Math.min(pos.page, pages.length) - 1];
+  if (!p) return;
+  v.scrollTop = p.offsetTop + pos.within * p.offsetHeight;
+  v.scrollLeft = pos.left;
+}
+document.addEventListener('scroll', (e) => {
+  if (e.target !== $('viewer') || $('viewer').dataset.drawing) return;
+  saved = position();
+  try { sessionStorage.setItem(KEY, JSON.stringify(saved)); } catch {}
+}, true);
+/** Draws every page of the PDF at url, fitted to the viewer's width, off screen. */
+async function draw(v, url) {
+  const started = performance.now();
+  const data = await (await fetch(url, { cache: 'no-store' })).arrayBuffer();
+  const doc = await pdfjs.getDocument({ data, isEvalSupported: false }).promise;
+  const out = [];
+  try {
+    const width = Math.max(200, v.clientWidth - 32);
+    const dpr = window.devicePixelRatio || 1;
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      const scale = width / page.getViewport({ scale: 1 }).width;
+      const vp = page.getViewport({ scale });
+      const div = document.createElement('div');
+      div.className = 'page';
+      div.dataset.page = String(n);
+      div.style.width = vp.width + 'px';
+      div.style.height = vp.height + 'px';
+      div.style.setProperty('--scale-factor', String(scale));
+      div.style.setProperty('--total-scale-factor', String(scale));
+      const canvas = document.createElement('canvas');
+      canvas.width = Math.floor(vp.width * dpr);
+      canvas.height = Math.floor(vp.height * dpr);
+      await page.render({ canvas, canvasContext: canvas.getContext('2d'), viewport: vp, transform: dpr === 1 ? undefined : [dpr, 0, 0, dpr, 0, 0] }).promise;
+      const text = document.createElement('div');
+      text.className = 'textLayer';
+      await new pdfjs.TextLayer({ textContentSource: await page.getTextContent(), container: text, viewport: vp }).render();
+      div.append(canvas, text);
+      out.push(div);
+      page.cleanup();
+    }
+  } finally {
+    await doc.destroy();
+  }
+  // How long fetching and drawing took (shown on the viewer for anyone measuring).
+  v.dataset.drawMs = (performance.now() - started).toFixed(0);
+  return out;
+}
+/** Brings the view to the server's latest build. */
+async function apply() {
+  const html = await (await fetch('/', { cache: 'no-store' })).text();
+  const next = new DOMParser().parseFromString(html, 'text/html');
+  const status = next.getElementById('status');
+  if (!status) return;
+  if (!pdfjs) {
+    if (status.dataset.build + '/' + status.dataset.instance !== shownKey()) location.reload();
+    return;
+  }
+  const nv = next.getElementById('viewer');
+  let v = $('viewer');
+  if (nv) {
+    const pos = v && v.querySelector('.page') ? position() : saved;
+    if (!v) {
+      // From the error view: the viewer comes back and is drawn where the reader was before the error.
+      document.querySelector('main').replaceWith(document.adoptNode(next.querySelector('main')));
+      v = $('viewer');
+    }
+    const pages = await draw(v, nv.dataset.pdf);
+    const aside = $('warnings');
+    const na = next.getElementById('warnings');
+    if (aside) aside.remove();
+    if (na) document.querySelector('main').append(document.adoptNode(na));
+    v.dataset.drawing = '1';
+    v.replaceChildren(...pages);
+    v.dataset.pdf = nv.dataset.pdf;
+    v.dataset.build = status.dataset.build;
+    v.dataset.sha256 = status.dataset.sha256;
+    restore(pos);
+    delete v.dataset.drawing;
+  } else {
+    if (v && v.querySelector('.page')) saved = position();
+    document.querySelector('main').replaceWith(document.adoptNode(next.querySelector('main')));
+  }
+  document.querySelector('header').replaceWith(document.adoptNode(next.querySelector('header')));
+  document.title = next.title;
+}
+let busy = false;
+let again = false;
+async function update() {
+  if (busy) { again = true; return; }
+  busy = true;
+  try {
+    do { again = false; await apply(); } while (again);
+  } catch (e) {
+    console.error(e);
+  } finally {
+    busy = false;
+  }
+}
+if (pdfjs && $('viewer')) {
+  const v = $('viewer');
+  const pages = await draw(v, v.dataset.pdf).catch((e) => (console.error(e), null));
+  if (pages) {
+    v.dataset.drawing = '1';
+    v.replaceChildren(...pages);
+    v.dataset.build = $('status').dataset.build;
+    v.dataset.sha256 = $('status').dataset.sha256;
+    restore(saved);
+    delete v.dataset.drawing;
+  }
+} else if (!pdfjs && $('viewer')) {
+  const v = $('viewer');
+  const o = document.createElement('object');
+  o.type = 'application/pdf';
+  o.data = v.dataset.pdf;
+  o.className = 'native';
+  v.replaceChildren(o);
+}
+let resized = null;
+window.addEventListener('resize', () => {
+  clearTimeout(resized);
+  resized = setTimeout(() => $('viewer') && update(), 250);
+});
+const es = new EventSource('/events');
+es.addEventListener('build', (e) => {
+  const s = JSON.parse(e.data);
+  lost.hidden = true;
+  $('lost') && ($('lost').hidden = true);
+  if (s.build + '/' + s.instance !== shownKey()) update();
+});
+es.addEventListener('error', () => { $('lost') && ($('lost').hidden = false); });
+`;
 
 const STYLE = `
 html, body { margin: 0; height: 100%; font-family: "BIZ UDPGothic", "Yu Gothic UI", Meiryo, system-ui, sans-serif; }
@@ -46,8 +198,16 @@ header h1 { font-size: 15px; margin: 0; }
 #status[data-state="error"] { color: #b00020; font-weight: bold; }
 #lost { color: #8a5a00; }
 main { flex: 1; display: flex; min-height: 0; }
-#viewer { flex: 1; border: 0; min-width: 0; }
+#viewer { flex: 1; border: 0; min-width: 0; overflow: auto; background: #e8e8e8; position: relative; }
 #viewer p { padding: 16px; }
+#viewer .page { position: relative; margin: 12px auto; background: #fff; box-shadow: 0 1px 4px rgba(0,0,0,.3); --scale-round-x: 1px; --scale-round-y: 1px; }
+#viewer .page canvas { display: block; width: 100%; height: 100%; }
+#viewer object.native { width: 100%; height: 100%; border: 0; display: block; }
+.textLayer { position: absolute; text-align: initial; inset: 0; overflow: clip; opacity: 1; line-height: 1; text-size-adjust: none; forced-color-adjust: none; transform-origin: 0 0; caret-color: CanvasText; z-index: 0; --min-font-size: 1; --text-scale-factor: calc(var(--total-scale-factor) * var(--min-font-size)); --min-font-size-inv: calc(1 / var(--min-font-size)); }
+.textLayer :is(span, br) { color: transparent; position: absolute; white-space: pre; cursor: text; transform-origin: 0% 0%; }
+.textLayer > :not(.markedContent), .textLayer .markedContent span:not(.markedContent) { z-index: 1; --font-height: 0; font-size: calc(var(--text-scale-factor) * var(--font-height)); --scale-x: 1; --rotate: 0deg; transform: rotate(var(--rotate)) scaleX(var(--scale-x)) scale(var(--min-font-size-inv)); }
+.textLayer .markedContent { display: contents; }
+.textLayer ::selection { background: rgba(0, 0, 255, 0.25); }
 aside, #problems { overflow: auto; padding: 8px 16px; }
 aside { width: 32%; max-width: 480px; border-left: 1px solid #ccc; }
 #problems { flex: 1; }
@@ -66,10 +226,14 @@ pre.frame mark { background: #f5a3a3; }
 
 const hash = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
 
-/** The page's Content-Security-Policy: its own inline script and style only, the PDF from this server, nothing else. */
+/**
+ * The page's Content-Security-Policy: its own inline script and style, pdf.js and its worker from
+ * this server (the two fixed /pdfjs/ paths), the PDF from this server, nothing else.
+ */
 export const PAGE_CSP = [
   "default-src 'none'",
-  `script-src ${hash(SCRIPT)}`,
+  `script-src 'self' ${hash(SCRIPT)}`,
+  "worker-src 'self'",
   `style-src ${hash(STYLE)}`,
   "connect-src 'self'",
   "object-src 'self'",
@@ -162,7 +326,7 @@ export function renderPage(s: PreviewState, ctx: PageContext): string {
   const body =
     s.state === 'ok'
       ? [
-          `<object id="viewer" data="${pdfUrl}" type="application/pdf"><p>${escapeHtml(t(lang, 'previewPageNoViewer'))} <a href="${pdfUrl}">${escapeHtml(t(lang, 'previewPageOpenPdf'))}</a></p></object>`,
+          `<div id="viewer" data-pdf="${pdfUrl}"><p>${escapeHtml(t(lang, 'previewPageDrawing'))} <a href="${pdfUrl}">${escapeHtml(t(lang, 'previewPageOpenPdf'))}</a></p></div>`,
           warnings.length > 0
             ? `<aside id="warnings"><h2>${escapeHtml(t(lang, 'previewPageWarnings', { count: warnings.length }))}</h2>${list(warnings)}</aside>`
             : '',
@@ -185,7 +349,7 @@ export function renderPage(s: PreviewState, ctx: PageContext): string {
     `<span id="lost" hidden>${escapeHtml(t(lang, 'previewPageLost'))}</span>`,
     '</header>',
     `<main>${body}</main>`,
-    `<script>${SCRIPT}</script>`,
+    `<script type="module">${SCRIPT}</script>`,
     '</body></html>',
   ].join('\n');
 }

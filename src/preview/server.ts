@@ -1,7 +1,10 @@
-//! The preview's HTTP server: 127.0.0.1 only, GET of four fixed paths (page, PDF, state, events), a Host
-//! check against DNS rebinding, no CORS; nothing in a URL ever reaches the file system.
+//! The preview's HTTP server: 127.0.0.1 only, GET of fixed paths (page, PDF, state, events, and pdf.js with
+//! its worker from the installed pdfjs-dist), a Host check against DNS rebinding, no CORS; nothing in a
+//! URL ever reaches the file system.
 
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { EXIT, SheetgenError, formatPath, type Lang } from '../diagnostics.js';
 import { t } from '../messages.js';
@@ -44,6 +47,28 @@ export function stateJson(s: PreviewState, instance: string) {
       hint: d.hint ?? null,
     })),
   };
+}
+
+/**
+ * The two files of pdf.js the page loads, by fixed URL path → file of the installed pdfjs-dist
+ * (resolved like an import, so it is found wherever npm put it). Read once, on first request.
+ */
+const PDFJS_FILES: Record<string, string> = {
+  '/pdfjs/pdf.min.mjs': 'pdfjs-dist/build/pdf.min.mjs',
+  '/pdfjs/pdf.worker.min.mjs': 'pdfjs-dist/build/pdf.worker.min.mjs',
+};
+const pdfjsCache = new Map<string, Uint8Array | null>();
+function pdfjsFile(path: string): Uint8Array | null {
+  if (!pdfjsCache.has(path)) {
+    let bytes: Uint8Array | null = null;
+    try {
+      bytes = readFileSync(createRequire(import.meta.url).resolve(PDFJS_FILES[path]!));
+    } catch {
+      // Not installed (a copy without its dependencies): the page falls back to the browser's viewer.
+    }
+    pdfjsCache.set(path, bytes);
+  }
+  return pdfjsCache.get(path)!;
 }
 
 const COMMON_HEADERS = {
@@ -148,6 +173,16 @@ export async function startServer(session: PreviewSession, opts: ServerOptions):
         events.add(res);
         req.on('close', () => events.delete(res));
         return;
+      case '/pdfjs/pdf.min.mjs':
+      case '/pdfjs/pdf.worker.min.mjs': {
+        const bytes = pdfjsFile(path);
+        if (!bytes) {
+          text(res, 404, t(lang, 'previewNotFound'), head);
+          return;
+        }
+        send(res, 200, 'text/javascript; charset=utf-8', bytes, head, { 'cache-control': 'max-age=3600' });
+        return;
+      }
       case '/favicon.ico':
         res.writeHead(204, COMMON_HEADERS);
         res.end();

@@ -90,7 +90,7 @@ describe('preview page', () => {
     );
   }, 60_000);
 
-  it('puts the build in the status element, the PDF in an <object> with a fallback link, and problems in a list', () => {
+  it('puts the build in the status element, the PDF URL in the viewer (drawn by pdf.js) with a fallback link, and problems in a list', () => {
     const ok = renderPage(
       stateOf(
         [
@@ -111,7 +111,7 @@ describe('preview page', () => {
     );
     expect(ok).toContain('<span id="status" data-state="ok" data-build="7" data-instance="abc123" data-sha256="ffff');
     expect(ok).toMatch(
-      /<object id="viewer" data="\/sheet\.pdf\?build=7" type="application\/pdf"><p>[^<]*<a href="\/sheet\.pdf\?build=7">Open the PDF<\/a><\/p><\/object>/,
+      /<div id="viewer" data-pdf="\/sheet\.pdf\?build=7"><p>[^<]*<a href="\/sheet\.pdf\?build=7">Open the PDF<\/a><\/p><\/div>/,
     );
     expect(ok).toContain('<aside id="warnings"><h2>Warnings (1)</h2>');
     expect(ok).toContain('<span class="where">sheets/a.yaml:2:4</span>');
@@ -125,13 +125,15 @@ describe('preview page', () => {
       { ...ctx, lang: 'ja' },
     );
     expect(err).toContain('data-state="error"');
-    expect(err).not.toContain('<object');
+    expect(err).not.toContain('id="viewer"');
     expect(err).toContain('<section id="problems"><h2>エラー（1 件）</h2>');
     expect(err).toContain('<html lang="ja">');
   });
 
   it('allows its own inline script and style by hash, and nothing from elsewhere', () => {
-    expect(PAGE_CSP).toMatch(/script-src 'sha256-[A-Za-z0-9+/]+=*'(;|$)/);
+    // Scripts: this server's (pdf.js at its fixed paths) and the page's own by hash; the worker from this server.
+    expect(PAGE_CSP).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/]+=*'(;|$)/);
+    expect(PAGE_CSP).toContain("worker-src 'self'");
     expect(PAGE_CSP).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
     expect(PAGE_CSP).toContain("connect-src 'self'");
   });

@@ -2,7 +2,7 @@
 // Where it listens, whom it answers, what it serves, how it follows saves (in place, by rename,
 // deleted and back), what it shows while the file is invalid, and how it stops.
 import { createHash } from 'node:crypto';
-import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import {
   http,
   kpi16,
   pdfText,
+  root,
   saveByRename,
   startPreview,
   state,
@@ -61,7 +62,19 @@ describe('sheetgen preview (HTTP)', () => {
     expect(page.text).toMatch(
       new RegExp(`id="status" data-state="ok" data-build="1" data-instance="${s.instance}" data-sha256="${s.sha256}"`),
     );
-    expect(page.text).toContain('data="/sheet.pdf?build=1" type="application/pdf"');
+    expect(page.text).toContain('<div id="viewer" data-pdf="/sheet.pdf?build=1">');
+    // pdf.js and its worker, from the installed pdfjs-dist, the same bytes.
+    for (const [path, file] of [
+      ['/pdfjs/pdf.min.mjs', 'node_modules/pdfjs-dist/build/pdf.min.mjs'],
+      ['/pdfjs/pdf.worker.min.mjs', 'node_modules/pdfjs-dist/build/pdf.worker.min.mjs'],
+    ] as const) {
+      const js = await http(p.port, path);
+      expect(js.status, path).toBe(200);
+      expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+      expect(sha(js.body)).toBe(sha(readFileSync(join(root, file))));
+    }
+    expect((await http(p.port, '/pdfjs/../package.json')).status).toBe(404);
+    expect((await http(p.port, '/pdfjs/pdf.mjs')).status).toBe(404);
     // Nothing written next to the input.
     expect(readdirSync(tmp.dir)).toEqual(['sheet.yaml']);
   });
