@@ -37,7 +37,117 @@ const UNIT_RE = /（[^（）\n]{1,12}）|[\x21-\x7E]+|[Ａ-Ｚａ-ｚ０-９]+|[
 /** The same units without bracketed phrases: how a phrase too wide for the line is broken up. */
 const BASE_RE = /[\x21-\x7E]+|[Ａ-Ｚａ-ｚ０-９]+|[ \t]+|[\s\S]/gu;
 
-function unitsOf(text: string, from: number, to: number, maxWidth: number, size: number, m: GlyphMetrics): Unit[] {
+/**
+ * The units of one paragraph at `size` as UNIT_RE finds them, offsets relative to the paragraph,
+ * and the widest unit that the line width could split (a word of two or more characters).
+ */
+interface Scan {
+  units: Unit[];
+  widestWord: number;
+}
+
+/**
+ * Memo of scans and broken lines per font: the layout measures the same text at the same size many
+ * times (a row's height, then its cell; every size a block tries; the fixed labels of every sheet).
+ * Bounded by the characters held, so a long batch's memory stays flat; the values are the same
+ * numbers the scan computes each time (same arithmetic in the same order), so output is unchanged.
+ */
+class Memo {
+  private scans = new Map<string, Scan>();
+  private lines = new Map<string, BrokenLine[]>();
+  private chars = 0;
+  private static readonly MAX_CHARS = 2_000_000;
+  private room(n: number): void {
+    this.chars += n;
+    if (this.chars > Memo.MAX_CHARS) {
+      this.scans.clear();
+      this.lines.clear();
+      this.chars = n;
+    }
+  }
+  scan(para: string, size: number, m: GlyphMetrics): Scan {
+    const key = `${size}\u0000${para}`;
+    let hit = this.scans.get(key);
+    if (!hit) {
+      hit = scanUnits(para, size, m);
+      this.room(para.length);
+      this.scans.set(key, hit);
+    }
+    return hit;
+  }
+  broken(text: string, maxWidth: number, size: number, m: GlyphMetrics): BrokenLine[] {
+    const key = `${size}\u0000${maxWidth}\u0000${text}`;
+    let hit = this.lines.get(key);
+    if (!hit) {
+      hit = breakAll(text, maxWidth, size, m);
+      this.room(text.length);
+      this.lines.set(key, hit);
+    }
+    return hit;
+  }
+}
+const memos = new WeakMap<GlyphMetrics, Memo>();
+function memoOf(m: GlyphMetrics): Memo {
+  let memo = memos.get(m);
+  if (!memo) memos.set(m, (memo = new Memo()));
+  return memo;
+}
+
+function scanUnits(para: string, size: number, m: GlyphMetrics): Scan {
+  const units: Unit[] = [];
+  const scale = size / 1000;
+  let widest = 0;
+  const re = UNIT_RE;
+  re.lastIndex = 0;
+  let match: RegExpExecArray | null;
+  while ((match = re.exec(para)) !== null) {
+    const s = match[0];
+    const at = match.index;
+    let w = 0;
+    let first: string;
+    let last: string;
+    if (s.length === 1) {
+      w += m.advance(s.charCodeAt(0)) * scale;
+      first = last = s;
+      units.push({ start: at, end: at + 1, w, space: s === ' ' || s === '\t', first, last });
+      continue;
+    }
+    let n = 0;
+    first = '';
+    last = '';
+    for (const c of s) {
+      w += m.advance(c.codePointAt(0)!) * scale;
+      if (n === 0) first = c;
+      last = c;
+      n++;
+    }
+    const space = s[0] === ' ' || s[0] === '\t';
+    if (n > 1 && !space && w > widest) widest = w;
+    units.push({ start: at, end: at + s.length, w, space, first, last });
+  }
+  return { units, widestWord: widest };
+}
+
+/**
+ * The units of text[from, to): the memoised scan of the paragraph when no word is wider than the
+ * line (the common case; offsets then relative to `from`, see `base`), else a scan that breaks the
+ * too-wide words up.
+ */
+function unitsOf(
+  text: string,
+  from: number,
+  to: number,
+  maxWidth: number,
+  size: number,
+  m: GlyphMetrics,
+): { units: Unit[]; base: number } {
+  const scan = memoOf(m).scan(from === 0 && to === text.length ? text : text.slice(from, to), size, m);
+  if (scan.widestWord <= maxWidth) return { units: scan.units, base: from };
+  return { units: splitUnits(text, from, to, maxWidth, size, m), base: 0 };
+}
+
+/** The units of text[from, to) with words wider than the line broken up (absolute offsets). */
+function splitUnits(text: string, from: number, to: number, maxWidth: number, size: number, m: GlyphMetrics): Unit[] {
   const out: Unit[] = [];
   const scale = size / 1000;
   const para = text.slice(0, to);
@@ -91,8 +201,15 @@ export function widestWord(text: string, size: number, m: GlyphMetrics): number 
   return (widest * size) / 1000;
 }
 
-/** Break `text` (paragraphs separated by \n) into lines no wider than `maxWidth` at `size`. */
-export function breakLines(text: string, maxWidth: number, size: number, m: GlyphMetrics): BrokenLine[] {
+/**
+ * Break `text` (paragraphs separated by \n) into lines no wider than `maxWidth` at `size`. The
+ * result is shared by every call with the same arguments: read it, never change it.
+ */
+export function breakLines(text: string, maxWidth: number, size: number, m: GlyphMetrics): readonly BrokenLine[] {
+  return memoOf(m).broken(text, maxWidth, size, m);
+}
+
+function breakAll(text: string, maxWidth: number, size: number, m: GlyphMetrics): BrokenLine[] {
   const lines: BrokenLine[] = [];
   let paraStart = 0;
   while (paraStart <= text.length) {
@@ -113,7 +230,7 @@ function breakParagraph(
   m: GlyphMetrics,
   out: BrokenLine[],
 ): void {
-  const units = unitsOf(text, from, to, maxWidth, size, m);
+  const { units, base } = unitsOf(text, from, to, maxWidth, size, m);
   if (units.length === 0) {
     out.push({ text: '', start: from, end: to, width: 0 });
     return;
@@ -138,17 +255,17 @@ function breakParagraph(
       if (NO_START.has(units[k]!.first) || NO_END.has(units[k - 1]!.last)) k = j; // no legal point nearby: keep greedy
       j = k;
     }
-    pushLine(text, units, i, j, out);
+    pushLine(text, units, base, i, j, out);
     i = j;
   }
 }
 
-function pushLine(text: string, units: Unit[], i: number, j: number, out: BrokenLine[]): void {
+function pushLine(text: string, units: Unit[], base: number, i: number, j: number, out: BrokenLine[]): void {
   let e = j;
   while (e > i + 1 && units[e - 1]!.space) e--;
   let w = 0;
   for (let k = i; k < e; k++) w += units[k]!.w;
-  const start = units[i]!.start;
-  const end = units[j - 1]!.end;
-  out.push({ text: text.slice(start, units[e - 1]!.end), start, end, width: w });
+  const start = base + units[i]!.start;
+  const end = base + units[j - 1]!.end;
+  out.push({ text: text.slice(start, base + units[e - 1]!.end), start, end, width: w });
 }
