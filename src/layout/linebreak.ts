@@ -21,15 +21,6 @@ export interface BrokenLine {
   width: number;
 }
 
-interface Unit {
-  start: number;
-  end: number;
-  w: number;
-  space: boolean;
-  first: string;
-  last: string;
-}
-
 // ASCII words and numbers (500,000 / (1) / 10% / https://…) and full-width ones (ＫＰＩ) stay together; spaces are their own units.
 // A short bracketed phrase （…） is kept on one line when it fits (the review found "（概 / 数）").
 const UNIT_RE = /（[^（）\n]{1,12}）|[\x21-\x7E]+|[Ａ-Ｚａ-ｚ０-９]+|[ \t]+|[\s\S]/gu;
@@ -37,51 +28,106 @@ const UNIT_RE = /（[^（）\n]{1,12}）|[\x21-\x7E]+|[Ａ-Ｚａ-ｚ０-９]+|[
 /** The same units without bracketed phrases: how a phrase too wide for the line is broken up. */
 const BASE_RE = /[\x21-\x7E]+|[Ａ-Ｚａ-ｚ０-９]+|[ \t]+|[\s\S]/gu;
 
+/** Flags of a unit: a run of spaces; its first character must not start a line; its last must not end one. */
+const SPACE = 1;
+const BAD_START = 2;
+const BAD_END = 4;
+
 /**
- * The units of one paragraph at `size` as UNIT_RE finds them, offsets relative to the paragraph,
- * and the widest unit that the line width could split (a word of two or more characters).
+ * The units of a paragraph (or of a part of one) as parallel arrays, one entry per unit, no object
+ * per character: offsets, width at the scanned size, flags. `widestWord` is the widest unit that a
+ * narrow line could split (two or more characters, not spaces).
  */
-interface Scan {
-  units: Unit[];
+interface Units {
+  n: number;
+  start: Int32Array;
+  end: Int32Array;
+  w: Float64Array;
+  flags: Uint8Array;
   widestWord: number;
+}
+
+class UnitsBuilder {
+  n = 0;
+  widest = 0;
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly w: Float64Array;
+  readonly flags: Uint8Array;
+  /** `capacity`: at most one unit per UTF-16 code unit. */
+  constructor(capacity: number) {
+    this.start = new Int32Array(capacity);
+    this.end = new Int32Array(capacity);
+    this.w = new Float64Array(capacity);
+    this.flags = new Uint8Array(capacity);
+  }
+  push(start: number, end: number, w: number, space: boolean, first: string, last: string): void {
+    const i = this.n++;
+    this.start[i] = start;
+    this.end[i] = end;
+    this.w[i] = w;
+    this.flags[i] = (space ? SPACE : 0) | (NO_START.has(first) ? BAD_START : 0) | (NO_END.has(last) ? BAD_END : 0);
+  }
+  /** The units, trimmed to their count (the memo keeps only what it uses). */
+  done(): Units {
+    const n = this.n;
+    return {
+      n,
+      start: this.start.slice(0, n),
+      end: this.end.slice(0, n),
+      w: this.w.slice(0, n),
+      flags: this.flags.slice(0, n),
+      widestWord: this.widest,
+    };
+  }
 }
 
 /**
  * Memo of scans and broken lines per font: the layout measures the same text at the same size many
  * times (a row's height, then its cell; every size a block tries; the fixed labels of every sheet).
- * Bounded by the characters held, so a long batch's memory stays flat; the values are the same
- * numbers the scan computes each time (same arithmetic in the same order), so output is unchanged.
+ * The values are the numbers a scan computes each time (same arithmetic in the same order), so the
+ * output is the same with or without it. Bounded by the units and lines it holds (about 20 bytes a
+ * unit): past the bound it starts afresh, so a long batch's memory stays flat.
  */
 class Memo {
-  private scans = new Map<string, Scan>();
-  private lines = new Map<string, BrokenLine[]>();
-  private chars = 0;
-  private static readonly MAX_CHARS = 2_000_000;
-  private room(n: number): void {
-    this.chars += n;
-    if (this.chars > Memo.MAX_CHARS) {
+  /** size → paragraph → units. */
+  private scans = new Map<number, Map<string, Units>>();
+  /** text → "size width" → lines. */
+  private lines = new Map<string, Map<string, BrokenLine[]>>();
+  private held = 0;
+  private static readonly MAX_HELD = 400_000;
+  private hold(n: number): void {
+    this.held += n;
+    if (this.held > Memo.MAX_HELD) {
       this.scans.clear();
       this.lines.clear();
-      this.chars = n;
+      this.held = n;
     }
   }
-  scan(para: string, size: number, m: GlyphMetrics): Scan {
-    const key = `${size}\u0000${para}`;
-    let hit = this.scans.get(key);
+  scan(para: string, size: number, m: GlyphMetrics): Units {
+    let bySize = this.scans.get(size);
+    if (!bySize) this.scans.set(size, (bySize = new Map()));
+    let hit = bySize.get(para);
     if (!hit) {
       hit = scanUnits(para, size, m);
-      this.room(para.length);
-      this.scans.set(key, hit);
+      this.hold(hit.n + 1);
+      // Looked up again: hold() may have cleared the maps.
+      let again = this.scans.get(size);
+      if (!again) this.scans.set(size, (again = new Map()));
+      again.set(para, hit);
     }
     return hit;
   }
   broken(text: string, maxWidth: number, size: number, m: GlyphMetrics): BrokenLine[] {
-    const key = `${size}\u0000${maxWidth}\u0000${text}`;
-    let hit = this.lines.get(key);
+    const key = `${size} ${maxWidth}`;
+    let byText = this.lines.get(text);
+    let hit = byText?.get(key);
     if (!hit) {
       hit = breakAll(text, maxWidth, size, m);
-      this.room(text.length);
-      this.lines.set(key, hit);
+      this.hold(3 * hit.length + 1);
+      byText = this.lines.get(text);
+      if (!byText) this.lines.set(text, (byText = new Map()));
+      byText.set(key, hit);
     }
     return hit;
   }
@@ -93,10 +139,10 @@ function memoOf(m: GlyphMetrics): Memo {
   return memo;
 }
 
-function scanUnits(para: string, size: number, m: GlyphMetrics): Scan {
-  const units: Unit[] = [];
+/** The units of one paragraph at `size` as UNIT_RE finds them, offsets relative to the paragraph. */
+function scanUnits(para: string, size: number, m: GlyphMetrics): Units {
+  const out = new UnitsBuilder(para.length);
   const scale = size / 1000;
-  let widest = 0;
   const re = UNIT_RE;
   re.lastIndex = 0;
   let match: RegExpExecArray | null;
@@ -104,17 +150,14 @@ function scanUnits(para: string, size: number, m: GlyphMetrics): Scan {
     const s = match[0];
     const at = match.index;
     let w = 0;
-    let first: string;
-    let last: string;
     if (s.length === 1) {
       w += m.advance(s.charCodeAt(0)) * scale;
-      first = last = s;
-      units.push({ start: at, end: at + 1, w, space: s === ' ' || s === '\t', first, last });
+      out.push(at, at + 1, w, s === ' ' || s === '\t', s, s);
       continue;
     }
     let n = 0;
-    first = '';
-    last = '';
+    let first = '';
+    let last = '';
     for (const c of s) {
       w += m.advance(c.codePointAt(0)!) * scale;
       if (n === 0) first = c;
@@ -122,10 +165,10 @@ function scanUnits(para: string, size: number, m: GlyphMetrics): Scan {
       n++;
     }
     const space = s[0] === ' ' || s[0] === '\t';
-    if (n > 1 && !space && w > widest) widest = w;
-    units.push({ start: at, end: at + s.length, w, space, first, last });
+    if (n > 1 && !space && w > out.widest) out.widest = w;
+    out.push(at, at + s.length, w, space, first, last);
   }
-  return { units, widestWord: widest };
+  return out.done();
 }
 
 /**
@@ -140,15 +183,15 @@ function unitsOf(
   maxWidth: number,
   size: number,
   m: GlyphMetrics,
-): { units: Unit[]; base: number } {
+): { units: Units; base: number } {
   const scan = memoOf(m).scan(from === 0 && to === text.length ? text : text.slice(from, to), size, m);
-  if (scan.widestWord <= maxWidth) return { units: scan.units, base: from };
+  if (scan.widestWord <= maxWidth) return { units: scan, base: from };
   return { units: splitUnits(text, from, to, maxWidth, size, m), base: 0 };
 }
 
 /** The units of text[from, to) with words wider than the line broken up (absolute offsets). */
-function splitUnits(text: string, from: number, to: number, maxWidth: number, size: number, m: GlyphMetrics): Unit[] {
-  const out: Unit[] = [];
+function splitUnits(text: string, from: number, to: number, maxWidth: number, size: number, m: GlyphMetrics): Units {
+  const out = new UnitsBuilder(to - from);
   const scale = size / 1000;
   const para = text.slice(0, to);
   const scan = (re: RegExp, start: number, end: number): void => {
@@ -173,16 +216,16 @@ function splitUnits(text: string, from: number, to: number, maxWidth: number, si
         // A word wider than the line is broken between characters rather than overflowing the box.
         let off = at;
         chars.forEach((c, i) => {
-          out.push({ start: off, end: off + c.length, w: widths[i]!, space: false, first: c, last: c });
+          out.push(off, off + c.length, widths[i]!, false, c, c);
           off += c.length;
         });
       } else {
-        out.push({ start: at, end: at + s.length, w, space, first: chars[0]!, last: chars[chars.length - 1]! });
+        out.push(at, at + s.length, w, space, chars[0]!, chars[chars.length - 1]!);
       }
     }
   };
   scan(UNIT_RE, from, to);
-  return out;
+  return out.done();
 }
 
 /**
@@ -231,28 +274,29 @@ function breakParagraph(
   out: BrokenLine[],
 ): void {
   const { units, base } = unitsOf(text, from, to, maxWidth, size, m);
-  if (units.length === 0) {
+  const { n, w: uw, flags } = units;
+  if (n === 0) {
     out.push({ text: '', start: from, end: to, width: 0 });
     return;
   }
   const eps = 1e-6;
   let i = 0;
-  while (i < units.length) {
+  while (i < n) {
     // Leading spaces of a wrapped line are dropped (not of the paragraph's first line: indentation).
-    if (out.length > 0 && i > 0) while (i < units.length && units[i]!.space) i++;
-    if (i >= units.length) break;
+    if (out.length > 0 && i > 0) while (i < n && flags[i]! & SPACE) i++;
+    if (i >= n) break;
     let j = i;
     let w = 0;
-    while (j < units.length && (j === i || w + units[j]!.w <= maxWidth + eps)) {
-      w += units[j]!.w;
+    while (j < n && (j === i || w + uw[j]! <= maxWidth + eps)) {
+      w += uw[j]!;
       j++;
     }
-    if (j < units.length) {
-      // Break before units[j]; pull units back to the next line while the break violates 禁則
+    if (j < n) {
+      // Break before unit j; pull units back to the next line while the break violates 禁則
       // (bounded, so a run of closing punctuation cannot empty the line).
       let k = j;
-      while (k - 1 > i && k > j - 4 && (NO_START.has(units[k]!.first) || NO_END.has(units[k - 1]!.last))) k--;
-      if (NO_START.has(units[k]!.first) || NO_END.has(units[k - 1]!.last)) k = j; // no legal point nearby: keep greedy
+      while (k - 1 > i && k > j - 4 && (flags[k]! & BAD_START || flags[k - 1]! & BAD_END)) k--;
+      if (flags[k]! & BAD_START || flags[k - 1]! & BAD_END) k = j; // no legal point nearby: keep greedy
       j = k;
     }
     pushLine(text, units, base, i, j, out);
@@ -260,12 +304,13 @@ function breakParagraph(
   }
 }
 
-function pushLine(text: string, units: Unit[], base: number, i: number, j: number, out: BrokenLine[]): void {
+function pushLine(text: string, units: Units, base: number, i: number, j: number, out: BrokenLine[]): void {
+  const { w: uw, flags } = units;
   let e = j;
-  while (e > i + 1 && units[e - 1]!.space) e--;
+  while (e > i + 1 && flags[e - 1]! & SPACE) e--;
   let w = 0;
-  for (let k = i; k < e; k++) w += units[k]!.w;
-  const start = base + units[i]!.start;
-  const end = base + units[j - 1]!.end;
-  out.push({ text: text.slice(start, base + units[e - 1]!.end), start, end, width: w });
+  for (let k = i; k < e; k++) w += uw[k]!;
+  const start = base + units.start[i]!;
+  const end = base + units.end[j - 1]!;
+  out.push({ text: text.slice(start, base + units.end[e - 1]!), start, end, width: w });
 }
