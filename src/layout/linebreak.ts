@@ -49,7 +49,6 @@ interface Units {
 
 class UnitsBuilder {
   n = 0;
-  widest = 0;
   readonly start: Int32Array;
   readonly end: Int32Array;
   readonly w: Float64Array;
@@ -77,21 +76,111 @@ class UnitsBuilder {
       end: this.end.slice(0, n),
       w: this.w.slice(0, n),
       flags: this.flags.slice(0, n),
-      widestWord: this.widest,
+      // Only the memoised scans are asked for their widest word.
+      widestWord: 0,
     };
   }
 }
 
 /**
- * Memo of scans and broken lines per font: the layout measures the same text at the same size many
- * times (a row's height, then its cell; every size a block tries; the fixed labels of every sheet).
- * The values are the numbers a scan computes each time (same arithmetic in the same order), so the
- * output is the same with or without it. Bounded by the units and lines it holds (about 20 bytes a
- * unit): past the bound it starts afresh, so a long batch's memory stays flat.
+ * A paragraph's units apart from their widths: offsets, flags, and the advance of each character
+ * (1/1000 em). Scanned once per paragraph; the widths at a size are computed from it on demand with
+ * the same arithmetic a scan at that size does (each character's advance × size / 1000, summed in
+ * order), so they are the same numbers to the last bit.
+ */
+class Shape {
+  readonly n: number;
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly flags: Uint8Array;
+  /** Unit i's characters are adv[cp[i]] … adv[cp[i + 1] - 1]. */
+  private readonly cp: Int32Array;
+  private readonly adv: Float64Array;
+  private readonly bySize = new Map<number, Units>();
+  /** Widest unit of two or more UTF-16 code units (not spaces) in 1/1000 em: see widestWord. */
+  readonly widestRaw: number = 0;
+  constructor(para: string, m: GlyphMetrics) {
+    const cap = para.length;
+    const start = new Int32Array(cap);
+    const end = new Int32Array(cap);
+    const flags = new Uint8Array(cap);
+    const cp = new Int32Array(cap + 1);
+    const adv = new Float64Array(cap);
+    let n = 0;
+    let k = 0;
+    const re = UNIT_RE;
+    re.lastIndex = 0;
+    let match: RegExpExecArray | null;
+    while ((match = re.exec(para)) !== null) {
+      const s = match[0];
+      const at = match.index;
+      start[n] = at;
+      end[n] = at + s.length;
+      cp[n] = k;
+      let first = '';
+      let last = '';
+      if (s.length === 1) {
+        adv[k++] = m.advance(s.charCodeAt(0));
+        first = last = s;
+      } else
+        for (const c of s) {
+          adv[k++] = m.advance(c.codePointAt(0)!);
+          if (first === '') first = c;
+          last = c;
+        }
+      if (s.length >= 2 && s[0] !== ' ' && s[0] !== '\t') {
+        let raw = 0;
+        for (let c = cp[n]!; c < k; c++) raw += adv[c]!;
+        if (raw > this.widestRaw) this.widestRaw = raw;
+      }
+      flags[n] =
+        (s[0] === ' ' || s[0] === '\t' ? SPACE : 0) |
+        (NO_START.has(first) ? BAD_START : 0) |
+        (NO_END.has(last) ? BAD_END : 0);
+      n++;
+    }
+    cp[n] = k;
+    this.n = n;
+    this.start = start.slice(0, n);
+    this.end = end.slice(0, n);
+    this.flags = flags.slice(0, n);
+    this.cp = cp.slice(0, n + 1);
+    this.adv = adv.slice(0, k);
+  }
+  /** Characters held (for the memo's bound). */
+  get chars(): number {
+    return this.adv.length;
+  }
+  /** The units with their widths at `size` (and whether this call computed them). */
+  at(size: number): { units: Units; fresh: boolean } {
+    const hit = this.bySize.get(size);
+    if (hit) return { units: hit, fresh: false };
+    const { n, cp, adv, flags } = this;
+    const scale = size / 1000;
+    const w = new Float64Array(n);
+    let widest = 0;
+    for (let i = 0; i < n; i++) {
+      let x = 0;
+      const to = cp[i + 1]!;
+      for (let c = cp[i]!; c < to; c++) x += adv[c]! * scale;
+      w[i] = x;
+      if (to - cp[i]! > 1 && !(flags[i]! & SPACE) && x > widest) widest = x;
+    }
+    const units: Units = { n, start: this.start, end: this.end, w, flags, widestWord: widest };
+    this.bySize.set(size, units);
+    return { units, fresh: true };
+  }
+}
+
+/**
+ * Memo of paragraph shapes and broken lines per font: the layout measures the same text at the same
+ * size many times (a row's height, then its cell; each size a block tries; the fixed labels of every
+ * sheet). The output is the same with or without it. Bounded by what it holds (about 20 bytes a
+ * character and size, a line counted as 3): past the bound it starts afresh, so a long batch's memory
+ * stays flat.
  */
 class Memo {
-  /** size → paragraph → units. */
-  private scans = new Map<number, Map<string, Units>>();
+  private shapes = new Map<string, Shape>();
   /** text → "size width" → lines. */
   private lines = new Map<string, Map<string, BrokenLine[]>>();
   private held = 0;
@@ -99,33 +188,32 @@ class Memo {
   private hold(n: number): void {
     this.held += n;
     if (this.held > Memo.MAX_HELD) {
-      this.scans.clear();
+      this.shapes.clear();
       this.lines.clear();
       this.held = n;
     }
   }
-  scan(para: string, size: number, m: GlyphMetrics): Units {
-    let bySize = this.scans.get(size);
-    if (!bySize) this.scans.set(size, (bySize = new Map()));
-    let hit = bySize.get(para);
-    if (!hit) {
-      hit = scanUnits(para, size, m);
-      this.hold(hit.n + 1);
-      // Looked up again: hold() may have cleared the maps.
-      let again = this.scans.get(size);
-      if (!again) this.scans.set(size, (again = new Map()));
-      again.set(para, hit);
+  shape(para: string, m: GlyphMetrics): Shape {
+    let shape = this.shapes.get(para);
+    if (!shape) {
+      shape = new Shape(para, m);
+      this.hold(shape.chars + shape.n + 1);
+      this.shapes.set(para, shape);
     }
-    return hit;
+    return shape;
+  }
+  units(para: string, size: number, m: GlyphMetrics): Units {
+    const { units, fresh } = this.shape(para, m).at(size);
+    if (fresh) this.hold(units.n + 1);
+    return units;
   }
   broken(text: string, maxWidth: number, size: number, m: GlyphMetrics): BrokenLine[] {
     const key = `${size} ${maxWidth}`;
-    let byText = this.lines.get(text);
-    let hit = byText?.get(key);
+    let hit = this.lines.get(text)?.get(key);
     if (!hit) {
       hit = breakAll(text, maxWidth, size, m);
       this.hold(3 * hit.length + 1);
-      byText = this.lines.get(text);
+      let byText = this.lines.get(text);
       if (!byText) this.lines.set(text, (byText = new Map()));
       byText.set(key, hit);
     }
@@ -137,38 +225,6 @@ function memoOf(m: GlyphMetrics): Memo {
   let memo = memos.get(m);
   if (!memo) memos.set(m, (memo = new Memo()));
   return memo;
-}
-
-/** The units of one paragraph at `size` as UNIT_RE finds them, offsets relative to the paragraph. */
-function scanUnits(para: string, size: number, m: GlyphMetrics): Units {
-  const out = new UnitsBuilder(para.length);
-  const scale = size / 1000;
-  const re = UNIT_RE;
-  re.lastIndex = 0;
-  let match: RegExpExecArray | null;
-  while ((match = re.exec(para)) !== null) {
-    const s = match[0];
-    const at = match.index;
-    let w = 0;
-    if (s.length === 1) {
-      w += m.advance(s.charCodeAt(0)) * scale;
-      out.push(at, at + 1, w, s === ' ' || s === '\t', s, s);
-      continue;
-    }
-    let n = 0;
-    let first = '';
-    let last = '';
-    for (const c of s) {
-      w += m.advance(c.codePointAt(0)!) * scale;
-      if (n === 0) first = c;
-      last = c;
-      n++;
-    }
-    const space = s[0] === ' ' || s[0] === '\t';
-    if (n > 1 && !space && w > out.widest) out.widest = w;
-    out.push(at, at + s.length, w, space, first, last);
-  }
-  return out.done();
 }
 
 /**
@@ -184,8 +240,8 @@ function unitsOf(
   size: number,
   m: GlyphMetrics,
 ): { units: Units; base: number } {
-  const scan = memoOf(m).scan(from === 0 && to === text.length ? text : text.slice(from, to), size, m);
-  if (scan.widestWord <= maxWidth) return { units: scan, base: from };
+  const units = memoOf(m).units(from === 0 && to === text.length ? text : text.slice(from, to), size, m);
+  if (units.widestWord <= maxWidth) return { units, base: from };
   return { units: splitUnits(text, from, to, maxWidth, size, m), base: 0 };
 }
 
@@ -233,13 +289,15 @@ function splitUnits(text: string, from: number, to: number, maxWidth: number, si
  * a box narrower than this would have to split it between characters.
  */
 export function widestWord(text: string, size: number, m: GlyphMetrics): number {
+  // UNIT_RE's words never cross a line break, so the widest word of the text is the widest of its paragraphs'.
+  const memo = memoOf(m);
   let widest = 0;
-  for (const match of text.matchAll(UNIT_RE)) {
-    const s = match[0];
-    if (s.length < 2 || s[0] === ' ' || s[0] === '\t') continue;
-    let w = 0;
-    for (const c of s) w += m.advance(c.codePointAt(0)!);
-    widest = Math.max(widest, w);
+  let from = 0;
+  while (from <= text.length) {
+    let to = text.indexOf('\n', from);
+    if (to < 0) to = text.length;
+    widest = Math.max(widest, memo.shape(from === 0 && to === text.length ? text : text.slice(from, to), m).widestRaw);
+    from = to + 1;
   }
   return (widest * size) / 1000;
 }
