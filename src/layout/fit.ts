@@ -167,7 +167,7 @@ export function fitText(ctx: LayoutContext, spec: TextSpec, box: Box): TextRun[]
   const innerW = Math.max(1, box.w - 2 * r.padX);
   const innerH = box.h - 2 * r.padY;
   let size = r.size;
-  let lines: BrokenLine[] = [];
+  let lines: readonly BrokenLine[] = [];
   // A word (a number such as 1,792,000) is split between characters only when even the floor size
   // cannot hold it; until then the text shrinks, so that no cell reads "1,792,00" over "0人".
   const widest = widestWord(text, 1000, m) / 1000;

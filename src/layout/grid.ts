@@ -139,7 +139,7 @@ export function textLines(
   w: number,
   size: number,
   font: FontKey = 'regular',
-): BrokenLine[] {
+): readonly BrokenLine[] {
   return breakLines(text, w - 2 * PAD_X, size, ctx.fonts[font]);
 }
 

@@ -7,7 +7,7 @@ import { reasonParagraphs } from '../model/marks.js';
 import { layoutAnnex } from './annex.js';
 import { fiscalYearHeader } from './format.js';
 import { LayoutContext } from './fit.js';
-import type { FontPair } from './metrics.js';
+import type { FontPair, GlyphMetrics } from './metrics.js';
 import { layoutPage1 } from './page1.js';
 import { layoutPage2 } from './page2.js';
 import type { Page } from './types.js';
@@ -81,16 +81,39 @@ export function sheetTexts(graded: GradedSheet): { text: string; path: YamlPath 
   return out;
 }
 
+/**
+ * Which code points a font covers, remembered per font (the font's own lookup walks its cmap each
+ * time; a batch asks about the same few thousand characters on every sheet). Bounded: past
+ * COVERAGE_MAX code points it starts afresh.
+ */
+const coverage = new WeakMap<GlyphMetrics, Map<number, boolean>>();
+const COVERAGE_MAX = 100_000;
+function covers(m: GlyphMetrics, cp: number): boolean {
+  let known = coverage.get(m);
+  if (!known) coverage.set(m, (known = new Map()));
+  let has = known.get(cp);
+  if (has === undefined) {
+    has = m.has(cp);
+    if (known.size >= COVERAGE_MAX) known.clear();
+    known.set(cp, has);
+  }
+  return has;
+}
+
 /** Every character of the sheet's text that the regular font lacks (each character once per field). */
 export function missingGlyphs(graded: GradedSheet, fonts: FontPair): { char: string; path: YamlPath }[] {
   const out: { char: string; path: YamlPath }[] = [];
   for (const { text, path } of sheetTexts(graded)) {
-    const seen = new Set<string>();
+    let seen: Set<string> | undefined;
     for (const ch of text) {
-      if (ch === '\n' || ch === '\r' || ch === '\t' || seen.has(ch)) continue;
-      seen.add(ch);
+      if (ch === '\n' || ch === '\r' || ch === '\t') continue;
       const cp = ch.codePointAt(0)!;
-      if (!fonts.regular.has(cp)) out.push({ char: ch, path });
+      if (covers(fonts.regular, cp)) continue;
+      // Only characters the font lacks are reported, each once per field.
+      seen ??= new Set<string>();
+      if (seen.has(ch)) continue;
+      seen.add(ch);
+      out.push({ char: ch, path });
     }
   }
   return out;

@@ -12,10 +12,24 @@ export interface FontPair {
   bold: GlyphMetrics;
 }
 
+/**
+ * Advance widths of whole strings (1/1000 em) per font: the layout measures the same atoms and labels
+ * at every size it tries and on every sheet. Bounded: past WIDTHS_MAX strings it starts afresh.
+ */
+const widths = new WeakMap<GlyphMetrics, Map<string, number>>();
+const WIDTHS_MAX = 50_000;
+
 /** Width of a string in points at `size`. */
 export function textWidth(m: GlyphMetrics, text: string, size: number): number {
-  let w = 0;
-  for (const ch of text) w += m.advance(ch.codePointAt(0)!);
+  let known = widths.get(m);
+  if (!known) widths.set(m, (known = new Map()));
+  let w = known.get(text);
+  if (w === undefined) {
+    w = 0;
+    for (const ch of text) w += m.advance(ch.codePointAt(0)!);
+    if (known.size >= WIDTHS_MAX) known.clear();
+    known.set(text, w);
+  }
   return (w * size) / 1000;
 }
 

@@ -274,7 +274,8 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
   let texts = full;
   let grid = pg(widths, texts);
   const smax = atomSize(ctx, grid, PREF.projects);
-  let size = sizesFrom(smax).find((sz) => sum(measure(ctx, pg(widths, full), sz)) <= room);
+  // grid is pg(widths, full): the same table at every size tried.
+  let size = sizesFrom(smax).find((sz) => sum(measure(ctx, grid, sz)) <= room);
   const pending: { idx: number; rest: string; field: Field }[] = [];
   if (size === undefined) {
     size = FLOOR;

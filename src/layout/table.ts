@@ -35,18 +35,21 @@ class Rules {
     const merged = (map: Map<number, Seg[]>, horizontal: boolean) => {
       for (const at of [...map.keys()].sort((a, b) => a - b)) {
         const segs = map.get(at)!.sort((a, b) => a[0] - b[0]);
-        let [s, e] = segs[0]!;
+        let s = segs[0]![0];
+        let e = segs[0]![1];
         const flush = () =>
           out.push(
             horizontal
               ? { kind: 'line', x1: s, y1: at, x2: e, y2: at, width }
               : { kind: 'line', x1: at, y1: s, x2: at, y2: e, width },
           );
-        for (const [a, b] of segs.slice(1)) {
-          if (a <= e + 0.01) e = Math.max(e, b);
+        for (let i = 1; i < segs.length; i++) {
+          const seg = segs[i]!;
+          if (seg[0] <= e + 0.01) e = Math.max(e, seg[1]);
           else {
             flush();
-            [s, e] = [a, b];
+            s = seg[0];
+            e = seg[1];
           }
         }
         flush();

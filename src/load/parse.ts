@@ -2,6 +2,7 @@
 //! turning every syntax problem (bad indentation, tabs, duplicate keys, tags, alias bombs) into a located Diagnostic.
 
 import {
+  Composer,
   isAlias,
   isMap,
   isNode,
@@ -10,9 +11,12 @@ import {
   isSeq,
   Lexer,
   LineCounter,
-  parseAllDocuments,
+  Parser,
   type Document,
+  type DocumentOptions,
   type Node,
+  type ParseOptions,
+  type SchemaOptions,
 } from 'yaml';
 import type { Diagnostic, Lang } from '../diagnostics.js';
 import type { YamlPath } from '../model/types.js';
@@ -50,12 +54,31 @@ export const MAX_EXPANDED_NODES = 100_000;
  */
 export const MAX_TOKENS = 100_000;
 
+/**
+ * yaml's parseAllDocuments over tokens already lexed: the same Parser and Composer steps it takes
+ * (the Parser's documented way to feed it another lexer's tokens), so a file is lexed once, not
+ * once to count its tokens and again to parse it.
+ */
+function parseAllTokens(
+  tokens: readonly string[],
+  lineCounter: LineCounter,
+  options: DocumentOptions & ParseOptions & SchemaOptions,
+): Document.Parsed[] {
+  const parser = new Parser(lineCounter.addNewLine);
+  function* cst() {
+    lineCounter.addNewLine(0);
+    for (const lexeme of tokens) yield* parser.next(lexeme);
+    yield* parser.end();
+  }
+  return Array.from(new Composer(options).compose(cst()));
+}
+
 export function parseSheetText(file: string, text: string, lang: Lang): ParsedSheet {
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
-  let tokens = 0;
-  for (const _ of new Lexer().lex(text)) {
-    if (++tokens > MAX_TOKENS) {
+  const lexemes: string[] = [];
+  for (const lexeme of new Lexer().lex(text)) {
+    if (lexemes.push(lexeme) > MAX_TOKENS) {
       diagnostics.push({
         severity: 'error',
         code: 'yaml.too-many-items',
@@ -97,15 +120,14 @@ export function parseSheetText(file: string, text: string, lang: Lang): ParsedSh
     }
     return false;
   };
-  const docs = parseAllDocuments(text, {
+  const list = parseAllTokens(lexemes, lineCounter, {
     lineCounter,
     prettyErrors: false,
     uniqueKeys: sameKey,
     strict: true,
     version: '1.2',
   });
-  // parseAllDocuments returns an EmptyStream (an array with no documents) for an empty file.
-  const list = Array.isArray(docs) ? docs : [docs];
+  lexemes.length = 0;
   const doc = list[0] ?? null;
   if (list.length > 1) {
     const second = list[1];

@@ -175,11 +175,13 @@ describe('hostile input catalogue', () => {
           chmodSync(input, 0o644);
           copyFileSync(join(casesDir, 'not-a-scheme.json'), join(dir, 'not-a-scheme.json'));
 
-          const v = await runCli(['validate', name], { cwd: dir });
+          const v = await runCli(['validate', name], {
+            cwd: dir,
+            ...(x.maxHeapMb !== undefined ? { nodeFlags: [`--max-old-space-size=${x.maxHeapMb}`] } : {}),
+          });
           noStack(v);
           const out = v.stdout + v.stderr;
           expect(v.code, out).toBe(x.exit);
-          if (x.maxSeconds !== undefined) expect(v.seconds).toBeLessThan(x.maxSeconds);
           for (const e of x.errors) {
             const line = out.split('\n').find((l) => l.startsWith(`${name}:${e.line}:${e.column}: error:`));
             expect(line, `${name}:${e.line}:${e.column} reported\n${out}`).toBeDefined();

@@ -9,7 +9,9 @@
 //!   # build-says: gist                     build's output contains this text
 //!   # build-out: KIND                      how the output path is prepared (see catalogue.test.ts)
 //!   # no-file: /path                       this file must not exist afterwards (code execution probes)
-//!   # max-seconds: 3                       validate must finish within this time
+//!   # max-heap-mb: 96                      validate runs with this much V8 heap: a refusal that expanded or
+//!                                          built the input first would run out of memory (no timed limits:
+//!                                          every run must only finish before runCli's timeout)
 
 export interface Located {
   line: number;
@@ -29,7 +31,7 @@ export interface CaseExpectations {
   buildSays: string[];
   buildOut?: string;
   noFiles: string[];
-  maxSeconds?: number;
+  maxHeapMb?: number;
 }
 
 function located(rest: string): Located {
@@ -81,8 +83,8 @@ export function readCaseExpectations(source: string): CaseExpectations {
       case 'no-file':
         x.noFiles.push(value);
         break;
-      case 'max-seconds':
-        x.maxSeconds = Number(value);
+      case 'max-heap-mb':
+        x.maxHeapMb = Number(value);
         break;
       default:
         break; // prose comments such as "# yaml-language-server: …" are not expectations
