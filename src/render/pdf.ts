@@ -2,10 +2,9 @@
 //! order, fonts embedded as subsets, deterministic (dates come from the caller).
 
 /// <reference types="pdfkit" />
-import { deflateSync } from 'node:zlib';
 import type { LayoutNode, Page, Shape, TextRun } from '../layout/types.js';
 import type { FontFace, FontSet, GlyphPosition, GlyphRun } from './fonts.js';
-import { packObjects } from './objstm.js';
+import { flate, packObjects } from './objstm.js';
 import { encodeTrueTypeSubset, type SubsetInternals } from './ttfsubset.js';
 
 export interface PdfMeta {
@@ -133,13 +132,14 @@ interface RefLike {
   finalize(): void;
 }
 
-/** Cached font programs → their deflated bytes (zlib defaults, as pdfkit): compressed once per process. */
+/** Cached font programs → their deflated bytes: compressed once per process. */
 const deflated = new Map<Uint8Array, Uint8Array>();
 const PATCHED = Symbol('sheetgen.deflateOnce');
 
 /**
- * pdfkit deflates each stream as its object is finalized; a cached font program's stream takes the
- * bytes deflated the first time instead (one prototype patch, as fonts.ts does for fontkit glyphs).
+ * pdfkit deflates each stream as its object is finalized, at zlib's default level; here streams
+ * are deflated at zlib's fastest level (./objstm.ts `flate`), and a cached font program's stream
+ * takes the bytes deflated the first time (one prototype patch, as fonts.ts does for fontkit glyphs).
  */
 function deflateOnce(doc: Doc): void {
   const sample = (doc as unknown as { page?: { content?: RefLike } }).page?.content;
@@ -152,14 +152,15 @@ function deflateOnce(doc: Doc): void {
     return write.call(this, typeof chunk === 'string' ? Buffer.from(`${chunk}\n`, 'latin1') : chunk);
   };
   proto.finalize = function (this: RefLike) {
-    if (this.compress && this.buffer.length === 1) {
-      const one = this.buffer[0]!;
-      let z = deflated.get(one);
-      if (z === undefined && cachedPrograms.has(one)) deflated.set(one, (z = deflateSync(one)));
-      if (z) {
-        this.buffer = [z];
-        this.compress = false;
+    if (this.compress && this.buffer.length > 0) {
+      const one = this.buffer.length === 1 ? this.buffer[0]! : undefined;
+      let z = one && deflated.get(one);
+      if (!z) {
+        z = flate(one ?? Buffer.concat(this.buffer));
+        if (one && cachedPrograms.has(one)) deflated.set(one, z);
       }
+      this.buffer = [z];
+      this.compress = false;
     }
     return finalize.call(this);
   };
