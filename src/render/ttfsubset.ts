@@ -4,9 +4,9 @@
 //! are left out. A PDF is printed or viewed zoomed, where viewers draw outlines unhinted; the
 //! instructions were a quarter of every embedded font's bytes. The outlines, advance widths and
 //! side bearings are the font's own (test/render/ttfsubset.test.ts reads every glyph back).
-//! fontkit encodes tables with restructure's generic encoder, value by value; here the tables that
-//! do not depend on the glyphs are taken once per font from fontkit's own output and only loca,
-//! glyf and hmtx are written.
+//! fontkit encodes every table with restructure's generic encoder, value by value (and its first
+//! subset of a face cost some 40 ms at start-up); here head, hhea and maxp are copied from the font
+//! file with the fields a subset changes set, and only loca, glyf and hmtx are written.
 
 interface GlyphInternals {
   advanceWidth: number;
@@ -17,6 +17,7 @@ interface FontInternals {
   getGlyph(id: number): GlyphInternals;
   loca: { offsets: number[]; version: number };
   _getTableStream(tag: string): { pos: number; readBuffer(n: number): Uint8Array };
+  directory: { tables: Record<string, { offset: number; length: number } | undefined> };
   _variationProcessor?: unknown;
   createSubset(): SubsetInternals;
 }
@@ -28,12 +29,11 @@ export interface SubsetInternals {
   font: unknown;
 }
 
-/** The tables fontkit writes, in its order; the hinting tables are read to check the order, never written. */
-const TAGS = ['head', 'hhea', 'loca', 'maxp', 'cvt ', 'prep', 'glyf', 'hmtx', 'fpgm'] as const;
-const HINTING = new Set<string>(['cvt ', 'prep', 'fpgm']);
+/** The tables written, in fontkit's order (its subsets also carry cvt, prep and fpgm between them). */
+const TAGS = ['head', 'hhea', 'loca', 'maxp', 'glyf', 'hmtx'] as const;
 
 interface Template {
-  /** fontkit's encoding of each table of a one-glyph subset, by tag (missing tables absent). */
+  /** The font's own head, hhea and maxp tables, by tag; the fields a subset changes are set per subset. */
   tables: Map<string, Uint8Array>;
   locaVersion: number;
   /** The font's whole glyf table. */
@@ -44,38 +44,37 @@ interface Template {
 
 const templates = new WeakMap<object, Template | null>();
 
-function template(font: FontInternals, make: () => SubsetInternals): Template | null {
+/** Minimum lengths: head to indexToLocFormat, hhea to numberOfHMetrics, maxp to numGlyphs. */
+const MIN_LENGTH: Record<string, number> = { head: 54, hhea: 36, maxp: 6 };
+
+/**
+ * The tables a subset copies, read from the font file as they are (fontkit's subset writes them
+ * back unchanged but for the fields set here per subset), or null for a font this writer does not
+ * know: the caller then uses fontkit.
+ */
+function template(font: FontInternals): Template | null {
   let t = templates.get(font);
   if (t !== undefined) return t;
   t = null;
   try {
-    const sample = make();
-    const bytes = sample.encode();
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const n = view.getUint16(4);
     const tables = new Map<string, Uint8Array>();
-    for (let i = 0; i < n; i++) {
-      const at = 12 + i * 16;
-      const tag = String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
-      tables.set(tag, bytes.subarray(view.getUint32(at + 8), view.getUint32(at + 8) + view.getUint32(at + 12)));
+    for (const tag of ['head', 'hhea', 'maxp']) {
+      const entry = font.directory.tables[tag];
+      if (!entry || entry.length < MIN_LENGTH[tag]!) throw new Error(`no usable ${tag}`);
+      const b = font._getTableStream(tag).readBuffer(entry.length);
+      tables.set(tag, new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
     }
     const offsets = font.loca.offsets;
     const whole = font._getTableStream('glyf').readBuffer(offsets[offsets.length - 1]!);
-    // Only fonts whose tables are the ones this writer knows, in fontkit's order.
-    const order = [...tables.keys()];
-    if (
-      order.join() === TAGS.filter((tag) => tables.has(tag)).join() &&
-      tables.has('head') &&
-      tables.has('hhea') &&
-      tables.has('maxp')
-    ) {
-      t = {
-        tables,
-        locaVersion: font.loca.version,
-        glyf: new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength),
-        unhinted: new Map(),
-      };
-    }
+    const head = new Uint8Array(tables.get('head')!);
+    new DataView(head.buffer).setInt16(50, font.loca.version); // indexToLocFormat, as loca is written
+    tables.set('head', head);
+    t = {
+      tables,
+      locaVersion: font.loca.version,
+      glyf: new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength),
+      unhinted: new Map(),
+    };
   } catch {
     t = null;
   }
@@ -90,7 +89,7 @@ function template(font: FontInternals, make: () => SubsetInternals): Template | 
 export function encodeTrueTypeSubset(subset: SubsetInternals): Uint8Array | undefined {
   const font = subset.font as FontInternals;
   if (subset.cff != null || font._variationProcessor) return undefined;
-  const t = template(font, () => font.createSubset());
+  const t = template(font);
   if (!t) return undefined;
   const offsets = font.loca.offsets;
 
@@ -143,7 +142,6 @@ export function encodeTrueTypeSubset(subset: SubsetInternals): Uint8Array | unde
   const glyfTable: Uint8Array[] = pieces;
   const tables: [string, Uint8Array[] | Uint8Array, number][] = [];
   for (const tag of TAGS) {
-    if (HINTING.has(tag)) continue;
     if (tag === 'glyf') tables.push([tag, glyfTable, offset]);
     else {
       const b =
