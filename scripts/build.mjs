@@ -4,14 +4,38 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { pdfkitPlugin } from './esbuild-pdfkit.mjs';
+import { readFile } from 'node:fs/promises';
+import { pdfkitPlugin, swap } from './esbuild-pdfkit.mjs';
+import { generateFontTables } from './gen-font-tables.mjs';
 import { generateValidator } from './gen-validator.mjs';
+
+/**
+ * commander requires node:child_process at load (~5 ms of a cold start, with net and dgram) for
+ * stand-alone executable subcommands, which sheetgen has none of: required on first use instead.
+ */
+function lazyCommanderPlugin() {
+  return {
+    name: 'sheetgen-lazy-commander',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => ({
+        contents: swap(
+          await readFile(args.path, 'utf8'),
+          "const childProcess = require('node:child_process');",
+          "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };",
+          args.path,
+        ),
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 // index: the API (import … from 'sheetgen'); cli: the command line; worker: a batch's worker thread.
 const entries = { index: 'src/index.ts', cli: 'src/cli/main.ts', worker: 'src/core/worker.ts' };
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, f]) => existsSync(f)));
 
 generateValidator();
+generateFontTables();
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
   entryPoints,
@@ -25,7 +49,7 @@ await build({
   // pdfkit and fontkit are bundled (into the chunk only `build` loads, so `validate` and `grade`
   // never pay for them); pdfkit still reads its data files from the installed package, see the plugin.
   external: ['mupdf'],
-  plugins: [pdfkitPlugin()],
+  plugins: [pdfkitPlugin(), lazyCommanderPlugin()],
   logLevel: 'warning',
   banner: {
     js: "import { createRequire as __sheetgenCreateRequire } from 'node:module'; const require = __sheetgenCreateRequire(import.meta.url);",

@@ -4,14 +4,23 @@
 import { createRequire } from 'node:module';
 import type * as Fontkit from 'fontkit';
 import { langFromEnv, type Lang } from '../diagnostics.js';
-import { openFontFile } from './fontfile.js';
+import { readFontFile } from './fontfile.js';
+import { tableFor, type FontTable } from './font-table.js';
+import fontTables from './font-tables.generated.js';
 import type { GlyphMetrics } from '../layout/metrics.js';
 
 const require = createRequire(import.meta.url);
 
+/** What pdfkit reads of a glyph in a run: its id, the code points it stands for (ToUnicode) and its advance (font units). */
+export interface RunGlyph {
+  readonly id: number;
+  readonly codePoints: number[];
+  readonly advanceWidth: number;
+}
+
 /** pdfkit's glyph run shape: glyphs and positions in 1/1000 em. */
 export interface GlyphRun {
-  glyphs: Fontkit.Glyph[];
+  glyphs: RunGlyph[];
   positions: GlyphPosition[];
   advanceWidth: number;
 }
@@ -58,7 +67,7 @@ function defaultPath(weight: '400Regular/BIZUDPGothic_400Regular.ttf' | '700Bold
 }
 
 interface Cached {
-  glyph: Fontkit.Glyph;
+  glyph: RunGlyph;
   pos: GlyphPosition;
 }
 
@@ -158,20 +167,39 @@ class Face implements FontFace {
   private vert: ((gid: number) => number) | null | undefined;
   private widths = new Map<number, number>();
   private glyphs = new Map<number, Cached>();
+  /** With a precomputed table: the glyphs handed out, by id, as fontkit's own glyph cache keeps them. */
+  private readonly byId: (RunGlyph | undefined)[] = [];
   readonly shapedCache = new Map<string, GlyphRun>();
   private readonly scale: number;
   readonly postscriptName: string;
   constructor(
     readonly path: string,
     readonly font: Fontkit.Font,
+    private readonly table?: FontTable,
   ) {
     this.scale = 1000 / font.unitsPerEm;
     this.postscriptName = font.postscriptName;
+    // fontkit's glyph 0 is made by memoizeDecode (no code points) before any lookup: the same here.
+    if (table) this.byId[0] = { id: 0, codePoints: [], advanceWidth: table.advance(0) };
+  }
+  /**
+   * The glyph of id `gid` first asked for through `cp`, like fontkit's getGlyph(gid, [cp]): a glyph
+   * keeps the code points of its first lookup, so ToUnicode maps come out as fontkit's would.
+   */
+  private glyphById(gid: number, cp: number): RunGlyph {
+    if (!this.table) return this.font.getGlyph(gid, [cp])!;
+    let g = this.byId[gid];
+    if (!g) this.byId[gid] = g = { id: gid, codePoints: [cp], advanceWidth: this.table.advance(gid) };
+    return g;
+  }
+  /** fontkit's glyphForCodePoint, from the precomputed table when there is one. */
+  private glyphFor(cp: number): RunGlyph {
+    return this.table ? this.glyphById(this.table.glyphId(cp), cp) : this.font.glyphForCodePoint(cp);
   }
   private cached(cp: number): Cached {
     let c = this.glyphs.get(cp);
     if (!c) {
-      const glyph = this.font.glyphForCodePoint(cp);
+      const glyph = this.glyphFor(cp);
       const a = glyph.advanceWidth * this.scale;
       c = { glyph, pos: { xAdvance: a, yAdvance: 0, xOffset: 0, yOffset: 0, advanceWidth: a } };
       this.glyphs.set(cp, c);
@@ -179,7 +207,7 @@ class Face implements FontFace {
     return c;
   }
   run(text: string): GlyphRun {
-    const glyphs: Fontkit.Glyph[] = [];
+    const glyphs: RunGlyph[] = [];
     const positions: GlyphPosition[] = [];
     let advanceWidth = 0;
     for (const ch of text) {
@@ -195,15 +223,15 @@ class Face implements FontFace {
     if (this.vert === undefined) this.vert = verticalSubstitution(this.font);
     const vert = this.vert;
     if (!vert) return undefined;
-    const glyphs: Fontkit.Glyph[] = [];
+    const glyphs: RunGlyph[] = [];
     const positions: GlyphPosition[] = [];
     let advanceWidth = 0;
     for (const ch of text) {
       const cp = ch.codePointAt(0)!;
-      const base = this.font.glyphForCodePoint(cp);
+      const base = this.glyphFor(cp);
       const id = vert(base.id);
       // As fontkit's layout does: a substituted glyph carries the code points it stands for.
-      const glyph = id === base.id ? base : this.font.getGlyph(id, [cp])!;
+      const glyph = id === base.id ? base : this.glyphById(id, cp);
       const a = glyph.advanceWidth * this.scale;
       glyphs.push(glyph);
       positions.push({ xAdvance: a, yAdvance: 0, xOffset: 0, yOffset: 0, advanceWidth: a });
@@ -214,13 +242,13 @@ class Face implements FontFace {
   advance(cp: number): number {
     let w = this.widths.get(cp);
     if (w === undefined) {
-      w = this.font.glyphForCodePoint(cp).advanceWidth * this.scale;
+      w = this.glyphFor(cp).advanceWidth * this.scale;
       this.widths.set(cp, w);
     }
     return w;
   }
   has(cp: number): boolean {
-    return this.font.hasGlyphForCodePoint(cp);
+    return this.table ? this.table.glyphId(cp) !== 0 : this.font.hasGlyphForCodePoint(cp);
   }
 }
 
@@ -228,9 +256,11 @@ class Face implements FontFace {
 export function loadFace(path: string, lang: Lang = langFromEnv()): FontFace {
   const hit = cache.get(path);
   if (hit) return hit;
-  const font = openFontFile(path, lang, BUNDLED.has(path));
+  const { font, bytes } = readFontFile(path, lang, BUNDLED.has(path));
   memoizeDecode(font);
-  const face = new Face(path, font);
+  // The bundled fonts' cmap and advances, precomputed (./font-table.ts): no fontkit lookup per character.
+  const table = tableFor(bytes, fontTables);
+  const face = new Face(path, font, table && table.unitsPerEm === font.unitsPerEm ? table : undefined);
   cache.set(path, face);
   return face;
 }
