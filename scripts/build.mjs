@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { sep } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { pdfkitPlugin, swap } from './esbuild-pdfkit.mjs';
 import { generateFontTables } from './gen-font-tables.mjs';
@@ -22,6 +23,58 @@ function lazyCommanderPlugin() {
           await readFile(args.path, 'utf8'),
           "const childProcess = require('node:child_process');",
           "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };",
+          args.path,
+        ),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * ajv (with fast-uri, ~260 KB, and its start-up set-up) only checks a user's grading-scheme file or a
+ * city's defaults file (src/grade/scheme.ts, src/core/config.ts); the sheet schema is checked by the
+ * generated standalone validator. So the sources' `import { Ajv } from 'ajv'` gets a stand-in that
+ * loads ajv, bundled on its own as dist/vendor/ajv.cjs, on the first `new Ajv(…)`: a cold `build` or
+ * `validate` of a sheet no longer compiles and initialises it.
+ */
+function lazyAjvPlugin() {
+  return {
+    name: 'sheetgen-lazy-ajv',
+    setup(b) {
+      b.onResolve({ filter: /^ajv$/ }, (args) =>
+        args.importer.includes(`${sep}src${sep}`) ? { path: 'ajv', namespace: 'sheetgen-lazy-ajv' } : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'sheetgen-lazy-ajv' }, () => ({
+        contents: `import { createRequire } from 'node:module';
+let ajv;
+export class Ajv {
+  constructor(...args) {
+    ajv ??= createRequire(import.meta.url)('./vendor/ajv.cjs');
+    return new ajv.Ajv(...args);
+  }
+}
+`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * The generated sheet validator calls require() for ajv's runtime helpers (ucs2length, equal, the
+ * date format): from the installed packages, four CommonJS files resolved and compiled at every
+ * start. In the bundle those require() calls are left to esbuild, which bundles the helpers.
+ */
+function bundledValidatorHelpersPlugin() {
+  return {
+    name: 'sheetgen-validator-helpers',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]sheet-validator\.generated\.js$/ }, async (args) => ({
+        contents: swap(
+          await readFile(args.path, 'utf8'),
+          "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);",
+          '',
           args.path,
         ),
         loader: 'js',
@@ -49,11 +102,23 @@ await build({
   // pdfkit and fontkit are bundled (into the chunk only `build` loads, so `validate` and `grade`
   // never pay for them); pdfkit still reads its data files from the installed package, see the plugin.
   external: ['mupdf'],
-  plugins: [pdfkitPlugin(), lazyCommanderPlugin()],
+  plugins: [pdfkitPlugin(), lazyCommanderPlugin(), lazyAjvPlugin(), bundledValidatorHelpersPlugin()],
   logLevel: 'warning',
   banner: {
     js: "import { createRequire as __sheetgenCreateRequire } from 'node:module'; const require = __sheetgenCreateRequire(import.meta.url);",
   },
+});
+
+// ajv for the stand-in above: one CommonJS file, loaded with require() when first needed.
+await build({
+  stdin: { contents: "module.exports = require('ajv');", resolveDir: '.', sourcefile: 'vendor-ajv.cjs' },
+  outfile: 'dist/vendor/ajv.cjs',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: 'linked',
+  logLevel: 'warning',
 });
 
 // The API's declarations (dist/types) from tsc, when TypeScript is installed (a clone's `npm install`;
