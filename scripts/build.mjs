@@ -2,6 +2,7 @@
 // `sheetgen` start loads one module instead of hundreds (start-up time is a product target).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { sep } from 'node:path';
@@ -90,24 +91,44 @@ const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, f]) =>
 generateValidator();
 generateFontTables();
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await build({
-  entryPoints,
-  outdir: 'dist',
+const common = {
   bundle: true,
   platform: 'node',
-  format: 'esm',
   target: 'node20',
-  splitting: true,
   sourcemap: 'linked',
   // pdfkit and fontkit are bundled (into the chunk only `build` loads, so `validate` and `grade`
   // never pay for them); pdfkit still reads its data files from the installed package, see the plugin.
   external: ['mupdf'],
   plugins: [pdfkitPlugin(), lazyCommanderPlugin(), lazyAjvPlugin(), bundledValidatorHelpersPlugin()],
   logLevel: 'warning',
+};
+await build({
+  ...common,
+  entryPoints,
+  outdir: 'dist',
+  format: 'esm',
+  splitting: true,
   banner: {
     js: "import { createRequire as __sheetgenCreateRequire } from 'node:module'; const require = __sheetgenCreateRequire(import.meta.url);",
   },
 });
+
+// The CLI once more as one CommonJS script, for Node < 22.1, which has no compile cache for ES
+// modules: bin/sheetgen.js compiles it with vm.Script and keeps V8's code cache (see there). The
+// lazily imported parts (layout and PDF, preview, workbooks) are in it too, initialised only when
+// used; the worker thread stays dist/worker.js. Its SHA-256 names its cache files.
+await build({
+  ...common,
+  entryPoints: { cli: entries.cli },
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  define: { 'import.meta.url': '__sheetgenModuleUrl' },
+  // pdfkit's and fontkit's require.resolve("pdfkit") (see the plugin) is meant for run time.
+  logOverride: { 'require-resolve-not-external': 'silent' },
+  banner: { js: "var __sheetgenModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+writeFileSync('dist/cli.cjs.sha256', `${createHash('sha256').update(readFileSync('dist/cli.cjs')).digest('hex')}\n`);
 
 // ajv for the stand-in above: one CommonJS file, loaded with require() when first needed.
 await build({
