@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { sep } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { pdfkitPlugin, swap } from './esbuild-pdfkit.mjs';
+import { asciiOutputs } from './ascii-bundle.mjs';
 import { generateFontTables } from './gen-font-tables.mjs';
 import { generateValidator } from './gen-validator.mjs';
 
@@ -101,6 +102,9 @@ const common = {
   external: ['mupdf'],
   plugins: [pdfkitPlugin(), lazyCommanderPlugin(), lazyAjvPlugin(), bundledValidatorHelpersPlugin()],
   logLevel: 'warning',
+  charset: 'ascii',
+  minifyWhitespace: true,
+  minifySyntax: true,
 };
 await build({
   ...common,
@@ -128,6 +132,7 @@ await build({
   logOverride: { 'require-resolve-not-external': 'silent' },
   banner: { js: "var __sheetgenModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+asciiOutputs('dist');
 writeFileSync('dist/cli.cjs.sha256', `${createHash('sha256').update(readFileSync('dist/cli.cjs')).digest('hex')}\n`);
 
 // ajv for the stand-in above: one CommonJS file, loaded with require() when first needed.
