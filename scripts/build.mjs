@@ -85,6 +85,31 @@ function bundledValidatorHelpersPlugin() {
   };
 }
 
+/**
+ * exceljs (~1.5 MB) serves only the workbook commands (src/xlsx, imported there on first use). It is
+ * bundled on its own as dist/vendor/exceljs.cjs and required from there, in both bundles: the
+ * CommonJS CLI script that Node 20 reads whole at every start (bin/code-cache.js) stays ~1.5 MB
+ * smaller, and the heap with it (its text is kept in V8's old generation).
+ */
+function vendorExceljsPlugin(esm) {
+  return {
+    name: 'sheetgen-vendor-exceljs',
+    setup(b) {
+      b.onResolve({ filter: /^exceljs$/ }, (args) =>
+        args.importer.includes(`${sep}src${sep}`)
+          ? { path: 'exceljs', namespace: 'sheetgen-vendor-exceljs' }
+          : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'sheetgen-vendor-exceljs' }, () => ({
+        contents: esm
+          ? "import { createRequire } from 'node:module';\nexport default createRequire(import.meta.url)('./vendor/exceljs.cjs');\n"
+          : "module.exports = require('node:module').createRequire(__filename)('./vendor/exceljs.cjs');\n",
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 // index: the API (import … from 'sheetgen'); cli: the command line; worker: a batch's worker thread.
 const entries = { index: 'src/index.ts', cli: 'src/cli/main.ts', worker: 'src/core/worker.ts' };
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, f]) => existsSync(f)));
@@ -112,6 +137,7 @@ await build({
   outdir: 'dist',
   format: 'esm',
   splitting: true,
+  plugins: [...common.plugins, vendorExceljsPlugin(true)],
   banner: {
     js: "import { createRequire as __sheetgenCreateRequire } from 'node:module'; const require = __sheetgenCreateRequire(import.meta.url);",
   },
@@ -127,25 +153,31 @@ await build({
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
+  plugins: [...common.plugins, vendorExceljsPlugin(false)],
   define: { 'import.meta.url': '__sheetgenModuleUrl' },
   // pdfkit's and fontkit's require.resolve("pdfkit") (see the plugin) is meant for run time.
   logOverride: { 'require-resolve-not-external': 'silent' },
   banner: { js: "var __sheetgenModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+// ajv and exceljs for the stand-ins above: one CommonJS file each, loaded with require() when first needed.
+for (const pkg of ['ajv', 'exceljs'])
+  await build({
+    stdin: { contents: `module.exports = require('${pkg}');`, resolveDir: '.', sourcefile: `vendor-${pkg}.cjs` },
+    outfile: `dist/vendor/${pkg}.cjs`,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'linked',
+    charset: 'ascii',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    logLevel: 'warning',
+  });
+asciiOutputs('dist/vendor');
+
 asciiOutputs('dist');
 writeFileSync('dist/cli.cjs.sha256', `${createHash('sha256').update(readFileSync('dist/cli.cjs')).digest('hex')}\n`);
-
-// ajv for the stand-in above: one CommonJS file, loaded with require() when first needed.
-await build({
-  stdin: { contents: "module.exports = require('ajv');", resolveDir: '.', sourcefile: 'vendor-ajv.cjs' },
-  outfile: 'dist/vendor/ajv.cjs',
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
 
 // The API's declarations (dist/types) from tsc, when TypeScript is installed (a clone's `npm install`;
 // a packed tarball already carries them). fontkit has no types of its own: ours go along, referenced
