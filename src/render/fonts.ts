@@ -167,8 +167,6 @@ class Face implements FontFace {
   private vert: ((gid: number) => number) | null | undefined;
   private widths = new Map<number, number>();
   private glyphs = new Map<number, Cached>();
-  /** With a precomputed table: the glyphs handed out, by id, as fontkit's own glyph cache keeps them. */
-  private readonly byId: (RunGlyph | undefined)[] = [];
   readonly shapedCache = new Map<string, GlyphRun>();
   private readonly scale: number;
   readonly postscriptName: string;
@@ -179,28 +177,24 @@ class Face implements FontFace {
   ) {
     this.scale = 1000 / font.unitsPerEm;
     this.postscriptName = font.postscriptName;
-    // fontkit's glyph 0 is made by memoizeDecode (no code points) before any lookup: the same here.
-    if (table) this.byId[0] = { id: 0, codePoints: [], advanceWidth: table.advance(0) };
   }
   /**
-   * The glyph of id `gid` first asked for through `cp`, like fontkit's getGlyph(gid, [cp]): a glyph
-   * keeps the code points of its first lookup, so ToUnicode maps come out as fontkit's would.
+   * fontkit's glyphForCodePoint (getGlyph(cmap(cp), [cp])), the cmap from the precomputed table when
+   * there is one. The glyph object is still fontkit's, from its cache (cheap to make: its metrics and
+   * outline are read only when asked for), so a glyph keeps the code points of its first lookup as before.
    */
-  private glyphById(gid: number, cp: number): RunGlyph {
-    if (!this.table) return this.font.getGlyph(gid, [cp])!;
-    let g = this.byId[gid];
-    if (!g) this.byId[gid] = g = { id: gid, codePoints: [cp], advanceWidth: this.table.advance(gid) };
-    return g;
+  private glyphFor(cp: number): Fontkit.Glyph {
+    return this.table ? this.font.getGlyph(this.table.glyphId(cp), [cp])! : this.font.glyphForCodePoint(cp);
   }
-  /** fontkit's glyphForCodePoint, from the precomputed table when there is one. */
-  private glyphFor(cp: number): RunGlyph {
-    return this.table ? this.glyphById(this.table.glyphId(cp), cp) : this.font.glyphForCodePoint(cp);
+  /** A glyph's advance in 1/1000 em, from the precomputed table when there is one (fontkit's hmtx else). */
+  private advanceOf(glyph: Fontkit.Glyph): number {
+    return (this.table ? this.table.advance(glyph.id) : glyph.advanceWidth) * this.scale;
   }
   private cached(cp: number): Cached {
     let c = this.glyphs.get(cp);
     if (!c) {
       const glyph = this.glyphFor(cp);
-      const a = glyph.advanceWidth * this.scale;
+      const a = this.advanceOf(glyph);
       c = { glyph, pos: { xAdvance: a, yAdvance: 0, xOffset: 0, yOffset: 0, advanceWidth: a } };
       this.glyphs.set(cp, c);
     }
@@ -231,8 +225,8 @@ class Face implements FontFace {
       const base = this.glyphFor(cp);
       const id = vert(base.id);
       // As fontkit's layout does: a substituted glyph carries the code points it stands for.
-      const glyph = id === base.id ? base : this.glyphById(id, cp);
-      const a = glyph.advanceWidth * this.scale;
+      const glyph = id === base.id ? base : this.font.getGlyph(id, [cp])!;
+      const a = this.advanceOf(glyph);
       glyphs.push(glyph);
       positions.push({ xAdvance: a, yAdvance: 0, xOffset: 0, yOffset: 0, advanceWidth: a });
       advanceWidth += a;
@@ -242,7 +236,7 @@ class Face implements FontFace {
   advance(cp: number): number {
     let w = this.widths.get(cp);
     if (w === undefined) {
-      w = this.glyphFor(cp).advanceWidth * this.scale;
+      w = this.advanceOf(this.glyphFor(cp));
       this.widths.set(cp, w);
     }
     return w;
@@ -252,6 +246,31 @@ class Face implements FontFace {
   }
 }
 
+/**
+ * fontkit decodes a font's whole glyph index (loca: one entry per glyph, ~12,800 in BIZ UDPGothic)
+ * value by value through its generic decoder, ~7 ms per face on a cold start, the first time a glyph
+ * outline is read. For a font with a precomputed table (a TrueType file known byte for byte) it is
+ * read here straight from the bytes into fontkit's own table cache, in the shape fontkit gives it:
+ * the offsets in bytes (short offsets doubled) and `_processed` set. test/render/font-table.test.ts
+ * checks it against fontkit's.
+ */
+export function preloadLoca(font: Fontkit.Font, bytes: Uint8Array): void {
+  const f = font as unknown as {
+    _tables?: Record<string, unknown>;
+    directory?: { tables: Record<string, { offset: number; length: number } | undefined> };
+    head?: { indexToLocFormat: number };
+  };
+  const t = f.directory?.tables.loca;
+  if (!f._tables || !t || 'loca' in f._tables || t.offset + t.length > bytes.length) return;
+  const version = f.head?.indexToLocFormat;
+  if (version !== 0 && version !== 1) return;
+  const v = new DataView(bytes.buffer, bytes.byteOffset + t.offset, t.length);
+  const n = Math.floor(t.length / (version === 0 ? 2 : 4));
+  const offsets: number[] = new Array(n);
+  for (let i = 0; i < n; i++) offsets[i] = version === 0 ? v.getUint16(i * 2) * 2 : v.getUint32(i * 4);
+  f._tables.loca = { version, offsets, _processed: true };
+}
+
 /** Reads, checks (./fontfile.ts) and parses a font file, once per path in this process. */
 export function loadFace(path: string, lang: Lang = langFromEnv()): FontFace {
   const hit = cache.get(path);
@@ -259,8 +278,10 @@ export function loadFace(path: string, lang: Lang = langFromEnv()): FontFace {
   const { font, bytes } = readFontFile(path, lang, BUNDLED.has(path));
   memoizeDecode(font);
   // The bundled fonts' cmap and advances, precomputed (./font-table.ts): no fontkit lookup per character.
-  const table = tableFor(bytes, fontTables);
-  const face = new Face(path, font, table && table.unitsPerEm === font.unitsPerEm ? table : undefined);
+  const found = tableFor(bytes, fontTables);
+  const table = found && found.unitsPerEm === font.unitsPerEm ? found : undefined;
+  if (table) preloadLoca(font, bytes);
+  const face = new Face(path, font, table);
   cache.set(path, face);
   return face;
 }
