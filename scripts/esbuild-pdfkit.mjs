@@ -18,7 +18,7 @@ const LAZY = `function __sheetgenLazy(make) {
 `;
 
 /** Replaces `from` with `to` exactly once, or fails the build. */
-function swap(src, from, to, file) {
+export function swap(src, from, to, file) {
   const i = src.indexOf(from);
   if (i < 0 || src.indexOf(from, i + from.length) >= 0)
     throw new Error(
@@ -103,6 +103,31 @@ function patchFontkit(src, file) {
   return src;
 }
 
+function patchNobleCrypto(src, file) {
+  // pdfkit takes only bytesToHex from @noble/hashes/utils, which loads node:crypto (and its webcrypto,
+  // ~13 ms) at start-up for randomBytes; read it on first use instead (encryption only).
+  return swap(
+    src,
+    `const nc = require("node:crypto");
+exports.crypto = nc && typeof nc === 'object' && 'webcrypto' in nc
+    ? nc.webcrypto
+    : nc && typeof nc === 'object' && 'randomBytes' in nc
+        ? nc
+        : undefined;`,
+    `let crypto;
+Object.defineProperty(exports, "crypto", { enumerable: true, get() {
+    if (crypto !== undefined) return crypto;
+    const nc = require("node:crypto");
+    return (crypto = nc && typeof nc === 'object' && 'webcrypto' in nc
+        ? nc.webcrypto
+        : nc && typeof nc === 'object' && 'randomBytes' in nc
+            ? nc
+            : undefined);
+} });`,
+    file,
+  );
+}
+
 export function pdfkitPlugin() {
   return {
     name: 'sheetgen-pdfkit',
@@ -115,6 +140,10 @@ export function pdfkitPlugin() {
       }));
       build.onLoad({ filter: /[\\/]fontkit[\\/]dist[\\/]main\.cjs$/ }, async (args) => ({
         contents: patchFontkit(await readFile(args.path, 'utf8'), args.path),
+        loader: 'js',
+      }));
+      build.onLoad({ filter: /[\\/]@noble[\\/]hashes[\\/]cryptoNode\.js$/ }, async (args) => ({
+        contents: patchNobleCrypto(await readFile(args.path, 'utf8'), args.path),
         loader: 'js',
       }));
     },

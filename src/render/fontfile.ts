@@ -163,11 +163,16 @@ export function fontProblem(bytes: Uint8Array): { web?: string; detail?: string;
 
 /** Reads a font file, checks it (see fontProblem) and returns it parsed; throws SheetgenError (exit 2) naming the file and the damage. */
 export function openFontFile(path: string, lang: Lang, trusted = false): Fontkit.Font {
+  return readFontFile(path, lang, trusted).font;
+}
+
+/** openFontFile, with the file's bytes as read. */
+export function readFontFile(path: string, lang: Lang, trusted = false): { font: Fontkit.Font; bytes: Uint8Array } {
   const bytes = readRegularFileSync(path, MAX_FONT_BYTES, lang);
   if (trusted) {
     // The bundled fonts (pinned npm package, checked by the tests): parsed without the probe's cost.
     const f = fontkit.create(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    return 'fonts' in f ? f.fonts[0]! : f;
+    return { font: 'fonts' in f ? f.fonts[0]! : f, bytes };
   }
   if (bytes.length > MAX_FONT_BYTES)
     throw new SheetgenError(t(lang, 'fontTooLarge', { file: path, size: `${MAX_FONT_BYTES}+`, max: MAX_FONT_BYTES }), {
@@ -180,5 +185,5 @@ export function openFontFile(path: string, lang: Lang, trusted = false): Fontkit
     throw new SheetgenError(t(lang, 'fontDamaged', { file: path, detail: problem.detail ?? '' }), {
       exitCode: EXIT.usage,
     });
-  return problem.font;
+  return { font: problem.font, bytes };
 }

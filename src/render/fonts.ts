@@ -4,14 +4,23 @@
 import { createRequire } from 'node:module';
 import type * as Fontkit from 'fontkit';
 import { langFromEnv, type Lang } from '../diagnostics.js';
-import { openFontFile } from './fontfile.js';
+import { readFontFile } from './fontfile.js';
+import { tableFor, type FontTable } from './font-table.js';
+import fontTables from './font-tables.generated.js';
 import type { GlyphMetrics } from '../layout/metrics.js';
 
 const require = createRequire(import.meta.url);
 
+/** What pdfkit reads of a glyph in a run: its id, the code points it stands for (ToUnicode) and its advance (font units). */
+export interface RunGlyph {
+  readonly id: number;
+  readonly codePoints: number[];
+  readonly advanceWidth: number;
+}
+
 /** pdfkit's glyph run shape: glyphs and positions in 1/1000 em. */
 export interface GlyphRun {
-  glyphs: Fontkit.Glyph[];
+  glyphs: RunGlyph[];
   positions: GlyphPosition[];
   advanceWidth: number;
 }
@@ -58,7 +67,7 @@ function defaultPath(weight: '400Regular/BIZUDPGothic_400Regular.ttf' | '700Bold
 }
 
 interface Cached {
-  glyph: Fontkit.Glyph;
+  glyph: RunGlyph;
   pos: GlyphPosition;
 }
 
@@ -164,22 +173,35 @@ class Face implements FontFace {
   constructor(
     readonly path: string,
     readonly font: Fontkit.Font,
+    private readonly table?: FontTable,
   ) {
     this.scale = 1000 / font.unitsPerEm;
     this.postscriptName = font.postscriptName;
   }
+  /**
+   * fontkit's glyphForCodePoint (getGlyph(cmap(cp), [cp])), the cmap from the precomputed table when
+   * there is one. The glyph object is still fontkit's, from its cache (cheap to make: its metrics and
+   * outline are read only when asked for), so a glyph keeps the code points of its first lookup as before.
+   */
+  private glyphFor(cp: number): Fontkit.Glyph {
+    return this.table ? this.font.getGlyph(this.table.glyphId(cp), [cp])! : this.font.glyphForCodePoint(cp);
+  }
+  /** A glyph's advance in 1/1000 em, from the precomputed table when there is one (fontkit's hmtx else). */
+  private advanceOf(glyph: Fontkit.Glyph): number {
+    return (this.table ? this.table.advance(glyph.id) : glyph.advanceWidth) * this.scale;
+  }
   private cached(cp: number): Cached {
     let c = this.glyphs.get(cp);
     if (!c) {
-      const glyph = this.font.glyphForCodePoint(cp);
-      const a = glyph.advanceWidth * this.scale;
+      const glyph = this.glyphFor(cp);
+      const a = this.advanceOf(glyph);
       c = { glyph, pos: { xAdvance: a, yAdvance: 0, xOffset: 0, yOffset: 0, advanceWidth: a } };
       this.glyphs.set(cp, c);
     }
     return c;
   }
   run(text: string): GlyphRun {
-    const glyphs: Fontkit.Glyph[] = [];
+    const glyphs: RunGlyph[] = [];
     const positions: GlyphPosition[] = [];
     let advanceWidth = 0;
     for (const ch of text) {
@@ -195,16 +217,16 @@ class Face implements FontFace {
     if (this.vert === undefined) this.vert = verticalSubstitution(this.font);
     const vert = this.vert;
     if (!vert) return undefined;
-    const glyphs: Fontkit.Glyph[] = [];
+    const glyphs: RunGlyph[] = [];
     const positions: GlyphPosition[] = [];
     let advanceWidth = 0;
     for (const ch of text) {
       const cp = ch.codePointAt(0)!;
-      const base = this.font.glyphForCodePoint(cp);
+      const base = this.glyphFor(cp);
       const id = vert(base.id);
       // As fontkit's layout does: a substituted glyph carries the code points it stands for.
       const glyph = id === base.id ? base : this.font.getGlyph(id, [cp])!;
-      const a = glyph.advanceWidth * this.scale;
+      const a = this.advanceOf(glyph);
       glyphs.push(glyph);
       positions.push({ xAdvance: a, yAdvance: 0, xOffset: 0, yOffset: 0, advanceWidth: a });
       advanceWidth += a;
@@ -214,23 +236,52 @@ class Face implements FontFace {
   advance(cp: number): number {
     let w = this.widths.get(cp);
     if (w === undefined) {
-      w = this.font.glyphForCodePoint(cp).advanceWidth * this.scale;
+      w = this.advanceOf(this.glyphFor(cp));
       this.widths.set(cp, w);
     }
     return w;
   }
   has(cp: number): boolean {
-    return this.font.hasGlyphForCodePoint(cp);
+    return this.table ? this.table.glyphId(cp) !== 0 : this.font.hasGlyphForCodePoint(cp);
   }
+}
+
+/**
+ * fontkit decodes a font's whole glyph index (loca: one entry per glyph, ~12,800 in BIZ UDPGothic)
+ * value by value through its generic decoder, ~7 ms per face on a cold start, the first time a glyph
+ * outline is read. For a font with a precomputed table (a TrueType file known byte for byte) it is
+ * read here straight from the bytes into fontkit's own table cache, in the shape fontkit gives it:
+ * the offsets in bytes (short offsets doubled) and `_processed` set. test/render/font-table.test.ts
+ * checks it against fontkit's.
+ */
+export function preloadLoca(font: Fontkit.Font, bytes: Uint8Array): void {
+  const f = font as unknown as {
+    _tables?: Record<string, unknown>;
+    directory?: { tables: Record<string, { offset: number; length: number } | undefined> };
+    head?: { indexToLocFormat: number };
+  };
+  const t = f.directory?.tables.loca;
+  if (!f._tables || !t || 'loca' in f._tables || t.offset + t.length > bytes.length) return;
+  const version = f.head?.indexToLocFormat;
+  if (version !== 0 && version !== 1) return;
+  const v = new DataView(bytes.buffer, bytes.byteOffset + t.offset, t.length);
+  const n = Math.floor(t.length / (version === 0 ? 2 : 4));
+  const offsets: number[] = new Array(n);
+  for (let i = 0; i < n; i++) offsets[i] = version === 0 ? v.getUint16(i * 2) * 2 : v.getUint32(i * 4);
+  f._tables.loca = { version, offsets, _processed: true };
 }
 
 /** Reads, checks (./fontfile.ts) and parses a font file, once per path in this process. */
 export function loadFace(path: string, lang: Lang = langFromEnv()): FontFace {
   const hit = cache.get(path);
   if (hit) return hit;
-  const font = openFontFile(path, lang, BUNDLED.has(path));
+  const { font, bytes } = readFontFile(path, lang, BUNDLED.has(path));
   memoizeDecode(font);
-  const face = new Face(path, font);
+  // The bundled fonts' cmap and advances, precomputed (./font-table.ts): no fontkit lookup per character.
+  const found = tableFor(bytes, fontTables);
+  const table = found && found.unitsPerEm === font.unitsPerEm ? found : undefined;
+  if (table) preloadLoca(font, bytes);
+  const face = new Face(path, font, table);
   cache.set(path, face);
   return face;
 }
