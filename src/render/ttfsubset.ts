@@ -38,6 +38,9 @@ interface Template {
   locaVersion: number;
   /** The font's whole glyf table. */
   glyf: Uint8Array;
+  /** The font's hmtx table and hhea's numberOfHMetrics: advances and left side bearings read in place. */
+  hmtx: DataView;
+  hMetrics: number;
   /** Glyph data without instructions and a composite's components, by glyph id, as met (bounded by the font's own glyf table). */
   unhinted: Map<number, { bytes: Uint8Array; components: { glyphID: number; pos: number }[] | undefined }>;
 }
@@ -66,6 +69,11 @@ function template(font: FontInternals): Template | null {
     }
     const offsets = font.loca.offsets;
     const whole = font._getTableStream('glyf').readBuffer(offsets[offsets.length - 1]!);
+    const hmtxEntry = font.directory.tables.hmtx;
+    const hMetrics = new DataView(tables.get('hhea')!.buffer, tables.get('hhea')!.byteOffset).getUint16(34);
+    if (!hmtxEntry || hMetrics === 0 || hmtxEntry.length < hMetrics * 4 + (font.loca.offsets.length - 1 - hMetrics) * 2)
+      throw new Error('no usable hmtx');
+    const hmtx = font._getTableStream('hmtx').readBuffer(hmtxEntry.length);
     const head = new Uint8Array(tables.get('head')!);
     new DataView(head.buffer).setInt16(50, font.loca.version); // indexToLocFormat, as loca is written
     tables.set('head', head);
@@ -73,6 +81,8 @@ function template(font: FontInternals): Template | null {
       tables,
       locaVersion: font.loca.version,
       glyf: new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength),
+      hmtx: new DataView(hmtx.buffer, hmtx.byteOffset, hmtx.byteLength),
+      hMetrics,
       unhinted: new Map(),
     };
   } catch {
@@ -99,10 +109,9 @@ export function encodeTrueTypeSubset(subset: SubsetInternals): Uint8Array | unde
   let offset = 0;
   for (let i = 0; i < subset.glyphs.length; i++) {
     const gid = subset.glyphs[i]!;
-    const glyph = font.getGlyph(gid);
     let known = t.unhinted.get(gid);
     if (known === undefined) {
-      const decoded = glyph._decode();
+      const decoded = font.getGlyph(gid)._decode();
       const components = decoded && decoded.numberOfContours < 0 ? decoded.components! : undefined;
       known = { bytes: unhinted(t.glyf.subarray(offsets[gid]!, offsets[gid + 1]!), decoded), components };
       t.unhinted.set(gid, known);
@@ -115,7 +124,7 @@ export function encodeTrueTypeSubset(subset: SubsetInternals): Uint8Array | unde
     }
     pieces.push(buffer);
     locaOffsets.push(offset);
-    metrics.push(glyph.advanceWidth, glyph._getMetrics().leftBearing);
+    metrics.push(...horizontalMetrics(t, gid));
     offset += buffer.length;
   }
   locaOffsets.push(offset);
@@ -229,4 +238,16 @@ function unhinted(glyph: Uint8Array, decoded: { numberOfContours: number } | nul
   const ov = new DataView(out.buffer);
   for (const f of flagsAt) ov.setUint16(f, ov.getUint16(f) & ~INSTRUCTIONS);
   return out;
+}
+
+/**
+ * A glyph's advance width and left side bearing from hmtx (OpenType: the first numberOfHMetrics
+ * glyphs have both, the rest share the last advance and have a bearing each), as fontkit's
+ * glyph.advanceWidth and _getMetrics().leftBearing give them for a font without variations,
+ * without fontkit decoding the whole table on first use.
+ */
+function horizontalMetrics(t: Template, gid: number): [number, number] {
+  const n = t.hMetrics;
+  if (gid < n) return [t.hmtx.getUint16(gid * 4), t.hmtx.getInt16(gid * 4 + 2)];
+  return [t.hmtx.getUint16((n - 1) * 4), t.hmtx.getInt16(n * 4 + (gid - n) * 2)];
 }
