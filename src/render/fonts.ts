@@ -193,8 +193,14 @@ class Face implements FontFace {
   private cached(cp: number): Cached {
     let c = this.glyphs.get(cp);
     if (!c) {
-      const glyph = this.glyphFor(cp);
-      const a = this.advanceOf(glyph);
+      const found = this.glyphFor(cp);
+      // With the precomputed table, pdfkit is handed what it reads of a glyph (id, code points,
+      // advance in font units) rather than fontkit's glyph, whose advanceWidth getter decodes the
+      // outline to find its bounding box (some 15 ms of a cold build for the seed's glyphs).
+      const glyph: RunGlyph = this.table
+        ? { id: found.id, codePoints: found.codePoints, advanceWidth: this.table.advance(found.id) }
+        : found;
+      const a = this.advanceOf(found);
       c = { glyph, pos: { xAdvance: a, yAdvance: 0, xOffset: 0, yOffset: 0, advanceWidth: a } };
       this.glyphs.set(cp, c);
     }
