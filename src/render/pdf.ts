@@ -104,13 +104,26 @@ function collect(doc: Doc): Promise<Uint8Array> {
   return new Promise<Uint8Array>((resolve, reject) => {
     if ((head?.length ?? 0) !== d._offset)
       return reject(new Error('pdfkit wrote more than its header before the first page'));
+    // Strings (object headers and dictionaries) are joined and converted once between two streams'
+    // bytes; a string is one byte per character (pdfkit writes Latin-1 only), so offsets count characters.
+    let text = '';
+    const flush = () => {
+      if (text !== '') chunks.push(Buffer.from(text, 'latin1'));
+      text = '';
+    };
     d._write = (data) => {
-      const bytes = typeof data === 'string' ? Buffer.from(`${data}\n`, 'latin1') : data;
-      chunks.push(bytes);
-      d._offset += bytes.length;
+      if (typeof data === 'string') {
+        text += `${data}\n`;
+        d._offset += data.length + 1;
+      } else {
+        flush();
+        chunks.push(data);
+        d._offset += data.length;
+      }
     };
     d._finalize = () => {
       try {
+        flush();
         const body = Buffer.concat(chunks);
         const id = Buffer.from(d._id).toString('hex');
         const trailer = [`/Root ${d._root.id} 0 R`, `/Info ${d._info.id} 0 R`, `/ID [<${id}> <${id}>]`];
@@ -125,7 +138,9 @@ function collect(doc: Doc): Promise<Uint8Array> {
   });
 }
 
+const TEXT = Symbol('sheetgen.pendingText');
 interface RefLike {
+  [TEXT]?: string;
   compress: boolean;
   buffer: Uint8Array[];
   write(chunk: string | Uint8Array): void;
@@ -146,12 +161,27 @@ function deflateOnce(doc: Doc): void {
   const proto = sample ? (Object.getPrototypeOf(sample) as RefLike & { [PATCHED]?: true }) : undefined;
   if (!proto || proto[PATCHED] || typeof proto.finalize !== 'function') return;
   const finalize = proto.finalize;
-  // Content strings to bytes natively (pdfkit converts them one character at a time; same bytes).
+  // A stream's strings (page content: hundreds of operator strings a page) are joined as they come
+  // and converted to bytes natively once, when bytes follow or the object ends (pdfkit converted each
+  // string one character at a time; the bytes are the same).
   const write = proto.write;
+  const flushText = (ref: RefLike) => {
+    const text = ref[TEXT];
+    if (text) {
+      ref[TEXT] = '';
+      write.call(ref, Buffer.from(text, 'latin1'));
+    }
+  };
   proto.write = function (this: RefLike, chunk: string | Uint8Array) {
-    return write.call(this, typeof chunk === 'string' ? Buffer.from(`${chunk}\n`, 'latin1') : chunk);
+    if (typeof chunk === 'string') {
+      this[TEXT] = `${this[TEXT] ?? ''}${chunk}\n`;
+      return;
+    }
+    flushText(this);
+    return write.call(this, chunk);
   };
   proto.finalize = function (this: RefLike) {
+    flushText(this);
     if (this.compress && this.buffer.length > 0) {
       const one = this.buffer.length === 1 ? this.buffer[0]! : undefined;
       let z = one && deflated.get(one);
