@@ -1,8 +1,8 @@
-//! Compact cross-reference: rewrites a finished PDF from pdfkit (classic xref table, one dictionary
-//! per object) so that every object without a stream is packed into compressed object streams and
-//! the xref table becomes a compressed xref stream (ISO 32000-1 7.5.7 and 7.5.8, PDF 1.5 and later).
-//! A tagged sheet has some 650 small structure dictionaries; written one by one they and their xref
-//! lines are a third of the file. Objects keep their numbers; stream objects are copied byte for byte.
+//! Compact cross-reference: the objects pdfkit wrote are finished so that every object without a
+//! stream is packed into compressed object streams, indexed by a compressed xref stream (ISO
+//! 32000-1 7.5.7 and 7.5.8, PDF 1.5 and later) in place of pdfkit's xref table and trailer. A tagged
+//! sheet has some 650 small structure dictionaries; written one by one they and their xref lines
+//! were a third of the file. Objects keep their numbers; stream objects are copied byte for byte.
 
 import { deflateSync } from 'node:zlib';
 
@@ -27,13 +27,6 @@ function ascii(s: string): Uint8Array {
   return out;
 }
 
-function latin1(bytes: Uint8Array, from: number, to: number): string {
-  let s = '';
-  // Chunked: String.fromCharCode with a spread of a large array overflows the stack.
-  for (let i = from; i < to; i += 8192) s += String.fromCharCode(...bytes.subarray(i, Math.min(i + 8192, to)));
-  return s;
-}
-
 function endsWith(bytes: Uint8Array, end: number, tail: string): boolean {
   if (end - tail.length < 0) return false;
   for (let i = 0; i < tail.length; i++) if (bytes[end - tail.length + i] !== tail.charCodeAt(i)) return false;
@@ -46,61 +39,13 @@ function startsAt(bytes: Uint8Array, at: number, head: string): boolean {
   return true;
 }
 
-function lastIndexOf(bytes: Uint8Array, needle: string, before: number): number {
-  outer: for (let i = before - needle.length; i >= 0; i--) {
-    for (let k = 0; k < needle.length; k++) if (bytes[i + k] !== needle.charCodeAt(k)) continue outer;
-    return i;
-  }
-  return -1;
-}
-
-interface Parsed {
-  header: Uint8Array;
-  /** Object number → [start, end) of `n 0 obj … endobj\n` in the input. */
-  spans: Map<number, [number, number]>;
-  trailer: string;
-}
-
-/**
- * pdfkit's layout, read through its own xref table: objects in order, then `xref`, the table,
- * `trailer`, the trailer dictionary, `startxref`. Undefined for anything else (then the file is
- * left as it is): an encrypted file, a generation other than 0, an object that is not where the
- * table says.
- */
-function parse(pdf: Uint8Array): Parsed | undefined {
-  const tail = latin1(pdf, Math.max(0, pdf.length - 64), pdf.length);
-  const m = /startxref\n(\d+)\n%%EOF\n?$/.exec(tail);
-  if (!m) return undefined;
-  const xrefAt = Number(m[1]);
-  const trailerAt = lastIndexOf(pdf, '\ntrailer\n', pdf.length);
-  if (trailerAt < xrefAt) return undefined;
-  const table = latin1(pdf, xrefAt, trailerAt).split('\n');
-  if (table[0] !== 'xref') return undefined;
-  const sub = /^0 (\d+)$/.exec(table[1] ?? '');
-  if (!sub) return undefined;
-  const size = Number(sub[1]);
-  if (table.length !== size + 2) return undefined;
-  const offsets: [number, number][] = [];
-  for (let n = 1; n < size; n++) {
-    const e = /^(\d{10}) 00000 n ?$/.exec(table[n + 2]!);
-    if (!e) return undefined;
-    offsets.push([n, Number(e[1])]);
-  }
-  const trailerEnd = lastIndexOf(pdf, '\nstartxref\n', pdf.length);
-  const trailer = latin1(pdf, trailerAt + '\ntrailer\n'.length, trailerEnd);
-  if (/\/Encrypt\b/.test(trailer) || !/\/Root \d+ 0 R/.test(trailer)) return undefined;
-  const spans = objectSpans(pdf, offsets, xrefAt);
-  if (!spans) return undefined;
-  return { header: pdf.subarray(0, Math.min(...[...spans.values()].map(([a]) => a))), spans, trailer };
-}
-
 /**
  * Each object's [start, end) from its offset: it runs to the next object by offset, the last one
  * to `end`. Undefined when an object does not start `n 0 obj` and end `endobj` there.
  */
 function objectSpans(
   pdf: Uint8Array,
-  offsets: [number, number][],
+  offsets: readonly (readonly [number, number])[],
   end: number,
 ): Map<number, [number, number]> | undefined {
   if (offsets.length === 0) return undefined;
@@ -121,43 +66,19 @@ function hasStream(pdf: Uint8Array, end: number): boolean {
 }
 
 /**
- * The same document with its stream-less objects in object streams and a cross-reference stream.
- * Deterministic: the same input gives the same bytes. Returns the input unchanged when it is not
- * laid out as pdfkit writes it.
- */
-export function compactXref(pdf: Uint8Array): Uint8Array {
-  const parsed = parse(pdf);
-  if (!parsed) return pdf;
-  const lines = parsed.trailer
-    .replace(/^<<\n?/, '')
-    .replace(/\n?>>\s*$/, '')
-    .split('\n')
-    .filter((line) => line !== '' && !line.startsWith('/Size '));
-  return pack(pdf, parsed.header, parsed.spans, lines);
-}
-
-/**
  * A document pdfkit wrote up to its last object (no xref table, no trailer): `offsets[n - 1]` is
  * where object n starts, `trailer` the entries of the trailer dictionary other than /Size (e.g.
  * `/Root 3 0 R`). Written out with object streams and a cross-reference stream; undefined when
  * the objects are not where the offsets say.
  */
-export function packObjects(body: Uint8Array, offsets: readonly number[], trailer: string[]): Uint8Array | undefined {
+export function packObjects(pdf: Uint8Array, offsets: readonly number[], trailer: string[]): Uint8Array | undefined {
   const spans = objectSpans(
-    body,
-    offsets.map((o, i) => [i + 1, o]),
-    body.length,
+    pdf,
+    offsets.map((o, i) => [i + 1, o] as const),
+    pdf.length,
   );
   if (!spans) return undefined;
-  return pack(body, body.subarray(0, Math.min(...offsets)), spans, trailer);
-}
-
-function pack(
-  pdf: Uint8Array,
-  header: Uint8Array,
-  spans: Map<number, [number, number]>,
-  trailer: string[],
-): Uint8Array {
+  const header = pdf.subarray(0, Math.min(...offsets));
   const size = spans.size + 1;
 
   const out: Uint8Array[] = [header];
