@@ -95,7 +95,7 @@ interface WriterInternals {
  * and in place of pdfkit's xref table and trailer the objects are packed into object streams
  * with a cross-reference stream (./objstm.ts).
  */
-export function collect(doc: PDFKit.PDFDocument): Promise<Uint8Array> {
+export function collect(doc: { on(event: 'error', listener: (e: unknown) => void): unknown }): Promise<Uint8Array> {
   const d = doc as unknown as WriterInternals;
   const chunks: Uint8Array[] = [];
   // What pdfkit wrote before (the %PDF header, from its constructor) waits in its stream's buffer.
