@@ -147,14 +147,24 @@ let again = false;
 async function update() {
   if (busy) { again = true; return; }
   busy = true;
+  let failed = false;
   try {
     do { again = false; await apply(); } while (again);
+    retries = 0;
   } catch (e) {
     console.error(e);
+    failed = true;
   } finally {
     busy = false;
   }
+  // A fetch or a drawing that failed (a preview restarting on the same port, a PDF replaced while it
+  // was read) is tried again, a few times, so that the page does not stay on an old build.
+  if (failed && retries < 5) {
+    retries++;
+    setTimeout(update, 500 * retries);
+  }
 }
+let retries = 0;
 if (pdfjs && $('viewer')) {
   const v = $('viewer');
   const pages = await draw(v, v.dataset.pdf).catch((e) => (console.error(e), null));
