@@ -4,7 +4,7 @@
 //! sheet has some 650 small structure dictionaries; written one by one they and their xref lines
 //! were a third of the file. Objects keep their numbers; stream objects are copied byte for byte.
 
-import { deflateSync } from 'node:zlib';
+import { deflate, deflateSync } from 'node:zlib';
 
 /**
  * Deflate at zlib's fastest level, for every stream sheetgen writes. Measured on the seed's streams
@@ -14,6 +14,11 @@ import { deflateSync } from 'node:zlib';
  */
 export function flate(bytes: Uint8Array): Uint8Array {
   return deflateSync(bytes, { level: 1 });
+}
+
+/** `flate` on Node's thread pool: the same bytes, while the main thread goes on. */
+export function flateAsync(bytes: Uint8Array): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => deflate(bytes, { level: 1 }, (e, z) => (e ? reject(e) : resolve(z))));
 }
 
 /** Objects per object stream: readers load a whole object stream to reach one object in it. */

@@ -4,7 +4,7 @@
 /// <reference types="pdfkit" />
 import type { LayoutNode, Page, Shape, TextRun } from '../layout/types.js';
 import type { FontFace, FontSet, GlyphPosition, GlyphRun } from './fonts.js';
-import { flate, packObjects } from './objstm.js';
+import { flateAsync, packObjects } from './objstm.js';
 import { encodeTrueTypeSubset, type SubsetInternals } from './ttfsubset.js';
 
 export interface PdfMeta {
@@ -143,6 +143,7 @@ interface RefLike {
   [TEXT]?: string;
   compress: boolean;
   buffer: Uint8Array[];
+  document: { emit(event: 'error', e: unknown): void };
   write(chunk: string | Uint8Array): void;
   finalize(): void;
 }
@@ -152,9 +153,14 @@ const deflated = new Map<Uint8Array, Uint8Array>();
 const PATCHED = Symbol('sheetgen.deflateOnce');
 
 /**
- * pdfkit deflates each stream as its object is finalized, at zlib's default level; here streams
- * are deflated at zlib's fastest level (./objstm.ts `flate`), and a cached font program's stream
- * takes the bytes deflated the first time (one prototype patch, as fonts.ts does for fontkit glyphs).
+ * pdfkit deflates each stream as its object is finalized, at zlib's default level, on the main
+ * thread; here streams are deflated at zlib's fastest level (./objstm.ts `flate`) on Node's thread
+ * pool, and the object is written when its bytes are ready: pdfkit counts the objects not yet
+ * written and finishes the file after the last one (its `_waiting` and `_refEnd`), so a page's
+ * content is compressed while the next page is drawn and the two fonts side by side. The file's
+ * bytes do not depend on which finishes first: `collect` orders the objects by number. A cached
+ * font program's stream takes the bytes deflated the first time (one prototype patch, as fonts.ts
+ * does for fontkit glyphs).
  */
 function deflateOnce(doc: Doc): void {
   const sample = (doc as unknown as { page?: { content?: RefLike } }).page?.content;
@@ -182,17 +188,23 @@ function deflateOnce(doc: Doc): void {
   };
   proto.finalize = function (this: RefLike) {
     flushText(this);
-    if (this.compress && this.buffer.length > 0) {
-      const one = this.buffer.length === 1 ? this.buffer[0]! : undefined;
-      let z = one && deflated.get(one);
-      if (!z) {
-        z = flate(one ?? Buffer.concat(this.buffer));
-        if (one && cachedPrograms.has(one)) deflated.set(one, z);
-      }
+    if (!this.compress || this.buffer.length === 0) return finalize.call(this);
+    const one = this.buffer.length === 1 ? this.buffer[0]! : undefined;
+    const z = one && deflated.get(one);
+    if (z) {
       this.buffer = [z];
       this.compress = false;
+      return finalize.call(this);
     }
-    return finalize.call(this);
+    flateAsync(one ?? Buffer.concat(this.buffer)).then(
+      (bytes) => {
+        if (one && cachedPrograms.has(one)) deflated.set(one, bytes);
+        this.buffer = [bytes];
+        this.compress = false;
+        finalize.call(this);
+      },
+      (e: unknown) => this.document.emit('error', e),
+    );
   };
   proto[PATCHED] = true;
 }
