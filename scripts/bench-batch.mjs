@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { benchNodes } from './bench-nodes.mjs';
 import { genSheets } from './gen-sheets.mjs';
 import { ISSUE13, nodeFloorMs, record } from './bench-report.mjs';
@@ -19,18 +19,41 @@ const bin = process.env.SHEETGEN_BIN ?? join(root, 'bin', 'sheetgen.js');
 const TIME = '/usr/bin/time';
 const hasTime = existsSync(TIME);
 
-/** Runs one build; returns wall seconds, CPU seconds (user+sys, with /usr/bin/time) and peak RSS in MB (worker threads share the process, so this is their sum). */
+const threadCpu = join(root, 'scripts', 'thread-cpu.mjs');
+
+/**
+ * Runs one build; returns wall seconds, CPU seconds (user+sys, with /usr/bin/time), peak RSS in MB
+ * (worker threads share the process, so this is their sum), and (Linux) the CPU seconds of the main
+ * thread alone, from scripts/thread-cpu.mjs.
+ */
 function run(node, dir, out, jobs) {
+  const cpuFile = join(work, `cpu-${jobs}.json`);
+  rmSync(cpuFile, { force: true });
   return new Promise((resolve, reject) => {
-    const args = [bin, 'build', dir, '-o', out, '--jobs', String(jobs), '--quiet'];
+    const args = [
+      '--import',
+      pathToFileURL(threadCpu).href,
+      bin,
+      'build',
+      dir,
+      '-o',
+      out,
+      '--jobs',
+      String(jobs),
+      '--quiet',
+    ];
     const started = performance.now();
     const child = hasTime
       ? spawn(TIME, ['-v', node, ...args], {
           cwd: root,
           stdio: ['ignore', 'ignore', 'pipe'],
-          env: { ...process.env, CI: 'true' },
+          env: { ...process.env, CI: 'true', SHEETGEN_THREAD_CPU: cpuFile },
         })
-      : spawn(node, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CI: 'true' } });
+      : spawn(node, args, {
+          cwd: root,
+          stdio: ['ignore', 'ignore', 'pipe'],
+          env: { ...process.env, CI: 'true', SHEETGEN_THREAD_CPU: cpuFile },
+        });
     let stderr = '';
     child.stderr.on('data', (b) => (stderr += b));
     // Without /usr/bin/time: poll the high-water mark the kernel keeps for the process.
@@ -58,7 +81,13 @@ function run(node, dir, out, jobs) {
         if (u && k) cpuSeconds = Number(u[1]) + Number(k[1]);
       }
       if (code !== 0) return reject(new Error(`build exited ${code}:\n${stderr.slice(-2000)}`));
-      resolve({ seconds, cpuSeconds, peakMb: peakKb / 1024 });
+      let mainSeconds;
+      try {
+        mainSeconds = JSON.parse(readFileSync(cpuFile, 'utf8')).mainSeconds;
+      } catch {
+        // No /proc: no main-thread figure.
+      }
+      resolve({ seconds, cpuSeconds, mainSeconds, peakMb: peakKb / 1024 });
     });
   });
 }
@@ -84,7 +113,8 @@ try {
         const out = join(work, `out-${count}-${jobs}`);
         const r = await run(node.path, join(work, `s${count}`), out, jobs);
         results[`${count}/${jobs}`] = r;
-        const cpuText = r.cpuSeconds !== undefined ? ` (CPU ${r.cpuSeconds.toFixed(2)} s)` : '';
+        const mainText = r.mainSeconds !== undefined ? `, main thread ${r.mainSeconds.toFixed(2)} s` : '';
+        const cpuText = r.cpuSeconds !== undefined ? ` (CPU ${r.cpuSeconds.toFixed(2)} s${mainText})` : '';
         console.log(
           `  ${tag}${String(count).padStart(3)} sheets, --jobs ${jobs}: ${r.seconds.toFixed(2)} s${cpuText}, ${((r.seconds * 1000) / count).toFixed(1)} ms/sheet, peak ${r.peakMb.toFixed(0)} MB`,
         );
@@ -93,6 +123,15 @@ try {
     }
     const s1 = results['300/1'];
     const s2 = results['300/2'];
+    const h1 = results['100/1'];
+    if (s1.mainSeconds !== undefined && h1.mainSeconds !== undefined && s1.cpuSeconds !== undefined) {
+      // What one more sheet costs once the process is warm (the JIT has compiled the hot code), and
+      // where the rest of the CPU goes: V8's background compiler and GC threads and the zlib pool.
+      const marginal = ((s1.mainSeconds - h1.mainSeconds) * 1000) / 200;
+      console.log(
+        `  --jobs 1, main thread: ${((s1.mainSeconds * 1000) / 300).toFixed(1)} ms/sheet CPU over 300 sheets, ${marginal.toFixed(1)} ms for each sheet from the 101st to the 300th; other threads (V8's compiler and GC, zlib): ${(s1.cpuSeconds - s1.mainSeconds).toFixed(2)} s CPU`,
+      );
+    }
     console.log(`  speed-up at 300 sheets, 2 jobs over 1: ${(s1.seconds / s2.seconds).toFixed(2)}×`);
     console.log(
       `  peak memory 100 → 300 sheets: --jobs 1 ${results['100/1'].peakMb.toFixed(0)} → ${s1.peakMb.toFixed(0)} MB, --jobs 2 ${results['100/2'].peakMb.toFixed(0)} → ${s2.peakMb.toFixed(0)} MB`,
