@@ -287,9 +287,7 @@ const en: Record<string, string> = {
   outThroughLink:
     'The output folder {dir} is a symbolic link, or lies behind one; sheetgen does not write through links (give the real folder)',
   outputTaken:
-    'This sheet would write {name}, which {others} also names; that sheet comes first in the batch and keeps the name, this sheet is not written',
-  outputReplaced:
-    'This sheet wrote {name} (its progress line said so), but {others} also names it and comes first in the batch: its PDF replaced this one, this sheet is not written',
+    "This sheet would write {name}, which {others} also names; the sheet that comes first in the batch keeps the name, so {name} is not this sheet's PDF (if its progress line showed it written, that PDF was replaced) and this sheet is not built",
   outputCollisionKept:
     '{others} also names {name}; {name} is the PDF of this sheet (the first of the batch keeps the name), that sheet is not written',
   fontTooLarge: 'The font {file} is {size} bytes; sheetgen reads font files of at most {max} bytes',
@@ -614,9 +612,7 @@ const ja: Record<string, string> = {
   outThroughLink:
     '出力先のフォルダ {dir} はシンボリックリンクか、その先にあります。リンクを通しては書き込みません（実際のフォルダを指定してください）',
   outputTaken:
-    'このシートの出力 {name} は {others} の出力と同じ名前です。名前は一括作成の順で先にあるそちらのシートのものになるため、このシートは書き出しません',
-  outputReplaced:
-    'このシートは {name} を書き出しました（進行状況にそう表示されました）が、{others} も同じ名前で、一括作成の順で先にあります。その PDF で置き換えたため、このシートは書き出していません',
+    'このシートの出力 {name} は {others} の出力と同じ名前です。名前は一括作成の順で先にあるシートのものになるため、{name} はこのシートの PDF ではありません（進行状況で書き出し済みと表示された場合も、その PDF は置き換えました）。このシートは作成されていません',
   outputCollisionKept:
     '{others} も同じ {name} を出力しようとしました。名前は一括作成の順で先のシートのものになるため、{name} はこのシートの PDF です。そちらは書き出していません',
   fontTooLarge: 'フォント {file} は {size} バイトあります。フォントのファイルは {max} バイトまでです',

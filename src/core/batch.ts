@@ -177,10 +177,11 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
       await promote(tmp, target, lang);
       reports[id]!.output = target;
     },
-    (tmp) => rm(tmp, { force: true }).then(
-      () => undefined,
-      () => undefined,
-    ),
+    (tmp) =>
+      rm(tmp, { force: true }).then(
+        () => undefined,
+        () => undefined,
+      ),
   );
   /** The error of a PDF that could not be moved to its name (dropped if a sheet earlier in the batch keeps the name). */
   const writeErrors = new Map<number, Diagnostic>();
@@ -207,7 +208,9 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
   const atMeasure = (id: number) => ({
     file: reports[id]!.file,
     path: ['measure', 'number'],
-    ...(facts[id]?.measure.line !== undefined ? { line: facts[id]!.measure.line, column: facts[id]!.measure.column } : {}),
+    ...(facts[id]?.measure.line !== undefined
+      ? { line: facts[id]!.measure.line, column: facts[id]!.measure.column }
+      : {}),
   });
   /**
    * A finished PDF goes to its name at once, so that "ok → X" means X is there and a stop never loses
@@ -235,21 +238,21 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
   };
   /**
    * The names several sheets gave, told once every sheet is done, so that what is said depends only on
-   * the file order: each later sheet gets an error (refused, or its PDF replaced), the keeper a warning.
+   * the file order (not on which was placed first): each later sheet gets an error, the keeper a warning.
    */
   const tellShared = () => {
     for (const s of names.shared()) {
       for (const o of s.others) {
         // Only when a write failed can an earlier sheet lose the name: its own write error says why.
-        if (o.id < s.keeper) continue;
-        const r = reports[o.id]!;
-        const moot = writeErrors.get(o.id);
+        if (o < s.keeper) continue;
+        const r = reports[o]!;
+        const moot = writeErrors.get(o);
         if (moot) r.diagnostics = r.diagnostics.filter((d) => d !== moot);
         r.diagnostics.push({
           severity: 'error',
           code: 'output.collision',
-          ...atMeasure(o.id),
-          message: t(lang, o.replaced ? 'outputReplaced' : 'outputTaken', { name: s.name, others: where(s.keeper) }),
+          ...atMeasure(o),
+          message: t(lang, 'outputTaken', { name: s.name, others: where(s.keeper) }),
           hint: t(lang, 'outputCollisionHint'),
         });
       }
@@ -259,7 +262,7 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
           severity: 'warning',
           code: 'output.collision',
           ...atMeasure(s.keeper),
-          message: t(lang, 'outputCollisionKept', { name: s.name, others: where(o.id) }),
+          message: t(lang, 'outputCollisionKept', { name: s.name, others: where(o) }),
           hint: t(lang, 'outputCollisionHint'),
         });
     }

@@ -18,7 +18,7 @@ export interface SharedName {
   /** Whether the keeper's PDF is at the name. */
   placed: boolean;
   /** The other sheets that finished a PDF of this name, in file order. */
-  others: { id: number; replaced: boolean }[];
+  others: number[];
 }
 
 interface NameState {
@@ -28,8 +28,6 @@ interface NameState {
   arrived: number[];
   /** The sheet whose PDF this run put at the name. */
   holder?: number;
-  /** Sheets whose PDF was at the name and was replaced by an earlier sheet's. */
-  replaced: Set<number>;
 }
 
 /**
@@ -53,7 +51,7 @@ export class OutputNames {
   place(id: number, name: string, tmp: string): Promise<Placement> {
     let st = this.names.get(name);
     if (!st) {
-      st = { queue: Promise.resolve(), arrived: [], replaced: new Set() };
+      st = { queue: Promise.resolve(), arrived: [] };
       this.names.set(name, st);
     }
     const state = st;
@@ -77,9 +75,7 @@ export class OutputNames {
     }
     const replaced = st.holder;
     st.holder = id;
-    if (replaced === undefined) return { kind: 'placed' };
-    st.replaced.add(replaced);
-    return { kind: 'placed', replaced };
+    return replaced === undefined ? { kind: 'placed' } : { kind: 'placed', replaced };
   }
 
   /** The names that more than one sheet finished a PDF for, in the file order of their keepers. */
@@ -88,10 +84,7 @@ export class OutputNames {
     for (const [name, st] of this.names) {
       if (st.arrived.length < 2) continue;
       const keeper = st.holder ?? Math.min(...st.arrived);
-      const others = st.arrived
-        .filter((a) => a !== keeper)
-        .sort((a, b) => a - b)
-        .map((a) => ({ id: a, replaced: st.replaced.has(a) }));
+      const others = st.arrived.filter((a) => a !== keeper).sort((a, b) => a - b);
       out.push({ name, keeper, placed: st.holder !== undefined, others });
     }
     return out.sort((a, b) => a.keeper - b.keeper);
