@@ -289,7 +289,7 @@ const en: Record<string, string> = {
   outputTaken:
     "This sheet would write {name}, which {others} also names; the sheet that comes first in the batch keeps the name, so {name} is not this sheet's PDF (if its progress line showed it written, that PDF was replaced) and this sheet is not built",
   outputCollisionKept:
-    '{others} also names {name}; {name} is the PDF of this sheet (the first of the batch keeps the name), that sheet is not written',
+    "{others} also names {name}; {name} is the PDF of this sheet (the first of the batch keeps the name), not that sheet's",
   fontTooLarge: 'The font {file} is {size} bytes; sheetgen reads font files of at most {max} bytes',
   fontDamaged:
     'The font {file} is damaged or not a TrueType/OpenType font ({detail}); give an intact .ttf or .otf file',
@@ -614,7 +614,7 @@ const ja: Record<string, string> = {
   outputTaken:
     'このシートの出力 {name} は {others} の出力と同じ名前です。名前は一括作成の順で先にあるシートのものになるため、{name} はこのシートの PDF ではありません（進行状況で書き出し済みと表示された場合も、その PDF は置き換えました）。このシートは作成されていません',
   outputCollisionKept:
-    '{others} も同じ {name} を出力しようとしました。名前は一括作成の順で先のシートのものになるため、{name} はこのシートの PDF です。そちらは書き出していません',
+    '{others} も同じ {name} を出力しようとしました。名前は一括作成の順で先のシートのものになるため、{name} はこのシートの PDF です（そちらのシートの PDF ではありません）',
   fontTooLarge: 'フォント {file} は {size} バイトあります。フォントのファイルは {max} バイトまでです',
   fontDamaged:
     'フォント {file} は壊れているか、TrueType/OpenType のフォントではありません（{detail}）。壊れていない .ttf か .otf のファイルを指定してください',
