@@ -139,6 +139,8 @@ const en: Record<string, string> = {
   stopping: 'Stopping: no new sheets are started; the running ones finish (Ctrl-C again to stop at once)',
   progressBuilt: 'ok    ',
   progressFailed: 'FAILED',
+  progressReplaced:
+    '{file} no longer counts as built: {output} now holds the PDF of {by}, which names the same file and comes first in the batch',
   progressCounts: '{built} built, {failed} failed',
   batchSummary: '{built} built, {failed} failed, {warnings} warning(s) in {seconds} s ({jobs} job(s))',
   batchSetErrors: '{count} set-level error(s): see above',
@@ -284,9 +286,10 @@ const en: Record<string, string> = {
     'The output {file} is the input file {input} (the same file on disk); sheetgen never writes over an input',
   outThroughLink:
     'The output folder {dir} is a symbolic link, or lies behind one; sheetgen does not write through links (give the real folder)',
-  outputTaken: 'This sheet would write {name}, which {others} has already written; this sheet is not written',
+  outputTaken:
+    "This sheet would write {name}, which {others} also names; the sheet that comes first in the batch keeps the name, so {name} is not this sheet's PDF (if its progress line showed it written, that PDF was replaced) and this sheet is not built",
   outputCollisionKept:
-    '{others} also names {name}; the PDF of this sheet was written first and is kept, that one was not written',
+    "{others} also names {name}; {name} is the PDF of this sheet (the first of the batch keeps the name), not that sheet's",
   fontTooLarge: 'The font {file} is {size} bytes; sheetgen reads font files of at most {max} bytes',
   fontDamaged:
     'The font {file} is damaged or not a TrueType/OpenType font ({detail}); give an intact .ttf or .otf file',
@@ -462,6 +465,8 @@ const ja: Record<string, string> = {
   stopping: '中断しています。新しいシートは始めず、処理中のシートが終わるのを待ちます（もう一度 Ctrl-C ですぐに終了）',
   progressBuilt: 'OK    ',
   progressFailed: 'エラー',
+  progressReplaced:
+    '{file} は作成済みではなくなりました。{output} は、同じ名前で一括作成の順で先にある {by} の PDF に置き換えました',
   progressCounts: '作成 {built}、エラー {failed}',
   batchSummary: '作成 {built} 件、エラー {failed} 件、警告 {warnings} 件（{seconds} 秒、{jobs} 並列）',
   batchSetErrors: 'シート全体を通じたエラーが {count} 件あります（上を参照）',
@@ -606,9 +611,10 @@ const ja: Record<string, string> = {
   outIsInputOf: '出力先 {file} は入力ファイル {input} と同じファイルです。入力ファイルは上書きしません',
   outThroughLink:
     '出力先のフォルダ {dir} はシンボリックリンクか、その先にあります。リンクを通しては書き込みません（実際のフォルダを指定してください）',
-  outputTaken: 'このシートの出力 {name} は、{others} がすでに書き出しています。このシートは書き出しません',
+  outputTaken:
+    'このシートの出力 {name} は {others} の出力と同じ名前です。名前は一括作成の順で先にあるシートのものになるため、{name} はこのシートの PDF ではありません（進行状況で書き出し済みと表示された場合も、その PDF は置き換えました）。このシートは作成されていません',
   outputCollisionKept:
-    '{others} も同じ {name} を出力しようとしました。先にできたこのシートの PDF を残し、そちらは書き出していません',
+    '{others} も同じ {name} を出力しようとしました。名前は一括作成の順で先のシートのものになるため、{name} はこのシートの PDF です（そちらのシートの PDF ではありません）',
   fontTooLarge: 'フォント {file} は {size} バイトあります。フォントのファイルは {max} バイトまでです',
   fontDamaged:
     'フォント {file} は壊れているか、TrueType/OpenType のフォントではありません（{detail}）。壊れていない .ttf か .otf のファイルを指定してください',

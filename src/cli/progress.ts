@@ -41,6 +41,11 @@ export class Progress {
   update(e: ProgressEvent): void {
     if (e.report.status === 'failed') this.failed++;
     else if (e.report.status === 'built') this.built++;
+    // A later sheet's PDF, shown as built, was replaced by this one's (the first of the batch keeps a name).
+    if (e.replaced) {
+      this.built--;
+      this.failed++;
+    }
     if (this.mode === 'lines') {
       const width = String(e.total).length;
       const r = e.report;
@@ -49,6 +54,14 @@ export class Progress {
           ? `${t(this.lang, 'progressBuilt')} ${visible(r.file)} → ${visible(r.output ?? '')}`
           : `${t(this.lang, 'progressFailed')} ${visible(r.file)}`;
       this.write(`[${String(e.done).padStart(width)}/${e.total}] ${what}\n`);
+      if (e.replaced)
+        this.write(
+          `${' '.repeat(2 * width + 3)} ${t(this.lang, 'progressFailed')} ${t(this.lang, 'progressReplaced', {
+            file: visible(e.replaced.file),
+            output: visible(r.output ?? ''),
+            by: visible(r.file),
+          })}\n`,
+        );
     } else if (this.mode === 'bar') {
       // At most ~12 redraws a second: a terminal is slower than a fast batch.
       const now = performance.now();

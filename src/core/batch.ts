@@ -1,5 +1,6 @@
 //! Building a year's set of sheets at once: every sheet loaded, graded and rendered in parallel to a
-//! temp file, then named (two sheets naming one PDF get none), the set checked, the index (一覧表) and open data written.
+//! temp file and named at once (a name two sheets give goes to the first in file order), the set checked,
+//! the index (一覧表) and open data written.
 //! One bad sheet never stops the others; a stop request ends cleanly with only finished files.
 
 import { readdirSync, rmSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { InProcess, ParticipantBug, ThreadParticipant, type Participant } from '
 import type { JobOptions, SetFacts } from './sheetjob.js';
 import { commandLineScheme } from './grade.js';
 import { checkYearSet } from './yearset.js';
+import { OutputNames } from './claims.js';
 import { InputGuard, moveIntoPlace, renameIntoPlace, startsWithPdf, sweepStaleTemps, writeAtomic } from './write.js';
 
 export interface BatchOptions extends JobOptions {
@@ -57,6 +59,11 @@ export interface ProgressEvent {
   done: number;
   total: number;
   report: SheetReport;
+  /**
+   * A later sheet of the batch whose PDF was already at this sheet's name (its "ok → X" was shown) and
+   * has just been replaced by this sheet's: the first in the file order keeps a name. It now counts as failed.
+   */
+  replaced?: SheetReport;
 }
 
 export interface BatchReport {
@@ -162,13 +169,32 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
     jobs === 1 ? [new InProcess(jobOpts)] : Array.from({ length: jobs }, () => new ThreadParticipant(jobOpts));
   const reports: SheetReport[] = files.map((file) => ({ file, status: 'skipped', diagnostics: [] }));
   const facts: (SetFacts | undefined)[] = [];
-  /** The sheet that wrote each PDF name: a later sheet naming the same PDF is refused, the PDF written stays. */
-  const claimed = new Map<string, number>();
+  /** Which sheet's PDF goes to each name: the first of the file order that finished one, placed at once. */
+  const names = new OutputNames(
+    async (id, tmp, name) => {
+      const target = join(outDir, name);
+      await guard.check(target, lang);
+      await promote(tmp, target, lang);
+      reports[id]!.output = target;
+    },
+    (tmp) =>
+      rm(tmp, { force: true }).then(
+        () => undefined,
+        () => undefined,
+      ),
+  );
+  /** The error of a PDF that could not be moved to its name (dropped if a sheet earlier in the batch keeps the name). */
+  const writeErrors = new Map<number, Diagnostic>();
   let done = 0;
   const stopped = () => opts.signal?.aborted === true;
-  const finish = (id: number) => {
+  const finish = (id: number, replaced?: number) => {
     done++;
-    opts.onProgress?.({ done, total: files.length, report: reports[id]! });
+    opts.onProgress?.({
+      done,
+      total: files.length,
+      report: reports[id]!,
+      ...(replaced !== undefined ? { replaced: reports[replaced]! } : {}),
+    });
   };
   const fail = (id: number, e: unknown) => {
     const r = reports[id]!;
@@ -178,50 +204,67 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
   };
   const where = (id: number) =>
     `${reports[id]!.file}${facts[id]?.measure.line !== undefined ? `:${facts[id]!.measure.line}` : ''}`;
-  /** A finished PDF goes to its name at once, so that "ok → X" means X is there and a stop never loses it. */
-  const place = async (id: number, tmp: string): Promise<void> => {
+  /** Where a sheet's measure number stands: the field that names its PDF. */
+  const atMeasure = (id: number) => ({
+    file: reports[id]!.file,
+    path: ['measure', 'number'],
+    ...(facts[id]?.measure.line !== undefined
+      ? { line: facts[id]!.measure.line, column: facts[id]!.measure.column }
+      : {}),
+  });
+  /**
+   * A finished PDF goes to its name at once, so that "ok → X" means X is there and a stop never loses
+   * it. Returns the later sheet whose PDF it replaced, if any (that sheet now counts as failed).
+   */
+  const place = async (id: number, tmp: string): Promise<number | undefined> => {
     const r = reports[id]!;
-    const name = r.name!;
-    const owner = claimed.get(name);
-    if (owner !== undefined) {
-      await rm(tmp, { force: true }).catch(() => undefined);
-      const f = facts[id];
-      r.status = 'failed';
-      r.diagnostics.push({
-        severity: 'error',
-        code: 'output.collision',
-        file: r.file,
-        path: ['measure', 'number'],
-        ...(f?.measure.line !== undefined ? { line: f.measure.line, column: f.measure.column } : {}),
-        message: t(lang, 'outputTaken', { name, others: where(owner) }),
-        hint: t(lang, 'outputCollisionHint'),
-      });
-      const o = reports[owner]!;
-      o.diagnostics.push({
-        severity: 'warning',
-        code: 'output.collision',
-        file: o.file,
-        path: ['measure', 'number'],
-        ...(facts[owner]?.measure.line !== undefined
-          ? { line: facts[owner]!.measure.line, column: facts[owner]!.measure.column }
-          : {}),
-        message: t(lang, 'outputCollisionKept', { name, others: where(id) }),
-        hint: t(lang, 'outputCollisionHint'),
-      });
-      return;
-    }
-    claimed.set(name, id);
-    const target = join(outDir, name);
-    try {
-      await guard.check(target, lang);
-      await promote(tmp, target, lang);
-      r.output = target;
+    const p = await names.place(id, r.name!, tmp);
+    if (p.kind === 'placed') {
       r.status = 'built';
-    } catch (e) {
-      await rm(tmp, { force: true }).catch(() => undefined);
-      if (!(e instanceof SheetgenError)) throw e;
-      r.status = 'failed';
-      r.diagnostics.push({ severity: 'error', code: 'output.write', file: r.file, message: e.message });
+      if (p.replaced === undefined) return undefined;
+      const later = reports[p.replaced]!;
+      later.status = 'failed';
+      delete later.output;
+      return p.replaced;
+    }
+    r.status = 'failed';
+    if (p.kind === 'failed') {
+      if (!(p.error instanceof SheetgenError)) throw p.error;
+      const d: Diagnostic = { severity: 'error', code: 'output.write', file: r.file, message: p.error.message };
+      r.diagnostics.push(d);
+      writeErrors.set(id, d);
+    }
+    return undefined;
+  };
+  /**
+   * The names several sheets gave, told once every sheet is done, so that what is said depends only on
+   * the file order (not on which was placed first): each later sheet gets an error, the keeper a warning.
+   */
+  const tellShared = () => {
+    for (const s of names.shared()) {
+      for (const o of s.others) {
+        // Only when a write failed can an earlier sheet lose the name: its own write error says why.
+        if (o < s.keeper) continue;
+        const r = reports[o]!;
+        const moot = writeErrors.get(o);
+        if (moot) r.diagnostics = r.diagnostics.filter((d) => d !== moot);
+        r.diagnostics.push({
+          severity: 'error',
+          code: 'output.collision',
+          ...atMeasure(o),
+          message: t(lang, 'outputTaken', { name: s.name, others: where(s.keeper) }),
+          hint: t(lang, 'outputCollisionHint'),
+        });
+      }
+      if (!s.placed) continue;
+      for (const o of s.others)
+        reports[s.keeper]!.diagnostics.push({
+          severity: 'warning',
+          code: 'output.collision',
+          ...atMeasure(s.keeper),
+          message: t(lang, 'outputCollisionKept', { name: s.name, others: where(o) }),
+          hint: t(lang, 'outputCollisionHint'),
+        });
     }
   };
 
@@ -233,6 +276,7 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
         while (next < files.length && !stopped() && p.alive) {
           const id = next++;
           const r = reports[id]!;
+          let replaced: number | undefined;
           try {
             const s = await p.build(id, files[id]!, outDir);
             r.diagnostics.push(...s.diagnostics);
@@ -247,12 +291,12 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
             r.status = 'failed';
             if (s.bytes !== undefined) r.bytes = s.bytes;
             if (s.scheme) await guard.add([s.scheme]);
-            if (s.ok && s.tmp && s.name) await place(id, s.tmp);
+            if (s.ok && s.tmp && s.name) replaced = await place(id, s.tmp);
             else if (s.tmp) await rm(s.tmp, { force: true }).catch(() => undefined);
           } catch (e) {
             fail(id, e);
           }
-          finish(id);
+          finish(id, replaced);
         }
       }),
     );
@@ -267,6 +311,7 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
           r.status === 'skipped' && (fail(id, new Error('no worker thread left to build this sheet')), finish(id)),
       );
 
+    tellShared();
     const members = reports.flatMap((r, id) => (facts[id] ? [{ file: r.file, facts: facts[id]! }] : []));
     const setDiagnostics = checkYearSet(members, lang);
     const report: BatchReport = { sheets: reports, setDiagnostics, aborted: stopped(), jobs, ms: 0 };

@@ -97,7 +97,7 @@ describe('a folder with good and bad sheets', () => {
 });
 
 describe('output names', () => {
-  it('two sheets that would write the same PDF: the first finished keeps it (placed at once), the other is an error naming it; both are told', async () => {
+  it('two sheets that would write the same PDF: the first of the file order keeps it, the other is an error naming it; both are told', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'one.yaml'), seed);
     // KPIs renumbered, with the marks of ② that name them.
@@ -123,7 +123,7 @@ describe('output names', () => {
     const d = two.diagnostics.find((x) => x.code === 'output.collision')!;
     expect(d.severity).toBe('error');
     expect(d.message).toContain('2020-09.pdf');
-    expect(d.message).toContain('already written');
+    expect(d.message).toContain('comes first in the batch');
     expect(d.message).toContain(`${join(dir, 'one.yaml')}:13`);
     expect([d.line, d.column]).toEqual([13, 20]);
     expect(byFile(r, 'three.yaml').status).toBe('built');
