@@ -54,20 +54,28 @@ export function failedSheets(
       const up = dirname(common);
       common = up === common ? '' : up;
     }
+  const shown = (f: string) => {
+    const rel = common ? relative(common, resolve(f)) : f;
+    return (rel === '' || outside(rel) ? f : rel).split(sep).join('/');
+  };
+  // A message may name another sheet of the set as it was given (an output name two sheets share):
+  // every sheet's file is rewritten as the index names it, in one pass, longest first, and only where
+  // it is not the tail of a longer path.
+  const files = [...new Set(sheets.map((s) => s.file))].filter((f) => f !== '').sort((a, b) => b.length - a.length);
+  const anyFile = files.length
+    ? new RegExp(`(?<![\\w./\\\\-])(?:${files.map((f) => f.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')).join('|')})`, 'gu')
+    : undefined;
+  const quoted = (message: string) => (anyFile ? message.replace(anyFile, (f) => shown(f)) : message);
   return sheets
     .filter((s) => s.status === 'failed')
     .map((s) => {
       const d = s.diagnostics.find((x) => x.severity === 'error') ?? s.diagnostics[0];
-      const shown = (f: string) => {
-        const rel = common ? relative(common, resolve(f)) : f;
-        return (rel === '' || outside(rel) ? f : rel).split(sep).join('/');
-      };
       const line = d?.line !== undefined ? `:${d.line}` : '';
       // An error in another file (the sheet's grading scheme) is named after the sheet it stopped.
       const where =
         d?.file !== undefined && resolve(d.file) !== resolve(s.file)
           ? `${shown(s.file)}（${shown(d.file)}${line}）`
           : `${shown(s.file)}${line}`;
-      return { where, reason: d?.message ?? '' };
+      return { where, reason: quoted(d?.message ?? '') };
     });
 }

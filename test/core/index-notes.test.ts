@@ -304,3 +304,34 @@ describe('a year of 45 sheets, some overridden, three failed', () => {
     expect(diff.ratio).toBeLessThanOrEqual(0.005);
   });
 });
+
+describe('failed sheets in the index name files the same wherever the set is built from', () => {
+  it('a message naming another sheet by the path it was given quotes it as the index names it', () => {
+    const base = join(tmpdir(), 'sheetgen-index-names', 'year');
+    const given = (abs: boolean) => (f: string) => (abs ? join(base, f) : join('year', f));
+    const reasons = (abs: boolean) => {
+      const p = given(abs);
+      const sheets = [
+        { file: p('a.yaml'), status: 'built', diagnostics: [] },
+        {
+          file: p('sub/b.yaml'),
+          status: 'failed',
+          diagnostics: [
+            {
+              severity: 'error' as const,
+              code: 'output.collision',
+              file: p('sub/b.yaml'),
+              line: 9,
+              message: `2020-09.pdf is kept by ${p('a.yaml')}:9 (and ${p('sub/b.yaml')} is this one); data.yaml stays`,
+            },
+          ],
+        },
+      ];
+      return failedSheets(sheets);
+    };
+    const a = reasons(true);
+    expect(a).toEqual(reasons(false));
+    expect(a[0]!.where).toBe('sub/b.yaml:9');
+    expect(a[0]!.reason).toBe('2020-09.pdf is kept by a.yaml:9 (and sub/b.yaml is this one); data.yaml stays');
+  });
+});
