@@ -41,6 +41,7 @@ export interface SheetReport {
   /** Output name from the data (2020-09.pdf), once scanned. */
   name?: string;
   output?: string;
+  /** Size of the PDF at `output`; only a built sheet has one. */
   bytes?: number;
   /** The sheet's own diagnostics (load, grade, layout, output). */
   diagnostics: Diagnostic[];
@@ -225,9 +226,11 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
       const later = reports[p.replaced]!;
       later.status = 'failed';
       delete later.output;
+      delete later.bytes;
       return p.replaced;
     }
     r.status = 'failed';
+    delete r.bytes;
     if (p.kind === 'failed') {
       if (!(p.error instanceof SheetgenError)) throw p.error;
       const d: Diagnostic = { severity: 'error', code: 'output.write', file: r.file, message: p.error.message };

@@ -154,6 +154,9 @@ describe('a shared name with worker threads, both finishing orders', () => {
       expect(one.output).toBe(join(out, '2020-09.pdf'));
       expect(two.status).toBe('failed');
       expect(two.output).toBeUndefined();
+      // Only a built sheet reports the size of a PDF it wrote.
+      expect(one.bytes).toBeGreaterThan(0);
+      expect(two.bytes).toBeUndefined();
       const kept = one.diagnostics.filter((d) => d.code === 'output.collision');
       expect(kept.map((d) => d.severity)).toEqual(['warning']);
       expect(kept[0]!.message).toContain(`${files[1]}:13`);
