@@ -1054,41 +1054,19 @@ function verificationBlock(
     const first = laterEntries[0]!;
     const range = `${first.n}${laterEntries.length > 1 ? `〜${laterEntries[laterEntries.length - 1]!.n}` : ''}`;
     // The rest of the committee continues as the same two-column table, whole entries per page; an entry
-    // taller than a page (prose near the format's limit) continues as paragraphs instead.
+    // taller than a page (prose near the format's limit) is divided between pages at a line (annex.ts).
     const cont = committeeGrid(laterEntries);
-    const heights = measure(ctx, cont, ANNEX_SIZE);
-    if (heights.slice(1).every((h) => h <= 420)) {
-      ctx.annex.push({
-        kind: 'table',
-        heading: `推進委員会からの意見（要旨）${range}（続き）`,
-        grid: cont,
-        head: [0],
-        body: heights.map((_, i) => i).slice(1),
-        size: ANNEX_SIZE,
-        path: first.fieldO.path,
-        label: `推進委員会からの意見 ${range}`,
-        refs: runs,
-      });
-    } else {
-      laterEntries.forEach((e, i) => {
-        ctx.annex.push({
-          kind: 'prose',
-          heading: `推進委員会からの意見（要旨）${e.n}`,
-          text: e.opinion,
-          path: e.fieldO.path,
-          label: e.fieldO.label,
-          refs: i === 0 ? runs : [],
-        });
-        ctx.annex.push({
-          kind: 'prose',
-          heading: `推進委員会からの意見に対する担当課の考え（要旨）${e.n}`,
-          text: e.response,
-          path: e.fieldR.path,
-          label: e.fieldR.label,
-          refs: [],
-        });
-      });
-    }
+    ctx.annex.push({
+      kind: 'table',
+      heading: `推進委員会からの意見（要旨）${range}（続き）`,
+      grid: cont,
+      head: [0],
+      body: cont.rows.map((_, i) => i).slice(1),
+      size: ANNEX_SIZE,
+      path: first.fieldO.path,
+      label: `推進委員会からの意見 ${range}`,
+      refs: runs,
+    });
   }
   return { nodes, bottom: pc.bottom };
 }
