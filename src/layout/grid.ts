@@ -374,8 +374,10 @@ export function sum(a: readonly number[]): number {
   return a.reduce((x, y) => x + y, 0);
 }
 
+type FlowCell = Cell & { content: Extract<Content, { kind: 'text' }> };
+
 /** A data cell of prose (備考, an opinion, an answer): the one kind of cell divided between pages, at a line. */
-function flows(c: Cell): c is Cell & { content: Extract<Content, { kind: 'text' }> } {
+function flows(c: Cell): c is FlowCell {
   return c.tag === 'TD' && c.content.kind === 'text';
 }
 
@@ -439,6 +441,22 @@ export function splitGroup(
     }
     return n;
   };
+  type Placed = (typeof cells)[number];
+  // Lines kept above `y` of each prose cell among `list`. Reading order in a row is left to right: a
+  // cell whose text all goes to the second part takes the cells right of it (same first row) along,
+  // so that no answer starts a page before its opinion.
+  const keepAll = (list: readonly Placed[], y: number): Map<Placed, number> => {
+    const out = new Map<Placed, number>();
+    const flowing = list.filter((p) => flows(p.cell)).sort((p, q) => p.r - q.r || p.cell.col - q.cell.col);
+    let movedRow = -1;
+    for (const p of flowing) {
+      const c = p.cell as FlowCell;
+      const n = movedRow === p.r ? 0 : kept(c, tops[p.r]!, y);
+      if (n === 0 && linesOf(c).length > 0 && c.content.text !== '') movedRow = p.r;
+      out.set(p, n);
+    }
+    return out;
+  };
   const partsAt = (y: number): { upper: Row[]; lower: Row[]; consumed: number } | null => {
     let k = 0;
     while (k < m && tops[k + 1]! <= y + 0.01) k++;
@@ -446,15 +464,14 @@ export function splitGroup(
     // Inside row k when a prose cell in it runs past y and keeps lines above it; else at its top. A
     // cell spanning from a row above divides inside row k only when that leaves three lines' room or
     // more above the cut: else the row goes whole to the second part (no band of empty cells there).
-    const straddle = cells.some(
-      (p) =>
-        flows(p.cell) &&
-        p.r <= k &&
-        p.e > k &&
-        (p.r === k || y - tops[k]! >= 3 * sizeOf(p.cell.content, size) * LEADING) &&
-        kept(p.cell, tops[p.r]!, y) > 0 &&
-        kept(p.cell, tops[p.r]!, y) < linesOf(p.cell).length,
+    const inRowK = cells.filter(
+      (p) => p.r <= k && p.e > k && (p.r === k || y - tops[k]! >= 3 * sizeOf(p.cell.content, size) * LEADING),
     );
+    const tryKeep = keepAll(inRowK, y);
+    const straddle = inRowK.some((p) => {
+      const n = tryKeep.get(p);
+      return n !== undefined && n > 0 && n < linesOf(p.cell as FlowCell).length;
+    });
     const cutY = straddle ? y : tops[k]!;
     if (!straddle && k === 0) return null;
     const nUpper = straddle ? k + 1 : k;
@@ -466,9 +483,11 @@ export function splitGroup(
       cells: [],
     }));
     let consumed = k;
+    const crossingCells = cells.filter((p) => (straddle ? p.r <= k && p.e > k : p.r < k && p.e > k));
+    const keep = keepAll(crossingCells, cutY);
     for (const p of cells) {
       const c = p.cell;
-      const crossing = straddle ? p.r <= k && p.e > k : p.r < k && p.e > k;
+      const crossing = crossingCells.includes(p);
       if (!crossing) {
         if (p.e <= k) upper[p.r]!.cells.push(c);
         else lower[p.r - k]!.cells.push(c);
@@ -482,7 +501,7 @@ export function splitGroup(
       };
       if (flows(c)) {
         const lines = linesOf(c);
-        const n = kept(c, tops[p.r]!, cutY);
+        const n = keep.get(p)!;
         consumed += n;
         let from = n;
         while (from < lines.length && lines[from]!.text === '') from++;

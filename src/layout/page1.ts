@@ -944,6 +944,7 @@ function verificationBlock(
       if (alloc[i]! >= demands[i]! - 0.01) return r;
       const lines = textLines(ctx, r.text, TEXT_W, size!);
       const { shown, rest } = splitSentences(r.text, lines, linesIn(alloc[i]!, size!));
+      if (rest === '') return r;
       pendingProse.push({ heading: `${r.field.label}（続き）`, field: r.field, rest, row: i, col: 'v' });
       return { ...r, text: shown === '' ? REF_PLACEHOLDER : `${shown}\n${REF_PLACEHOLDER}`, ref: true };
     });
@@ -963,7 +964,12 @@ function verificationBlock(
       if (laterEntries.length === 0 && left >= linesHeight(MIN_PROSE_LINES, size) - 0.01) {
         const n = linesIn(left, size);
         const o = splitSentences(e.opinion, textLines(ctx, e.opinion, HALF, size), n);
-        const r = splitSentences(e.response, textLines(ctx, e.response, CONTENT_W - HALF, size), n);
+        // An opinion that shows nothing here (its first sentence is longer than the room) takes its
+        // answer along to 別紙: the answer is never read before the opinion it answers.
+        const r =
+          o.rest !== '' && o.shown === ''
+            ? { shown: '', rest: e.response }
+            : splitSentences(e.response, textLines(ctx, e.response, CONTENT_W - HALF, size), n);
         const row = cEntries.length;
         if (o.rest)
           pendingProse.push({ heading: `${e.fieldO.label}（続き）`, field: e.fieldO, rest: o.rest, row, col: 'o' });
