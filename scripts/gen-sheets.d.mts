@@ -34,6 +34,13 @@ export interface SheetShape {
   reasonsByIndicator?: boolean;
   /** Longest paragraph of ② per indicator (default: the prose limit). */
   reasonsParagraphMax?: number;
+  /**
+   * One row taller than a page: committee entry `at` (modulo the count; one entry at least) with an
+   * opinion of `chars` characters and a response of half to all of that, in paragraphs; or project
+   * `at` (modulo the count) with `outcomes` outcomes (beyond the 5 of the other projects) and a 備考
+   * of `chars` characters (none when 0).
+   */
+  tallRow?: { kind: 'committee' | 'project'; at?: number; chars?: number; outcomes?: number };
 }
 export const REASONS_BY_INDICATOR: boolean;
 export const LIMITS: {

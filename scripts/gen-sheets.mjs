@@ -5,7 +5,9 @@
 // - whole sheets of any shape the format allows, for the no-loss invariants (sheetFromShape: prose
 //   up to the 10,000-character limit, up to 60 committee opinions, 15 projects of up to 5 outcomes,
 //   plans of up to 10 years, numbers up to the 10^12 limit with up to 15 significant digits), and
-//   the stress sheets built from it (stressSheets). The property tests draw shapes with fast-check.
+//   the stress sheets built from it (stressSheets); on request one row taller than a page (tallRow:
+//   a committee entry of thousands of characters, a project of dozens of outcomes and a long 備考),
+//   which 別紙 divides between pages. The property tests draw shapes with fast-check.
 //   Sheets write ② per indicator.
 // Usable as a module or a script:
 //   node scripts/gen-sheets.mjs 300 /tmp/sheets
@@ -301,15 +303,26 @@ export function sheetFromShape(shape = {}) {
   out(
     `related_policy_projects: [${Array.from({ length: shape.relatedPolicyProjects ?? Math.floor(r() * 3) }, () => q(label(r, 1 + Math.floor(r() * nameChars)))).join(', ')}]`,
   );
-  const committee = shape.committee ?? 1;
+  // One row taller than a page, when the shape asks for it: a committee entry of paragraphs by the
+  // dozen, or a project with outcomes by the dozen (and a long 備考).
+  const tall = shape.tallRow;
+  const committee = tall?.kind === 'committee' ? Math.max(1, shape.committee ?? 1) : (shape.committee ?? 1);
+  const tallEntry = tall?.kind === 'committee' ? (tall.at ?? 0) % committee : -1;
   const cChars = shape.committeeChars ?? 150;
   out(committee === 0 ? 'committee: []' : 'committee:');
   for (let i = 0; i < committee; i++) {
     out(`  - number: ${i + 1}`);
+    if (i === tallEntry) {
+      const n = Math.max(1, Math.min(LIMITS.prose, tall.chars ?? LIMITS.prose));
+      out(`    opinion: ${q(prose(r, n))}`);
+      out(`    response: ${q(prose(r, Math.max(1, Math.floor(n * (0.5 + r() / 2)))))}`);
+      continue;
+    }
     out(`    opinion: ${q(prose(r, 1 + Math.floor(r() * cChars)) || '意見')}`);
     out(`    response: ${q(r() < 0.1 ? '' : prose(r, 1 + Math.floor(r() * cChars)))}`);
   }
-  const projects = shape.projects ?? [2];
+  const projects = tall?.kind === 'project' && (shape.projects ?? [2]).length === 0 ? [1] : (shape.projects ?? [2]);
+  const tallProject = tall?.kind === 'project' ? (tall.at ?? 0) % projects.length : -1;
   out(projects.length === 0 ? 'projects: []' : 'projects:');
   projects.forEach((outcomes, i) => {
     out(`  - number: ${i + 1}`);
@@ -318,14 +331,17 @@ export function sheetFromShape(shape = {}) {
     out(`    name: ${q(label(r, Math.max(1, Math.min(LIMITS.label, nameChars - Math.floor(r() * nameChars * 0.3)))))}`);
     out(`    cost: ${yearMap(columns, () => num({ integer: true }), false)}`);
     out(`    general_fund: ${yearMap(columns, () => num({ integer: true }), false)}`);
-    const n = Math.max(0, Math.min(LIMITS.outcomes, outcomes));
+    const n = i === tallProject ? Math.max(0, tall.outcomes ?? 80) : Math.max(0, Math.min(LIMITS.outcomes, outcomes));
     out(n === 0 ? '    outcomes: []' : '    outcomes:');
     for (let j = 0; j < n; j++) {
       out(`      - name: ${q(label(r, Math.max(1, Math.floor(r() * nameChars) + 1)))}`);
       out(`        unit: ${q(pick1(r, UNITS))}`);
       out(`        values: ${yearMap(evaluated, measured)}`);
     }
-    if ((p.remarks ?? 40) > 0 && r() < 0.7) out(`    remarks: ${q(prose(r, 1 + Math.floor(r() * (p.remarks ?? 40))))}`);
+    if (i === tallProject && (tall.chars ?? 0) > 0)
+      out(`    remarks: ${q(prose(r, Math.min(LIMITS.prose, tall.chars)))}`);
+    else if ((p.remarks ?? 40) > 0 && r() < 0.7)
+      out(`    remarks: ${q(prose(r, 1 + Math.floor(r() * (p.remarks ?? 40))))}`);
   });
   return `${lines.join('\n')}\n`;
 }

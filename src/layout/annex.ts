@@ -4,7 +4,7 @@
 
 import type { YamlPath } from '../model/types.js';
 import { continuedRef, REF_PLACEHOLDER, type AnnexItem, type LayoutContext } from './fit.js';
-import { measure, placeGrid, rowGroups, sum, textLines, linesHeight } from './grid.js';
+import { measure, placeGrid, rowGroups, splitGroup, sum, textLines, linesHeight } from './grid.js';
 import { baselineIn, textWidth } from './metrics.js';
 import { breakLines } from './linebreak.js';
 import { A4_LANDSCAPE, type LayoutNode, type Page, type TextRun } from './types.js';
@@ -73,8 +73,15 @@ export function layoutAnnex(ctx: LayoutContext, ident: string): Page[] {
           nodes.push({ type: 'text', tag: 'P', runs: para, cell: { x: x0, y: paraTop, w: CONTENT_W, h: y - paraTop } });
         para = [];
       };
-      for (const line of lines) {
-        if (y + lh > BOTTOM) {
+      // A paragraph's last line never stands alone at the top of a page: the line before it goes along.
+      const samePara = (i: number) => !item.text.slice(lines[i]!.end, lines[i + 1]!.start).includes('\n');
+      const widow = (i: number) =>
+        i + 1 < lines.length &&
+        lines[i + 1]!.text !== '' &&
+        samePara(i) &&
+        (i + 2 === lines.length || !samePara(i + 1));
+      for (const [i, line] of lines.entries()) {
+        if (y + lh > BOTTOM || (y > top && y + 2 * lh > BOTTOM && widow(i))) {
           flush();
           newPage();
           paraTop = y;
@@ -88,27 +95,53 @@ export function layoutAnnex(ctx: LayoutContext, ident: string): Page[] {
     } else {
       heading(item.heading);
       firstPage.push(pages.length + 1);
-      const h = measure(ctx, item.grid, item.size);
-      const headH = sum(item.head.map((i) => h[i]!));
-      const groups = rowGroups(item.grid, item.head).filter(([a]) => item.body.includes(a));
+      // The grid changes only where a row group taller than a page is divided between pages.
+      let grid = item.grid;
+      let h = measure(ctx, grid, item.size);
+      const head = [...item.head];
+      const headH = sum(head.map((i) => h[i]!));
+      const groups = rowGroups(grid, head).filter(([a]) => item.body.includes(a));
+      // Room for rows under the repeated header on a page of their own.
+      const pageRoom = BOTTOM - top - headH;
       let rows: number[] = [];
       const flushTable = () => {
         if (rows.length === 0) return;
-        const placed = placeGrid(ctx, item.grid, h, item.size, x0, y, [...item.head, ...rows]);
+        const placed = placeGrid(ctx, grid, h, item.size, x0, y, [...head, ...rows]);
         nodes.push({ type: 'group', tag: 'Sect', children: placed.nodes });
         collectRefs(placed.nodes, orphanRefs);
         y = placed.bottom;
         rows = [];
       };
       let used = headH;
-      for (const [a, b] of groups) {
-        const gh = sum(h.slice(a, b));
+      for (let gi = 0; gi < groups.length; gi++) {
+        const [a, b] = groups[gi]!;
+        let gh = sum(h.slice(a, b));
+        if (gh > pageRoom + 0.01 && y + used + gh > BOTTOM + 0.01) {
+          // Taller than a page: the group is divided at a line, its first part filling this page.
+          const split = splitGroup(ctx, grid, item.size, a, b, BOTTOM - y - used);
+          if (split) {
+            const delta = split.grid.rows.length - grid.rows.length;
+            grid = split.grid;
+            h = measure(ctx, grid, item.size);
+            for (let k = 0; k < head.length; k++) if (head[k]! >= b) head[k] = head[k]! + delta;
+            for (let k = gi + 1; k < groups.length; k++) groups[k] = [groups[k]![0] + delta, groups[k]![1] + delta];
+            groups.splice(gi, 1, [a, split.cut], [split.cut, split.end]);
+            gh = sum(h.slice(a, split.cut));
+          } else if (rows.length > 0 || y > top) {
+            // Nothing of it fits here: it starts on the next page.
+            flushTable();
+            newPage();
+            used = headH;
+            gi--;
+            continue;
+          }
+        }
         if (y + used + gh > BOTTOM && (rows.length > 0 || y > top)) {
           flushTable();
           newPage();
           used = headH;
         }
-        for (let k = a; k < b; k++) rows.push(k);
+        for (let k = groups[gi]![0]; k < groups[gi]![1]; k++) rows.push(k);
         used += gh;
       }
       flushTable();

@@ -100,13 +100,15 @@ export const REF_PLACEHOLDER = '（別紙 000 に続く）';
 /**
  * Splits prose so that what stays ends with a whole sentence (after 。．！？ and their closing
  * brackets, or at a line break) within the first `maxLines` lines; the rest continues elsewhere.
+ * The box holds one line more, kept for the reference to 別紙: a text of `maxLines + 1` lines
+ * stands whole in it instead (no line or two sent to an attachment page).
  */
 export function splitSentences(
   text: string,
   lines: readonly { end: number }[],
   maxLines: number,
 ): { shown: string; rest: string } {
-  if (maxLines >= lines.length) return { shown: text, rest: '' };
+  if (maxLines + 1 >= lines.length) return { shown: text, rest: '' };
   if (maxLines <= 0) return { shown: '', rest: text };
   const limit = lines[maxLines - 1]!.end;
   let cut = 0;

@@ -373,3 +373,183 @@ export function sizesFrom(pref: number): number[] {
 export function sum(a: readonly number[]): number {
   return a.reduce((x, y) => x + y, 0);
 }
+
+type FlowCell = Cell & { content: Extract<Content, { kind: 'text' }> };
+
+/** A data cell of prose (備考, an opinion, an answer): the one kind of cell divided between pages, at a line. */
+function flows(c: Cell): c is FlowCell {
+  return c.tag === 'TD' && c.content.kind === 'text';
+}
+
+/** Least lines of a divided prose cell on either side of the cut (no lone first or last line). */
+const MIN_SPLIT_LINES = 2;
+
+export interface GroupSplit {
+  /** The grid with the group replaced by its two parts: rows [a, cut) and [cut, end). */
+  grid: Grid;
+  cut: number;
+  end: number;
+}
+
+/**
+ * Splits the row group [a, b) of the grid (rows joined by spanning cells, as rowGroups gives them),
+ * too tall for what is left of a page, so that its first part is at most `avail` high. The cut falls
+ * at a row boundary, or inside a row where prose in a data cell runs past it: that cell's lines are
+ * divided, whole lines, at least two on each side. Labels that span the cut (No., 主な事業, the
+ * project's name, 成果指標) are repeated beside the second part, as a table's header is repeated on
+ * the next page; one-row cells that are not prose stay whole in the first part, their place in the
+ * second left empty. Returns null when no part of the group fits `avail`.
+ */
+export function splitGroup(
+  ctx: LayoutContext,
+  g: Grid,
+  size: number,
+  a: number,
+  b: number,
+  avail: number,
+): GroupSplit | null {
+  const sub = g.rows.slice(a, b);
+  const m = sub.length;
+  const hs = measure(ctx, { widths: g.widths, rows: sub }, size);
+  const tops = [0];
+  for (const v of hs) tops.push(tops[tops.length - 1]! + v);
+  const cells = sub.flatMap((row, r) =>
+    row.cells.map((cell) => ({ cell, r, e: Math.min(m, r + (cell.rowSpan ?? 1)) })),
+  );
+  const linesMemo = new Map<Cell, readonly BrokenLine[]>();
+  const linesOf = (c: Cell & { content: Extract<Content, { kind: 'text' }> }): readonly BrokenLine[] => {
+    let l = linesMemo.get(c);
+    if (!l) {
+      l = textLines(ctx, c.content.text, span(g.widths, c), sizeOf(c.content, size), c.content.font);
+      linesMemo.set(c, l);
+    }
+    return l;
+  };
+  // Lines of a prose cell starting `top` into the group that fit above `y`: never one line alone on
+  // either side, nor a paragraph's last line alone at the top of the second part.
+  const kept = (c: Cell & { content: Extract<Content, { kind: 'text' }> }, top: number, y: number): number => {
+    const lines = linesOf(c);
+    const lh = sizeOf(c.content, size) * LEADING;
+    let n = Math.max(0, Math.min(lines.length, Math.floor((y - top - 2 * PAD_Y + 0.01) / lh)));
+    if (n > 0 && n < lines.length) {
+      const text = c.content.text;
+      const samePara = (i: number) => !text.slice(lines[i]!.end, lines[i + 1]!.start).includes('\n');
+      // A paragraph's last line does not stand alone at the top of the next part.
+      if (lines[n]!.text !== '' && samePara(n - 1) && (n + 1 === lines.length || !samePara(n))) n--;
+      if (lines.length - n < MIN_SPLIT_LINES) n = lines.length - MIN_SPLIT_LINES;
+      if (n < MIN_SPLIT_LINES) n = 0;
+    }
+    return n;
+  };
+  type Placed = (typeof cells)[number];
+  // Lines kept above `y` of each prose cell among `list`. Reading order in a row is left to right: a
+  // cell whose text all goes to the second part takes the cells right of it (same first row) along,
+  // so that no answer starts a page before its opinion.
+  const keepAll = (list: readonly Placed[], y: number): Map<Placed, number> => {
+    const out = new Map<Placed, number>();
+    const flowing = list.filter((p) => flows(p.cell)).sort((p, q) => p.r - q.r || p.cell.col - q.cell.col);
+    let movedRow = -1;
+    for (const p of flowing) {
+      const c = p.cell as FlowCell;
+      const n = movedRow === p.r ? 0 : kept(c, tops[p.r]!, y);
+      if (n === 0 && linesOf(c).length > 0 && c.content.text !== '') movedRow = p.r;
+      out.set(p, n);
+    }
+    return out;
+  };
+  const partsAt = (y: number): { upper: Row[]; lower: Row[]; consumed: number } | null => {
+    let k = 0;
+    while (k < m && tops[k + 1]! <= y + 0.01) k++;
+    if (k >= m) return null;
+    // Inside row k when a prose cell in it runs past y and keeps lines above it; else at its top. A
+    // cell spanning from a row above divides inside row k only when that leaves three lines' room or
+    // more above the cut: else the row goes whole to the second part (no band of empty cells there).
+    const inRowK = cells.filter(
+      (p) => p.r <= k && p.e > k && (p.r === k || y - tops[k]! >= 3 * sizeOf(p.cell.content, size) * LEADING),
+    );
+    const tryKeep = keepAll(inRowK, y);
+    const straddle = inRowK.some((p) => {
+      const n = tryKeep.get(p);
+      return n !== undefined && n > 0 && n < linesOf(p.cell as FlowCell).length;
+    });
+    const cutY = straddle ? y : tops[k]!;
+    if (!straddle && k === 0) return null;
+    const nUpper = straddle ? k + 1 : k;
+    const upper: Row[] = sub
+      .slice(0, nUpper)
+      .map((r) => ({ ...(r.minH !== undefined ? { minH: r.minH } : {}), cells: [] }));
+    const lower: Row[] = sub.slice(k).map((r, i) => ({
+      ...((i > 0 || !straddle) && r.minH !== undefined ? { minH: r.minH } : {}),
+      cells: [],
+    }));
+    let consumed = k;
+    const crossingCells = cells.filter((p) => (straddle ? p.r <= k && p.e > k : p.r < k && p.e > k));
+    const keep = keepAll(crossingCells, cutY);
+    for (const p of cells) {
+      const c = p.cell;
+      const crossing = crossingCells.includes(p);
+      if (!crossing) {
+        if (p.e <= k) upper[p.r]!.cells.push(c);
+        else lower[p.r - k]!.cells.push(c);
+        continue;
+      }
+      const upSpan = nUpper - p.r;
+      const downSpan = p.e - k;
+      const withSpan = (cell: Cell, n: number): Cell => {
+        const { rowSpan: _drop, ...rest } = cell;
+        return n > 1 ? { ...rest, rowSpan: n } : rest;
+      };
+      if (flows(c)) {
+        const lines = linesOf(c);
+        const n = keep.get(p)!;
+        consumed += n;
+        let from = n;
+        while (from < lines.length && lines[from]!.text === '') from++;
+        const text = c.content.text;
+        const shown = n > 0 ? text.slice(0, lines[n - 1]!.end).replace(/\s+$/u, '') : '';
+        const rest = from < lines.length ? text.slice(lines[from]!.start) : '';
+        const piece = (t: string): Cell =>
+          t === ''
+            ? empty(c.col, c.colSpan ? { colSpan: c.colSpan } : {})
+            : { ...c, content: { ...c.content, text: t, valign: 'top' } };
+        upper[p.r]!.cells.push(withSpan(piece(shown), upSpan));
+        lower[0]!.cells.push(withSpan(piece(rest), downSpan));
+      } else if (p.e - p.r > 1) {
+        // A label spanning the cut: repeated beside the rest.
+        upper[p.r]!.cells.push(withSpan(c, upSpan));
+        lower[0]!.cells.push(withSpan(c, downSpan));
+      } else {
+        upper[p.r]!.cells.push(c);
+        lower[0]!.cells.push(empty(c.col, c.colSpan ? { colSpan: c.colSpan } : {}));
+      }
+    }
+    if (consumed === 0) return null;
+    lower[0]!.cells.sort((x, y2) => x.col - y2.col);
+    return { upper, lower, consumed };
+  };
+  // The cut is tried at `avail`, then higher while the first part comes out taller (a label in the
+  // row cut through needs more than the room above the cut).
+  let y = avail;
+  for (let tries = 0; tries < 200 && y > 0; tries++) {
+    const parts = partsAt(y);
+    if (!parts) return null;
+    const h = sum(measure(ctx, { widths: g.widths, rows: parts.upper }, size));
+    if (h <= avail + 0.01) {
+      const rows = [...g.rows.slice(0, a), ...parts.upper, ...parts.lower, ...g.rows.slice(b)];
+      const delta = parts.upper.length + parts.lower.length - (b - a);
+      // Cells above the group that span rows after it (a heading's label) keep spanning the same rows.
+      const fixed = rows.map((r, ri) =>
+        ri >= a
+          ? r
+          : {
+              ...r,
+              cells: r.cells.map((c) => (ri + (c.rowSpan ?? 1) > a ? { ...c, rowSpan: (c.rowSpan ?? 1) + delta } : c)),
+            },
+      );
+      const cut = a + parts.upper.length;
+      return { grid: { widths: g.widths, rows: fixed }, cut, end: cut + parts.lower.length };
+    }
+    y -= Math.max(h - avail, 0.5);
+  }
+  return null;
+}

@@ -944,6 +944,7 @@ function verificationBlock(
       if (alloc[i]! >= demands[i]! - 0.01) return r;
       const lines = textLines(ctx, r.text, TEXT_W, size!);
       const { shown, rest } = splitSentences(r.text, lines, linesIn(alloc[i]!, size!));
+      if (rest === '') return r;
       pendingProse.push({ heading: `${r.field.label}（続き）`, field: r.field, rest, row: i, col: 'v' });
       return { ...r, text: shown === '' ? REF_PLACEHOLDER : `${shown}\n${REF_PLACEHOLDER}`, ref: true };
     });
@@ -963,7 +964,12 @@ function verificationBlock(
       if (laterEntries.length === 0 && left >= linesHeight(MIN_PROSE_LINES, size) - 0.01) {
         const n = linesIn(left, size);
         const o = splitSentences(e.opinion, textLines(ctx, e.opinion, HALF, size), n);
-        const r = splitSentences(e.response, textLines(ctx, e.response, CONTENT_W - HALF, size), n);
+        // An opinion that shows nothing here (its first sentence is longer than the room) takes its
+        // answer along to 別紙: the answer is never read before the opinion it answers.
+        const r =
+          o.rest !== '' && o.shown === ''
+            ? { shown: '', rest: e.response }
+            : splitSentences(e.response, textLines(ctx, e.response, CONTENT_W - HALF, size), n);
         const row = cEntries.length;
         if (o.rest)
           pendingProse.push({ heading: `${e.fieldO.label}（続き）`, field: e.fieldO, rest: o.rest, row, col: 'o' });
@@ -1054,41 +1060,19 @@ function verificationBlock(
     const first = laterEntries[0]!;
     const range = `${first.n}${laterEntries.length > 1 ? `〜${laterEntries[laterEntries.length - 1]!.n}` : ''}`;
     // The rest of the committee continues as the same two-column table, whole entries per page; an entry
-    // taller than a page (prose near the format's limit) continues as paragraphs instead.
+    // taller than a page (prose near the format's limit) is divided between pages at a line (annex.ts).
     const cont = committeeGrid(laterEntries);
-    const heights = measure(ctx, cont, ANNEX_SIZE);
-    if (heights.slice(1).every((h) => h <= 420)) {
-      ctx.annex.push({
-        kind: 'table',
-        heading: `推進委員会からの意見（要旨）${range}（続き）`,
-        grid: cont,
-        head: [0],
-        body: heights.map((_, i) => i).slice(1),
-        size: ANNEX_SIZE,
-        path: first.fieldO.path,
-        label: `推進委員会からの意見 ${range}`,
-        refs: runs,
-      });
-    } else {
-      laterEntries.forEach((e, i) => {
-        ctx.annex.push({
-          kind: 'prose',
-          heading: `推進委員会からの意見（要旨）${e.n}`,
-          text: e.opinion,
-          path: e.fieldO.path,
-          label: e.fieldO.label,
-          refs: i === 0 ? runs : [],
-        });
-        ctx.annex.push({
-          kind: 'prose',
-          heading: `推進委員会からの意見に対する担当課の考え（要旨）${e.n}`,
-          text: e.response,
-          path: e.fieldR.path,
-          label: e.fieldR.label,
-          refs: [],
-        });
-      });
-    }
+    ctx.annex.push({
+      kind: 'table',
+      heading: `推進委員会からの意見（要旨）${range}（続き）`,
+      grid: cont,
+      head: [0],
+      body: cont.rows.map((_, i) => i).slice(1),
+      size: ANNEX_SIZE,
+      path: first.fieldO.path,
+      label: `推進委員会からの意見 ${range}`,
+      refs: runs,
+    });
   }
   return { nodes, bottom: pc.bottom };
 }

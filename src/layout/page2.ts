@@ -17,6 +17,7 @@ import {
   placeGrid,
   rowGroups,
   sizesFrom,
+  splitGroup,
   sum,
   textLines,
   reportWidening,
@@ -326,8 +327,23 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
   }
 
   grid = pg(widths, texts);
-  const h = measure(ctx, grid, size);
-  const groups = rowGroups(grid).slice(1);
+  let h = measure(ctx, grid, size);
+  let groups = rowGroups(grid).slice(1);
+  // A first slot taller than the page (outcomes by the dozen) is divided at a line: its first part
+  // here, the rest on 別紙 with its No. and name repeated.
+  const first = groups[0];
+  let divided = false;
+  if (first !== undefined && sum(h.slice(first[0], first[1])) > room - h[0]! + 0.01) {
+    const split = splitGroup(ctx, grid, size, first[0], first[1], room - h[0]!);
+    if (split) {
+      divided = true;
+      grid = split.grid;
+      h = measure(ctx, grid, size);
+      groups = rowGroups(grid).slice(1);
+    }
+  }
+  // The group of slot `idx`: one more after the first when the first slot is divided.
+  const groupOf = (idx: number) => (divided && idx > 0 ? idx + 1 : idx);
   // Whole slots on page 2 while they fit; the rest continue on 別紙.
   let used = h[0]!;
   let count = 0;
@@ -353,7 +369,7 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
 
   // References: a cut remark ends with one; slots continued on 別紙 get a line under the table.
   const refsIn = (idx: number): TextRun[] => {
-    const [a] = groups[idx]!;
+    const [a] = groups[groupOf(idx)]!;
     const table = placed.nodes.find((n) => n.type === 'group' && n.tag === 'Table');
     if (table?.type !== 'group') return [];
     const tr = table.children[placedRows.indexOf(a)];
@@ -362,7 +378,9 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
   };
   if (count < groups.length) {
     const rest = groups.slice(count).flatMap(([a, b]) => range(a, b));
-    const firstP = slots.slice(count).find((p) => p);
+    // The first slot on 別紙: the divided one, or the first of those that did not fit.
+    const firstSlot = divided ? Math.max(0, count - 1) : count;
+    const firstP = slots.slice(firstSlot).find((p) => p);
     const box = { x: x0, y: placed.bottom, w: CONTENT_W, h: 7 * 1.4 };
     const run: TextRun = {
       text: REF_PLACEHOLDER,
@@ -381,7 +399,7 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
       body: rest,
       size,
       path: firstP?.path ?? ['projects'],
-      label: `（４）No.${count + 1} 以降`,
+      label: `（４）No.${firstSlot + 1} 以降`,
       refs: [run],
     });
   }
@@ -404,7 +422,8 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
     });
   });
   for (const p of pending) {
-    const refs = p.idx < count ? refsIn(p.idx) : [];
+    // A reference that went with the part of a divided slot on 別紙 is found there (as one of a slot on 別紙).
+    const refs = groupOf(p.idx) < count ? refsIn(p.idx) : [];
     ctx.annex.push({
       kind: 'prose',
       heading: `${p.field.label}（続き）`,
@@ -412,7 +431,7 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
       path: p.field.path,
       label: p.field.label,
       refs,
-      ...(p.idx >= count ? { fromTable: true } : {}),
+      ...(refs.length === 0 ? { fromTable: true } : {}),
     });
   }
   return [{ ...A4_LANDSCAPE, nodes }];

@@ -41,7 +41,15 @@ describe('generated sheets', () => {
   });
 
   it('draws the edges: empty and 10,000-character prose, 60 opinions, 15 projects, 10 years, 999,999,999,999', () => {
-    const seen = { emptyProse: false, maxProse: false, committee60: false, projects15: false, years10: false };
+    const seen = {
+      emptyProse: false,
+      maxProse: false,
+      committee60: false,
+      projects15: false,
+      years10: false,
+      tallEntry: false,
+      tallProject: false,
+    };
     fc.assert(
       fc.property(arbShape({ maxTotalProse: 1e9 }), (shape) => {
         const p = shape.prose!;
@@ -50,10 +58,21 @@ describe('generated sheets', () => {
         if (shape.committee! >= 50) seen.committee60 = true;
         if (shape.projects!.length >= 14) seen.projects15 = true;
         if (shape.planYears === 10) seen.years10 = true;
+        // A row taller than a page: an entry past 3,500 characters, a project past 60 outcomes.
+        if (shape.tallRow?.kind === 'committee' && shape.tallRow.chars! >= 3500) seen.tallEntry = true;
+        if (shape.tallRow?.kind === 'project' && shape.tallRow.outcomes! >= 60) seen.tallProject = true;
       }),
       { seed: SEED, numRuns: 400 },
     );
-    expect(seen).toEqual({ emptyProse: true, maxProse: true, committee60: true, projects15: true, years10: true });
+    expect(seen).toEqual({
+      emptyProse: true,
+      maxProse: true,
+      committee60: true,
+      projects15: true,
+      years10: true,
+      tallEntry: true,
+      tallProject: true,
+    });
     const r = rng(7);
     const nums = Array.from({ length: 2000 }, () => numberText(r, 'extreme'));
     expect(nums).toContain('999999999999');
@@ -78,6 +97,22 @@ describe('generated sheets', () => {
       'per-indicator.yaml',
       sheetFromShape({ seed: 5, kpis: 2, reasonsByIndicator: true, prose: { reasons: 3 * 1000 } }),
     );
+  });
+
+  it('writes the tall row a shape asks for, and nothing else changes for shapes without one', () => {
+    const base = { seed: 11, committee: 3, projects: [2, 1] };
+    const entry = gradeText(
+      'tall-entry.yaml',
+      sheetFromShape({ ...base, tallRow: { kind: 'committee', at: 4, chars: 5000 } }),
+    );
+    expect([...entry.sheet.committee[1]!.opinion].length).toBe(5000);
+    const project = gradeText(
+      'tall-project.yaml',
+      sheetFromShape({ ...base, tallRow: { kind: 'project', at: 1, chars: 2000, outcomes: 90 } }),
+    );
+    expect(project.sheet.projects[1]!.outcomes).toHaveLength(90);
+    expect([...project.sheet.projects[1]!.remarks!].length).toBe(2000);
+    expect(sheetFromShape(base)).toBe(sheetFromShape({ ...base, tallRow: undefined }));
   });
 
   it('gives the same text for the same shape', () => {

@@ -17,7 +17,32 @@ export interface ShapeLimits {
    * one sheet's build to about a second in `npm test`; the fuzz run raises it.
    */
   maxTotalProse?: number;
+  /**
+   * Rows taller than a page (SheetShape.tallRow): 'sometimes' (default: about one sheet in three),
+   * 'always', or 'never'.
+   */
+  tallRows?: 'sometimes' | 'always' | 'never';
 }
+
+/**
+ * A row taller than a 別紙 page: a committee entry of 3,500 characters up to the limit (some 70 lines
+ * of paragraphs in its half of the page at least, past the page's 540 pt), or a project of 60 to 120 outcomes (at the 6 pt
+ * floor some 9 pt each: past the page) with a 備考 of up to the limit, or none.
+ */
+const tallRow = (maxProse: number): fc.Arbitrary<NonNullable<SheetShape['tallRow']>> =>
+  fc.oneof(
+    fc.record({
+      kind: fc.constant('committee' as const),
+      at: fc.nat(60),
+      chars: fc.integer({ min: Math.min(3500, maxProse), max: maxProse }),
+    }),
+    fc.record({
+      kind: fc.constant('project' as const),
+      at: fc.nat(14),
+      chars: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: maxProse })),
+      outcomes: fc.integer({ min: 60, max: 120 }),
+    }),
+  );
 
 /** A prose length: mostly short, sometimes empty, sometimes the very limit. */
 const proseLength = (max: number): fc.Arbitrary<number> =>
@@ -63,16 +88,30 @@ export function arbShape(limits: ShapeLimits = {}): fc.Arbitrary<SheetShape> {
       relatedPolicyProjects: fc.integer({ min: 0, max: 6 }),
       // Used only where the format has ② per indicator (scripts/gen-sheets.mjs REASONS_BY_INDICATOR).
       reasonsByIndicator: fc.boolean(),
+      tallRow:
+        (limits.tallRows ?? 'sometimes') === 'never'
+          ? fc.constant(undefined)
+          : limits.tallRows === 'always'
+            ? tallRow(maxProse)
+            : fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: tallRow(maxProse) }),
     })
     .map((s) => {
-      // Keep within the budget: the committee's texts first, then the prose fields, scaled down.
-      const shape = { ...s, fiscalYearIndex: s.fiscalYearIndex % s.planYears, prose: { ...s.prose } };
+      // Keep within the budget: a tall row's text first (half the budget at most, still past a page at
+      // the budget of npm test), then the committee's texts, then the prose fields, scaled down.
+      const { tallRow: tall, ...rest } = s;
+      const shape: SheetShape & typeof rest = {
+        ...rest,
+        fiscalYearIndex: s.fiscalYearIndex % s.planYears,
+        prose: { ...s.prose },
+        ...(tall ? { tallRow: { ...tall, chars: Math.min(tall.chars ?? 0, Math.floor(budget / 3)) } } : {}),
+      };
+      const tallChars = tall ? 2 * (shape.tallRow!.chars ?? 0) : 0;
       const committeeTotal = 2 * shape.committee * shape.committeeChars;
       if (committeeTotal > budget / 2)
         shape.committeeChars = Math.max(1, Math.floor(budget / 2 / Math.max(1, 2 * shape.committee)));
       const p = shape.prose;
       const proseTotal = p.reasons + p.situation + p.policy + Math.max(0, p.item5);
-      const room = budget - 2 * shape.committee * shape.committeeChars;
+      const room = Math.max(0, budget - 2 * shape.committee * shape.committeeChars - tallChars);
       if (proseTotal > room) {
         const k = room / proseTotal;
         p.reasons = Math.floor(p.reasons * k);

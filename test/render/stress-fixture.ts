@@ -121,4 +121,27 @@ export function extremeNumbers(): GradedSheet {
   return g;
 }
 
-export const STRESS = { longProse, fifteenProjects, tenYearPlan, manyOpinions, extremeNumbers } as const;
+/**
+ * One project row taller than a page: the seed's project with 64 outcomes and a long 備考. Page 2
+ * holds what fits of it; the rest continues on 別紙 with its No., 〇, name and 成果指標 repeated.
+ */
+export function tallProject(): GradedSheet {
+  const g = seedSheet();
+  const p = g.sheet.projects[0]!;
+  const outcomes: Outcome[] = Array.from({ length: 64 }, (_, j) => ({
+    name: `成果指標${j + 1}：移住相談件数（${j % 2 === 0 ? '窓口' : 'オンライン'}）`,
+    unit: '件',
+    values: new Map([
+      [2019, measured(80 + j, [...p.path, 'outcomes', j, 'values', '2019'])],
+      [2020, measured(110 + 2 * j, [...p.path, 'outcomes', j, 'values', '2020'])],
+    ]),
+    path: [...p.path, 'outcomes', j],
+  }));
+  const remarks = [p.remarks!, ...Array.from({ length: 12 }, (_, i) => `【補足${i + 1}】${SENTENCE}${SENTENCE}`)].join(
+    '\n',
+  );
+  g.sheet.projects[0] = { ...p, outcomes, remarks };
+  return g;
+}
+
+export const STRESS = { longProse, fifteenProjects, tenYearPlan, manyOpinions, extremeNumbers, tallProject } as const;
