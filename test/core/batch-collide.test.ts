@@ -12,6 +12,7 @@ import { failedSheets } from '../../src/core/index-pdf.js';
 import type { Participant } from '../../src/core/pool.js';
 import type { BuildResult, JobOptions } from '../../src/core/sheetjob.js';
 import { Progress } from '../../src/cli/progress.js';
+import { sameMeasureOtherNumbers } from '../helpers/seed-variants.js';
 
 /**
  * What the wrapped participants do. `real`: worker threads whose answer for a file waits for
@@ -102,14 +103,7 @@ describe('a shared name with worker threads, both finishing orders', () => {
   const dir = tmp();
   // two.yaml: the same measure (2020-09.pdf), its KPIs renumbered, so its PDF differs from one.yaml's.
   writeFileSync(join(dir, 'one.yaml'), seed);
-  writeFileSync(
-    join(dir, 'two.yaml'),
-    seed
-      .replace('number: 15', 'number: 95')
-      .replace('number: 16', 'number: 96')
-      .replace('number: 35', 'number: 45')
-      .replace(/ＫＰＩ1([56])【/gu, 'ＫＰＩ9$1【'),
-  );
+  writeFileSync(join(dir, 'two.yaml'), sameMeasureOtherNumbers(seed));
   const files = ['one.yaml', 'two.yaml'].map((f) => join(dir, f));
 
   /** Builds the pair with two threads, `first` finishing (and placed) before the other answers. */

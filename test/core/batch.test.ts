@@ -9,6 +9,7 @@ import { buildBatch, sweepTempFiles, type BatchReport } from '../../src/core/bat
 import { expandInputs } from '../../src/core/inputs.js';
 import { safeOutputName } from '../../src/core/sheetjob.js';
 import { sheetText } from '../../scripts/gen-sheets.mjs';
+import { sameMeasureOtherNumbers } from '../helpers/seed-variants.js';
 
 /** Temp folders made here, removed after the file's tests. */
 const made: string[] = [];
@@ -101,14 +102,7 @@ describe('output names', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'one.yaml'), seed);
     // KPIs renumbered, with the marks of ② that name them.
-    writeFileSync(
-      join(dir, 'two.yaml'),
-      seed
-        .replace('number: 15', 'number: 95')
-        .replace('number: 16', 'number: 96')
-        .replace('number: 35', 'number: 45')
-        .replace(/ＫＰＩ1([56])【/gu, 'ＫＰＩ9$1【'),
-    );
+    writeFileSync(join(dir, 'two.yaml'), sameMeasureOtherNumbers(seed));
     writeFileSync(join(dir, 'three.yaml'), sheetText(0));
     const out = join(dir, 'out');
     const r = await buildBatch(await expandInputs([dir], 'en'), { lang: 'en', outDir: out, jobs: 1 });
