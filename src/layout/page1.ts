@@ -601,9 +601,7 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
   let bandCount = bands.cols.length;
   const tableH = (size: number, k: number, nb = bandCount) =>
     sum(
-      bands.cols
-        .slice(0, nb)
-        .map((c) => sum(measure(ctx, indicatorGrid(g, c, true, g.kpis.slice(0, k), false), size))),
+      bands.cols.slice(0, nb).map((c) => sum(measure(ctx, indicatorGrid(g, c, true, g.kpis.slice(0, k), false), size))),
     ) +
     (nb - 1) * GAP;
   const legendH = (size: number, l: number) =>
