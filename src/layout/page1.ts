@@ -982,11 +982,19 @@ function verificationBlock(
     const entryH = measure(ctx, committeeGrid(shownEntries), size).slice(1);
     const refRowH = linesHeight(1, size);
     const demands = [...vh.slice(1), sum(entryH)];
-    const mins = [
+    let mins = [
       ...prose.map((r, i) => Math.min(demands[i]!, Math.max(headH(r), linesHeight(MIN_PROSE_LINES, size!)))),
       Math.min(demands[demands.length - 1]!, linesHeight(MIN_PROSE_LINES, size) + refRowH),
     ];
-    const alloc = share(demands, mins, room - vh[0]! - cHead);
+    const rowsRoom = room - vh[0]! - cHead;
+    // Less room than two lines a row ((1) took most of the page): each prose row keeps its heading
+    // beside what fits of its text (at least the reference to 別紙), the committee one row referring to 別紙.
+    if (sum(mins) > rowsRoom + 0.01)
+      mins = [
+        ...prose.map((r, i) => Math.min(demands[i]!, headH(r))),
+        Math.min(demands[demands.length - 1]!, refRowH),
+      ];
+    const alloc = share(demands, mins, rowsRoom);
     vRows = prose.map((r, i) => {
       if (alloc[i]! >= demands[i]! - 0.01) return r;
       const lines = textLines(ctx, r.text, TEXT_W, size!);

@@ -88,6 +88,25 @@ projects:
 
 const flat = (s: string) => s.replace(/\s+/gu, '');
 
+/**
+ * The same at the format's edges: a header row grown by 100–200-character titles, 3 参考 years, KPI
+ * values of 13 digits narrowing the name column, (3) in two bands. The first band alone leaves (2)
+ * less than two lines a row: each row keeps its heading and what fits, the rest on 別紙.
+ */
+const TITLE = repeatTo('課題がある・ICT・関係人口の創出を多世代交流施設前年度実績を上回る', 200);
+const money = Array.from({ length: 12 }, (_, i) => `${2018 + i}: -99999999999${i % 10}`).join(', ');
+const CROWDED = SHEET.replace('reference_years: [2018, 2019]', 'reference_years: [2017, 2018, 2019]')
+  .replace(
+    'measure: { number: 9, title: 旭市生涯活躍のまち構想 }\nlead_division: 企画政策課',
+    `measure: { number: 9, title: "${TITLE}" }\nlead_division: "${TITLE.slice(0, 100)}"\nrelated_divisions: ["${TITLE.slice(0, 150)}"]`,
+  )
+  .replace(
+    '    baseline: { value: 91, year: 2018 }\n    target: { value: 200 }\n    actuals: { 2019: 85',
+    '    baseline: { value: -999999999999.9, year: 2018, note: "（市民参画による集計）" }\n    target: { value: 999999999999.9, year: 2027 }\n    actuals: { 2019: 85',
+  )
+  .replace('cost: { 2019: 8636, 2020: 537409 }', `cost: { ${money} }`)
+  .replace('general_fund: { 2019: 4533, 2020: 16091 }', `general_fund: { ${money} }`);
+
 describe('page 1 with (1) in several bands of year columns', () => {
   it('keeps (2) and (3) on the page, apart, and continues the later bands on 別紙: nothing lost, in order', async () => {
     const graded = gradeText('bands.yaml', SHEET);
@@ -136,6 +155,23 @@ describe('page 1 with (1) in several bands of year columns', () => {
       expect(
         built.warnings.some((w) => w.code === 'layout.overflow' && w.message.includes(`（１）${from}`)),
         from,
+      ).toBe(true);
+  });
+
+  it('at the edges of the format, gives (2) what the first band leaves it and no more', async () => {
+    expect(CROWDED).not.toBe(SHEET);
+    expect(CROWDED).toContain(TITLE);
+    expect(CROWDED).toContain('-999999999999.9');
+    expect(CROWDED).toContain(money);
+    const graded = gradeText('crowded.yaml', CROWDED);
+    const built = await buildSheet(graded, fonts);
+    expect(built.errors).toEqual([]);
+    expectNoLoss(checkSheet(graded, built.pages, built.pdf, fonts, { requireCells: true }));
+    // (2)'s rows continue on 別紙, the user told so.
+    for (const f of ['situation', 'policy'])
+      expect(
+        built.warnings.some((w) => w.code === 'layout.overflow' && w.path?.[0] === f),
+        f,
       ).toBe(true);
   });
 
