@@ -990,10 +990,7 @@ function verificationBlock(
     // Less room than two lines a row ((1) took most of the page): each prose row keeps its heading
     // beside what fits of its text (at least the reference to 別紙), the committee one row referring to 別紙.
     if (sum(mins) > rowsRoom + 0.01)
-      mins = [
-        ...prose.map((r, i) => Math.min(demands[i]!, headH(r))),
-        Math.min(demands[demands.length - 1]!, refRowH),
-      ];
+      mins = [...prose.map((r, i) => Math.min(demands[i]!, headH(r))), Math.min(demands[demands.length - 1]!, refRowH)];
     const alloc = share(demands, mins, rowsRoom);
     vRows = prose.map((r, i) => {
       if (alloc[i]! >= demands[i]! - 0.01) return r;
