@@ -596,9 +596,14 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
   let s1 = FLOOR;
   let kpiCount = g.kpis.length;
   let legendCount = allLegend.length;
-  const tableH = (size: number, k: number) =>
-    sum(bands.cols.map((c) => sum(measure(ctx, indicatorGrid(g, c, true, g.kpis.slice(0, k), false), size)))) +
-    (bands.cols.length - 1) * GAP;
+  // Bands of year columns printed on the sheet; the later ones continue on 別紙 when even the first
+  // rows of every band (数値目標 with a long name, the KPI header) leave (2) less than its least room.
+  let bandCount = bands.cols.length;
+  const tableH = (size: number, k: number, nb = bandCount) =>
+    sum(
+      bands.cols.slice(0, nb).map((c) => sum(measure(ctx, indicatorGrid(g, c, true, g.kpis.slice(0, k), false), size))),
+    ) +
+    (nb - 1) * GAP;
   const legendH = (size: number, l: number) =>
     sum(
       measure(
@@ -613,10 +618,14 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
   if (fit1 !== undefined) s1 = fit1;
   else {
     const tb = legendBeside ? budget1 : budget1 * 0.75;
-    // A cut table or legend ends with its reference line to 別紙 (one under each band): count it in.
-    const kpiNotes = (k: number) => (k < g.kpis.length ? bands.cols.length * NOTE_LINE_H : 0);
-    while (kpiCount > 0 && tableH(s1, kpiCount) + kpiNotes(kpiCount) > tb) kpiCount--;
-    const lb = legendBeside ? budget1 : budget1 - tableH(s1, kpiCount) - kpiNotes(kpiCount) - GAP;
+    // A cut table or legend ends with its reference line to 別紙 (one under each band, and one more
+    // under the last band printed when later bands continue there): count them in.
+    const notesH = (k: number, nb: number) =>
+      (k < g.kpis.length ? nb * NOTE_LINE_H : 0) + (nb < bands.cols.length ? NOTE_LINE_H : 0);
+    const tableFits = (k: number, nb: number) => tableH(s1, k, nb) + notesH(k, nb) <= tb;
+    while (bandCount > 1 && !tableFits(0, bandCount)) bandCount--;
+    while (kpiCount > 0 && !tableFits(kpiCount, bandCount)) kpiCount--;
+    const lb = legendBeside ? budget1 : budget1 - tableH(s1, kpiCount) - notesH(kpiCount, bandCount) - GAP;
     while (legendCount > 0 && legendH(s1, legendCount) + (legendCount < allLegend.length ? NOTE_LINE_H : 0) > lb)
       legendCount--;
   }
@@ -636,7 +645,7 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
     sect.push(hd.node);
     y += hd.h;
     let bottom = y;
-    bands.cols.forEach((cols, b) => {
+    bands.cols.slice(0, bandCount).forEach((cols, b) => {
       const grid = indicatorGrid(g, cols, true, g.kpis.slice(0, kpiCount), false);
       const h = measure(ctx, grid, s1);
       const placed = placeGrid(
@@ -667,8 +676,46 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
           refs: [ref.run],
         });
       }
-      if (b < bands.cols.length - 1) bottom += GAP;
+      if (b < bandCount - 1) bottom += GAP;
     });
+    if (bandCount < bands.cols.length) {
+      // The later bands: the table again on 別紙, whole (数値目標, then the KPIs), after what continues
+      // from the bands above; one reference line under the last band printed.
+      const ref = noteLine(ctx, REF_PLACEHOLDER, x0, bottom, sum(bands.cols[bandCount - 1]!.widths), sect);
+      bottom += ref.h;
+      bands.cols.slice(bandCount).forEach((cols, k) => {
+        const ys = cols.years;
+        const span = `${fiscalYearHeader(ys[0]!, true)}〜${fiscalYearHeader(ys[ys.length - 1]!, true)}`;
+        const whole = indicatorGrid(g, cols, true, g.kpis, false);
+        const size = atomSize(ctx, whole, PREF.indicators);
+        const goalGrid: Grid = { widths: whole.widths, rows: whole.rows.slice(0, 2) };
+        const kpiGrid = indicatorGrid(g, cols, false, g.kpis, false);
+        ctx.annex.push(
+          {
+            kind: 'table',
+            heading: `（１）施策の目標指標、KPI（${span}）`,
+            grid: goalGrid,
+            head: [0],
+            body: [1],
+            size,
+            path: g.goal.indicator.path,
+            label: `（１）${fiscalYearHeader(ys[0]!, true)}〜`,
+            refs: k === 0 ? [ref.run] : [],
+          },
+          {
+            kind: 'table',
+            heading: `（１）重要業績評価指標（KPI）（${span}）`,
+            grid: kpiGrid,
+            head: [0],
+            body: kpiGrid.rows.map((_, i) => i).slice(1),
+            size,
+            path: g.kpis[0]?.indicator.path ?? g.goal.indicator.path,
+            label: `（１）ＫＰＩ ${fiscalYearHeader(ys[0]!, true)}〜`,
+            refs: [],
+          },
+        );
+      });
+    }
     // The legend beside the table (or under it), with the notes on overridden grades.
     const lsize = Math.min(s1, PREF.legend);
     const lg = legendGrid(
@@ -935,11 +982,16 @@ function verificationBlock(
     const entryH = measure(ctx, committeeGrid(shownEntries), size).slice(1);
     const refRowH = linesHeight(1, size);
     const demands = [...vh.slice(1), sum(entryH)];
-    const mins = [
+    let mins = [
       ...prose.map((r, i) => Math.min(demands[i]!, Math.max(headH(r), linesHeight(MIN_PROSE_LINES, size!)))),
       Math.min(demands[demands.length - 1]!, linesHeight(MIN_PROSE_LINES, size) + refRowH),
     ];
-    const alloc = share(demands, mins, room - vh[0]! - cHead);
+    const rowsRoom = room - vh[0]! - cHead;
+    // Less room than two lines a row ((1) took most of the page): each prose row keeps its heading
+    // beside what fits of its text (at least the reference to 別紙), the committee one row referring to 別紙.
+    if (sum(mins) > rowsRoom + 0.01)
+      mins = [...prose.map((r, i) => Math.min(demands[i]!, headH(r))), Math.min(demands[demands.length - 1]!, refRowH)];
+    const alloc = share(demands, mins, rowsRoom);
     vRows = prose.map((r, i) => {
       if (alloc[i]! >= demands[i]! - 0.01) return r;
       const lines = textLines(ctx, r.text, TEXT_W, size!);
