@@ -290,7 +290,9 @@ export function indicatorGrid(
     ),
   );
   if (kr === 0) {
-    const cells: Cell[] = [{ col: 1, tag: 'TH', scope: 'Row', content: { kind: 'text', text: '-', align: 'center' } }];
+    // "-" is a sheet without KPIs; when every KPI row continues on 別紙, the row says so instead.
+    const text = g.kpis.length > 0 ? '別紙のとおり' : '-';
+    const cells: Cell[] = [{ col: 1, tag: 'TH', scope: 'Row', content: { kind: 'text', text, align: 'center' } }];
     for (let i = 2; i < c.widths.length; i++) cells.push(empty(i));
     rows.push({ cells });
   }

@@ -167,6 +167,11 @@ describe('page 1 with (1) in several bands of year columns', () => {
     const built = await buildSheet(graded, fonts);
     expect(built.errors).toEqual([]);
     expectNoLoss(checkSheet(graded, built.pages, built.pdf, fonts, { requireCells: true }));
+    // Here every KPI row continues on 別紙: page 1's KPI block says so, not "-" (a sheet without KPIs).
+    const doc = readPdf(built.pdf);
+    const p1 = doc.flat.slice(0, doc.pageOf.indexOf(2));
+    const kpiBlock = p1.slice(p1.indexOf(flat('重要業績評価指標（KPI）')));
+    expect(kpiBlock).toMatch(/^重要業績評価指標（KPI）.*（決算）別紙のとおり（別紙\d+に続く）/u);
     // (2)'s rows continue on 別紙, the user told so.
     for (const f of ['situation', 'policy'])
       expect(
