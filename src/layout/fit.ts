@@ -3,7 +3,7 @@
 
 import type { Diagnostic, Lang } from '../diagnostics.js';
 import type { YamlPath } from '../model/types.js';
-import { breakLines, widestWord, type BrokenLine } from './linebreak.js';
+import { breakLines, widestRun, widestWord, type BrokenLine } from './linebreak.js';
 import { baselineIn, textWidth, type FontPair } from './metrics.js';
 import type { Grid } from './grid.js';
 import type { FontKey, TextRun } from './types.js';
@@ -180,6 +180,11 @@ export function fitText(ctx: LayoutContext, spec: TextSpec, box: Box): TextRun[]
     if ((wordsWhole && lines.length * size * r.leading <= innerH + 0.01) || size - STEP < r.minSize - 1e-9) break;
     size = Math.round((size - STEP) * 10) / 10;
   }
+  // The last resort: a run of letters and digits that even the floor size cannot hold is broken between characters.
+  if (!wordFitsAtFloor && spec.field) {
+    const run = widestRun(text, r.minSize, m);
+    if (run.width > innerW + 1e-6) ctx.warn(...splitWordWarning(spec.field, run.run));
+  }
   const lh = size * r.leading;
   const fits = lines.length * lh <= innerH + 0.01;
   if (fits && size < r.size && spec.field) {
@@ -241,6 +246,22 @@ export function verticalText(
 
 function round(v: number): number {
   return Math.round(v * 100) / 100;
+}
+
+/** The warning of a run of letters and digits broken between characters (in a table cell or a box). */
+export function splitWordWarning(
+  field: { path: YamlPath; label: string },
+  run: string,
+): [code: string, path: YamlPath, ja: string, en: string, hintJa: string, hintEn: string] {
+  const shown = run.length > 24 ? `${run.slice(0, 23)}…` : run;
+  return [
+    'layout.split-word',
+    field.path,
+    `「${field.label}」の「${shown}」が ${MIN_SIZE}pt でも枠の幅に収まらないため、途中で改行しました`,
+    `"${shown}" in "${field.label}" is wider than its box even at ${MIN_SIZE} pt; it is broken between characters`,
+    '数値や英数字の間に空白や読点を入れると、その位置で改行されます',
+    'put a space or a comma between long numbers or words so that the line can break there',
+  ];
 }
 
 function shrinkWarning(lang: Lang, field: { path: YamlPath; label: string }, from: number, to: number): Diagnostic {

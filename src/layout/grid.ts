@@ -2,9 +2,9 @@
 //! which text fills which cell) is measured at one type size, its auto rows sized by content, and
 //! placed as ruled cells whose text runs stay inside their rectangles (tagged TH/TD with spans).
 
-import { breakLines, type BrokenLine } from './linebreak.js';
+import { breakLines, widestRun, type BrokenLine } from './linebreak.js';
 import { baselineIn, textWidth } from './metrics.js';
-import type { Box, LayoutContext } from './fit.js';
+import { splitWordWarning, type Box, type LayoutContext } from './fit.js';
 import { TableBuilder } from './table.js';
 import type { FontKey, LayoutNode, Scope, TextRun } from './types.js';
 
@@ -285,22 +285,47 @@ export function placeGrid(
   return { nodes: t.nodes(), bottom: cy };
 }
 
+/** Width at 1 pt of the widest run of letters and digits of a text cell (0 for other cells): see widestRun. */
+function widestWordOf(ctx: LayoutContext, c: Content): number {
+  if (c.kind !== 'text' || c.text === '') return 0;
+  return widestRun(c.text, 1, ctx.fonts[c.font ?? 'regular']).width;
+}
+
+export interface Widening {
+  widths: number[];
+  /** Cells whose column was widened for their atoms (a warning each). */
+  widened: Field[];
+  /** Cells whose atoms no width holds at the floor (an error each). */
+  impossible: Field[];
+  /**
+   * Text cells whose run of letters and digits (a number in a name) fits their column as the form
+   * draws it at the floor size but not once the column has given its width to the numbers: fewer
+   * year columns (bands) would keep it whole.
+   */
+  squeezed: Field[];
+}
+
 /**
  * Widens columns so that every atom fits at the floor size, taking the width from the `flex`
- * columns (down to their `min`). Returns the new widths and the cells whose atoms still cannot fit.
+ * columns (down to their `min`). A flex column of text does not give up the width its widest run of
+ * letters and digits needs at the floor (a number in a name is never broken between digits) while
+ * the others can give enough; else it does, and the cell is named in `squeezed`. Returns the new
+ * widths and the cells whose atoms still cannot fit.
  */
-export function widenForAtoms(
-  ctx: LayoutContext,
-  g: Grid,
-  flex: number[],
-  mins: Map<number, number>,
-): { widths: number[]; widened: Field[]; impossible: Field[] } {
+export function widenForAtoms(ctx: LayoutContext, g: Grid, flex: number[], mins: Map<number, number>): Widening {
   const widths = [...g.widths];
   const need = new Array<number>(widths.length).fill(0);
   const fieldOf = new Map<number, Field>();
+  // What each flex column's widest word needs at the floor, up to the width the form gives it.
+  const wordNeed = new Map<number, { w: number; field: Field | undefined }>();
   for (const r of g.rows)
     for (const c of r.cells) {
-      if (c.content.kind !== 'atoms' || (c.colSpan ?? 1) !== 1) continue;
+      if ((c.colSpan ?? 1) !== 1) continue;
+      if (c.content.kind === 'text' && flex.includes(c.col)) {
+        const w = Math.min(widths[c.col]!, widestWordOf(ctx, c.content) * (c.content.size ?? FLOOR) + 2 * PAD_X + 0.5);
+        if (w > (wordNeed.get(c.col)?.w ?? 0)) wordNeed.set(c.col, { w, field: c.content.field });
+      }
+      if (c.content.kind !== 'atoms') continue;
       const w = widestAtom(ctx, c.content) * (c.content.size ?? FLOOR) + 2 * PAD_X + 0.5;
       if (w > need[c.col]!) {
         need[c.col] = w;
@@ -318,15 +343,51 @@ export function widenForAtoms(
       if (f) widened.push(f);
     }
   });
-  if (extra === 0) return { widths, widened, impossible };
-  const room = flex.reduce((a, i) => a + Math.max(0, widths[i]! - (mins.get(i) ?? 0)), 0);
-  if (room + 1e-6 < extra) {
+  if (extra === 0) return { widths, widened, impossible, squeezed: [] };
+  const shrinkTo = (floorOf: (i: number) => number): number[] | null => {
+    const room = flex.reduce((a, i) => a + Math.max(0, widths[i]! - floorOf(i)), 0);
+    if (room + 1e-6 < extra) return null;
+    const k = extra / room;
+    const out = [...widths];
+    for (const i of flex) out[i] = widths[i]! - Math.max(0, widths[i]! - floorOf(i)) * k;
+    return out;
+  };
+  const min = (i: number) => mins.get(i) ?? 0;
+  const kept = shrinkTo((i) => Math.max(min(i), wordNeed.get(i)?.w ?? 0));
+  if (kept) return { widths: kept, widened, impossible, squeezed: [] };
+  const shrunk = shrinkTo(min);
+  if (!shrunk) {
     for (const f of widened) impossible.push(f);
-    return { widths, widened: [], impossible };
+    return { widths, widened: [], impossible, squeezed: [] };
   }
-  const k = extra / room;
-  for (const i of flex) widths[i] = widths[i]! - Math.max(0, widths[i]! - (mins.get(i) ?? 0)) * k;
-  return { widths, widened, impossible };
+  const squeezed: Field[] = [];
+  for (const [i, n] of wordNeed) if (n.field && n.w > shrunk[i]! + 1e-6) squeezed.push(n.field);
+  return { widths: shrunk, widened, impossible, squeezed };
+}
+
+/** Whether the widths hold every number of the table at the floor, in cells and in text alike. */
+export function holdsAll(r: Widening): boolean {
+  return r.impossible.length === 0 && r.squeezed.length === 0;
+}
+
+/**
+ * Text cells of the grid (at its final widths) whose run of letters and digits is wider than the
+ * cell even at the floor size: broken between characters, the last resort (a warning each).
+ */
+export function wordsSplit(ctx: LayoutContext, g: Grid): { field: Field; run: string }[] {
+  const out: { field: Field; run: string }[] = [];
+  const seen = new Set<string>();
+  for (const r of g.rows)
+    for (const c of r.cells) {
+      if (c.content.kind !== 'text' || !c.content.field || c.content.text === '') continue;
+      const { width, run } = widestRun(c.content.text, c.content.size ?? FLOOR, ctx.fonts[c.content.font ?? 'regular']);
+      const key = c.content.field.path.join('.');
+      if (width > span(g.widths, c) - 2 * PAD_X + 1e-6 && !seen.has(key)) {
+        seen.add(key);
+        out.push({ field: c.content.field, run });
+      }
+    }
+  return out;
 }
 
 /** Tells the user of every column widened for a number (a warning) and of every number no width holds (an error). */
@@ -349,13 +410,27 @@ export function reportWidening(ctx: LayoutContext, r: { widened: Field[]; imposs
     );
 }
 
-/** The largest size ≤ `pref` (steps of 0.5 pt, not below the floor) at which every atom fits its column. */
+/** Tells the user of every run of letters and digits broken between characters because no size holds it (see wordsSplit). */
+export function reportSplitWords(ctx: LayoutContext, g: Grid): void {
+  for (const { field, run } of wordsSplit(ctx, g)) {
+    const key = field.path.join('.');
+    // Once per field: a name stands in every band of year columns.
+    if (ctx.warnings.some((w) => w.code === 'layout.split-word' && (w.path ?? []).join('.') === key)) continue;
+    ctx.warn(...splitWordWarning(field, run));
+  }
+}
+
+/**
+ * The largest size ≤ `pref` (steps of 0.5 pt, not below the floor) at which every atom, and every
+ * run of letters and digits of a text cell, fits its column.
+ */
 export function atomSize(ctx: LayoutContext, g: Grid, pref: number): number {
   let s = pref;
   for (const r of g.rows)
     for (const c of r.cells) {
-      if (c.content.kind !== 'atoms' || c.content.size !== undefined) continue;
-      const w = widestAtom(ctx, c.content);
+      if ((c.content.kind !== 'atoms' && c.content.kind !== 'text') || c.content.size !== undefined) continue;
+      // A text cell's run of letters and digits, like an atom, is not broken while a size holds it.
+      const w = c.content.kind === 'atoms' ? widestAtom(ctx, c.content) : widestWordOf(ctx, c.content);
       if (w === 0) continue;
       const fit = (span(g.widths, c) - 2 * PAD_X - 0.3) / w;
       if (fit < s) s = Math.max(FLOOR, Math.floor(fit * 2) / 2);

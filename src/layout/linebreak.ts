@@ -302,6 +302,33 @@ export function widestWord(text: string, size: number, m: GlyphMetrics): number 
   return (widest * size) / 1000;
 }
 
+/** The words that a line narrower than them breaks between characters (a bracketed phrase breaks at its own units). */
+const RUN_RE = /[\x21-\x7E]+|[Ａ-Ｚａ-ｚ０-９]+/gu;
+const runMemo = new WeakMap<GlyphMetrics, Map<string, { raw: number; run: string }>>();
+
+/**
+ * The widest run of ASCII or full-width letters and digits (a number such as 539,043%192,450) in
+ * `text` and its width at `size`: a line narrower than that breaks it between characters.
+ */
+export function widestRun(text: string, size: number, m: GlyphMetrics): { width: number; run: string } {
+  let memo = runMemo.get(m);
+  if (!memo) runMemo.set(m, (memo = new Map()));
+  let hit = memo.get(text);
+  if (!hit) {
+    hit = { raw: 0, run: '' };
+    for (const match of text.matchAll(RUN_RE)) {
+      const s = match[0];
+      if (s.length < 2) continue;
+      let raw = 0;
+      for (const c of s) raw += m.advance(c.codePointAt(0)!);
+      if (raw > hit.raw) hit = { raw, run: s };
+    }
+    if (memo.size >= 20_000) memo.clear();
+    memo.set(text, hit);
+  }
+  return { width: (hit.raw * size) / 1000, run: hit.run };
+}
+
 /**
  * Break `text` (paragraphs separated by \n) into lines no wider than `maxWidth` at `size`. The
  * result is shared by every call with the same arguments: read it, never change it.

@@ -21,6 +21,7 @@ import {
   contentHeight,
   empty,
   FLOOR,
+  holdsAll,
   LEADING,
   linesHeight,
   measure,
@@ -29,6 +30,7 @@ import {
   sizesFrom,
   sum,
   textLines,
+  reportSplitWords,
   reportWidening,
   widenForAtoms,
   type Cell,
@@ -326,7 +328,9 @@ function indicatorBands(
   gradeColumn: boolean,
 ): { cols: IndicatorCols[]; beside: boolean } {
   const years = indicatorYears(g);
-  const attempt = (width: number, n: number, emit: boolean): IndicatorCols[] | null => {
+  // `strict`: every number whole, in the value cells and in the names alike; else the value cells
+  // only (a run of digits in a name then breaks, with a warning), when no layout holds them all.
+  const attempt = (width: number, n: number, emit: boolean, strict = true): IndicatorCols[] | null => {
     const parts = n === 1 ? [years] : splitYears(years, n);
     const out: IndicatorCols[] = [];
     for (let b = 0; b < parts.length; b++) {
@@ -335,7 +339,7 @@ function indicatorBands(
       if (emit) c.widths = widen(ctx, grid, [1], new Map([[1, 96]]));
       else {
         const r = widenForAtoms(ctx, grid, [1], new Map([[1, 96]]));
-        if (r.impossible.length > 0) return null;
+        if (strict ? !holdsAll(r) : r.impossible.length > 0) return null;
         c.widths = r.widths;
       }
       out.push(c);
@@ -343,11 +347,13 @@ function indicatorBands(
     return out;
   };
   const beside = CONTENT_W - LEGEND_W - LEGEND_GAP;
-  if (attempt(beside, 1, false)) return { cols: attempt(beside, 1, true)!, beside: true };
-  for (let n = 1; n <= Math.max(1, years.length); n++) {
-    if (attempt(CONTENT_W, n, false)) {
-      if (n > 1) bandWarning(ctx, '（１）', n);
-      return { cols: attempt(CONTENT_W, n, true)!, beside: false };
+  for (const strict of [true, false]) {
+    if (attempt(beside, 1, false, strict)) return { cols: attempt(beside, 1, true)!, beside: true };
+    for (let n = 1; n <= Math.max(1, years.length); n++) {
+      if (attempt(CONTENT_W, n, false, strict)) {
+        if (n > 1) bandWarning(ctx, '（１）', n);
+        return { cols: attempt(CONTENT_W, n, true)!, beside: false };
+      }
     }
   }
   return { cols: attempt(CONTENT_W, Math.max(1, years.length), true)!, beside: false };
@@ -437,8 +443,9 @@ function overrideNotes(g: GradedSheet): { text: string; field: Field }[] {
 function widen(ctx: LayoutContext, grid: Grid, flex: number[], mins: Map<number, number>): number[] {
   const r = widenForAtoms(ctx, grid, flex, mins);
   reportWidening(ctx, r);
-  if (r.impossible.length > 0) return grid.widths;
-  return r.widths;
+  const widths = r.impossible.length > 0 ? grid.widths : r.widths;
+  reportSplitWords(ctx, { ...grid, widths });
+  return widths;
 }
 
 function shrinkWarning(ctx: LayoutContext, field: Field | undefined, block: string, from: number, to: number): void {
@@ -1192,12 +1199,18 @@ function totalsBlock(
   const years = sheetYears(g.sheet);
   const flex = [0];
   const mins = new Map([[0, 48]]);
+  const holds = (ps: number[][], strict: boolean): boolean =>
+    ps.every((ys, b) => {
+      const r = widenForAtoms(ctx, totalsGrid(g, ys, b === ps.length - 1), flex, mins);
+      return strict ? holdsAll(r) : r.impossible.length === 0;
+    });
+  const bandsOf = (n: number): number[][] => (n === 1 ? [years] : splitYears(years, n));
+  let strictN = 0;
+  for (let n = 1; n <= years.length && strictN === 0; n++) if (holds(bandsOf(n), true)) strictN = n;
   let parts: number[][] = [years];
   for (let n = 1; n <= years.length; n++) {
-    parts = n === 1 ? [years] : splitYears(years, n);
-    const ok = parts.every(
-      (ys, b) => widenForAtoms(ctx, totalsGrid(g, ys, b === parts.length - 1), flex, mins).impossible.length === 0,
-    );
+    parts = bandsOf(n);
+    const ok = strictN > 0 ? n === strictN : holds(parts, false);
     if (ok) {
       if (n > 1) bandWarning(ctx, '（３）', n);
       break;

@@ -11,6 +11,7 @@ import {
   contentHeight,
   empty,
   FLOOR,
+  holdsAll,
   LEADING,
   linesHeight,
   measure,
@@ -20,6 +21,7 @@ import {
   splitGroup,
   sum,
   textLines,
+  reportSplitWords,
   reportWidening,
   widenForAtoms,
   type Cell,
@@ -228,20 +230,26 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
   // Columns: a number wider than its column at the floor widens it, taken from the text columns; past
   // that, the year columns continue in further bands (the table again, with the next years).
   const all = sheetYears(s);
+  // The fewest bands that hold every number whole, in cells and in names alike; else the fewest that
+  // hold the numbers of the cells (a run of digits in a name then breaks, with a warning).
+  const holds = (ps: number[][], strict: boolean): boolean =>
+    ps.every((ys, b) => {
+      const last = b === ps.length - 1;
+      const r = widenForAtoms(
+        ctx,
+        projectsGrid(g, widthsFor(ys, last), slots, full, ys, last),
+        flexOf(ys, last),
+        mins(ys, last),
+      );
+      return strict ? holdsAll(r) : r.impossible.length === 0;
+    });
+  const bandsOf = (n: number): number[][] => (n === 1 ? [all] : splitYears(all, n));
+  let strictN = 0;
+  for (let n = 1; n <= all.length && strictN === 0; n++) if (holds(bandsOf(n), true)) strictN = n;
   let parts: number[][] = [all];
   for (let n = 1; n <= all.length; n++) {
-    parts = n === 1 ? [all] : splitYears(all, n);
-    const ok = parts.every((ys, b) => {
-      const last = b === parts.length - 1;
-      return (
-        widenForAtoms(
-          ctx,
-          projectsGrid(g, widthsFor(ys, last), slots, full, ys, last),
-          flexOf(ys, last),
-          mins(ys, last),
-        ).impossible.length === 0
-      );
-    });
+    parts = bandsOf(n);
+    const ok = strictN > 0 ? n === strictN : holds(parts, false);
     if (ok) {
       if (n > 1)
         ctx.warn(
@@ -262,7 +270,9 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
       mins(ys, last),
     );
     reportWidening(ctx, r);
-    return r.impossible.length === 0 ? r.widths : widthsFor(ys, last);
+    const widths = r.impossible.length === 0 ? r.widths : widthsFor(ys, last);
+    reportSplitWords(ctx, projectsGrid(g, widths, slots, full, ys, last));
+    return widths;
   });
   const years = parts[0]!;
   const firstLast = parts.length === 1;

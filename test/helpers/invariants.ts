@@ -603,22 +603,69 @@ export interface Found {
   pages: number[];
   /** How many characters of the string were found, in order (the whole string when it is found). */
   matched: number;
+  /** References to 別紙 (offsets in PdfText.flat) that a piece ends at, the next piece continuing the text. */
+  refs?: number[];
+  /** Those of them that join a piece shorter than MIN_PIECE (see checkPdf: no other text may end there). */
+  shortRefs?: number[];
 }
 
 /**
- * Shortest continuation piece accepted (see findInOrder): a shorter piece on a later page is far
- * more likely a chance match of a few common characters than the text (and sending fewer than six
- * characters of a paragraph to 別紙 would be poor typesetting anyway).
+ * Shortest continuation piece taken on its own (see findInOrder): a shorter piece on a later page is
+ * far more likely a chance match of a few common characters than the text — unless it stands where
+ * the layout puts continued text (see `continuation` in findInOrder).
  */
 const MIN_PIECE = 6;
+
+/** The reference that ends a box whose text continues on 別紙 page N, without whitespace. */
+const REF_RE = /（別紙(\d+)に続く）/gu;
+/** The heading of text continued on 別紙 ends with this (「④ … の方針（続き）」, 「推進委員会からの意見①（続き）」). */
+const HEAD = '（続き）';
+/** The running header of 別紙 page N of M, without whitespace. */
+const ANNEX_RE = /別紙(\d+)\/\d+/gu;
+
+/** Where a document's continuations stand: the references to 別紙 pages, the 別紙 number of each page. */
+interface Anchors {
+  /** Offset in `flat` where a reference starts → the 別紙 page it names. */
+  refAt: Map<number, number>;
+  /** Offsets in `flat` just after a 「（続き）」 heading. */
+  heads: number[];
+  /** PDF page → its 別紙 number. */
+  annexOf: Map<number, number>;
+}
+const anchorsMemo = new WeakMap<object, Anchors>();
+function anchorsOf(doc: Pick<PdfText, 'flat' | 'pageOf'>): Anchors {
+  let a = anchorsMemo.get(doc);
+  if (a) return a;
+  const { flat, pageOf } = doc;
+  const refAt = new Map<number, number>();
+  for (const m of flat.matchAll(REF_RE)) refAt.set(m.index, Number(m[1]));
+  const heads: number[] = [];
+  for (let i = flat.indexOf(HEAD); i >= 0; i = flat.indexOf(HEAD, i + 1)) heads.push(i + HEAD.length);
+  const annexOf = new Map<number, number>();
+  for (const m of flat.matchAll(ANNEX_RE)) {
+    const page = pageOf[m.index]!;
+    if (!annexOf.has(page)) annexOf.set(page, Number(m[1]));
+  }
+  a = { refAt, heads, annexOf };
+  anchorsMemo.set(doc, a);
+  return a;
+}
 
 /**
  * Finds `needle` (already without whitespace) in the document's text at or after `from`: in one
  * piece, or in pieces in reading order where each next piece starts on a later page than the one
  * before it ended (prose continued on 別紙: the continuation note and the 別紙 header stand between).
- * Returns how much was found when the string is not found whole.
+ * A piece shorter than MIN_PIECE is joined to the pieces beside it only as the layout prints a
+ * continuation: the piece before ends at 「（別紙 N に続く）」 and the next starts right after a
+ * 「（続き）」 heading on 別紙 page N — so that "入国" after a cut, or an opinion showing "。" with its
+ * rest on 別紙, counts, and the same few characters elsewhere do not. Returns how much was found when the string is not found whole.
  */
-export function findInOrder(doc: Pick<PdfText, 'flat' | 'pageOf'>, needle: string, from = 0): Found {
+export function findInOrder(
+  doc: Pick<PdfText, 'flat' | 'pageOf'>,
+  needle: string,
+  from = 0,
+  avoid: ReadonlySet<number> = new Set(),
+): Found {
   const { flat, pageOf } = doc;
   if (needle === '') return { start: from, end: from, pages: [], matched: 0 };
   const whole = flat.indexOf(needle, from);
@@ -638,6 +685,92 @@ export function findInOrder(doc: Pick<PdfText, 'flat' | 'pageOf'>, needle: strin
     }
     return { len: lo, at: lo > 0 ? flat.indexOf(rest.slice(0, lo), pos) : at };
   };
+  /** Start of the first page after the one `end - 1` stands on. */
+  const nextPage = (end: number): number => {
+    const endPage = pageOf[end - 1]!;
+    let pos = end;
+    while (pos < flat.length && pageOf[pos]! <= endPage) pos++;
+    return pos;
+  };
+  let anchors: Anchors | undefined;
+  const anchor = (): Anchors => (anchors ??= anchorsOf(doc));
+  /** A piece at `at` that continues a piece ending at `prevEnd`, as the layout prints a continuation. */
+  const continuation = (prevEnd: number, at: number): boolean => {
+    const n = avoid.has(prevEnd) ? undefined : anchor().refAt.get(prevEnd);
+    return n !== undefined && flat.startsWith(HEAD, at - HEAD.length) && anchor().annexOf.get(pageOf[at]!) === n;
+  };
+  type Piece = { at: number; len: number };
+  // The pieces tried at a point: the longest prefix found (the usual case: long pieces), then a first
+  // piece ending at a reference to 別紙, then a continuation right after a 「（続き）」 heading.
+  const candidates = (matched: number, pos: number, prevEnd: number): Piece[] => {
+    const rest = needle.slice(matched);
+    const out: Piece[] = [];
+    const g = longest(rest, pos);
+    if (g.len > 0) out.push(g);
+    if (prevEnd < 0)
+      for (const r of anchor().refAt.keys()) {
+        if (r <= pos) continue;
+        // The longest start of the rest that ends right at the reference.
+        for (let len = Math.min(rest.length, r - pos); len > 0; len--) {
+          if (flat[r - 1] !== rest[len - 1] || flat[r - len] !== rest[0]) continue;
+          let k = 1;
+          while (k < len - 1 && flat[r - len + k] === rest[k]) k++;
+          if (k >= len - 1) {
+            out.push({ at: r - len, len });
+            break;
+          }
+        }
+      }
+    else if (anchor().refAt.has(prevEnd))
+      for (const h of anchor().heads) {
+        if (h < pos) continue;
+        let len = 0;
+        while (len < rest.length && h + len < flat.length && flat[h + len] === rest[len]) len++;
+        if (len > 0) out.push({ at: h, len });
+      }
+    return out;
+  };
+  const seen = new Set<string>();
+  // Depth first over the pieces; the first way that finds the whole string wins. A piece shorter
+  // than MIN_PIECE is joined to the pieces on either side only as a continuation (`prevShort`: the
+  // piece before was short).
+  const search = (matched: number, pos: number, prevEnd: number, prevShort: boolean, path: Piece[]): Piece[] | null => {
+    const key = `${matched} ${pos} ${prevEnd} ${prevShort}`;
+    if (seen.has(key)) return null;
+    seen.add(key);
+    for (const p of candidates(matched, pos, prevEnd)) {
+      const short = p.len < MIN_PIECE;
+      if (prevEnd >= 0 && (short || prevShort) && !continuation(prevEnd, p.at)) continue;
+      const next = [...path, p];
+      if (matched + p.len === needle.length) return next;
+      const np = nextPage(p.at + p.len);
+      if (np >= flat.length) continue;
+      const found = search(matched + p.len, np, p.at + p.len, short, next);
+      if (found) return found;
+    }
+    return null;
+  };
+  const pieces = search(0, from, -1, false, []);
+  if (pieces) {
+    const last = pieces[pieces.length - 1]!;
+    const refs: number[] = [];
+    const shortRefs: number[] = [];
+    pieces.slice(0, -1).forEach((p, i) => {
+      const end = p.at + p.len;
+      if (!anchor().refAt.has(end)) return;
+      refs.push(end);
+      if (p.len < MIN_PIECE || pieces[i + 1]!.len < MIN_PIECE) shortRefs.push(end);
+    });
+    return {
+      start: Math.max(pieces[0]!.at, from),
+      end: last.at + last.len,
+      pages: pieces.map((p) => pageOf[p.at]!),
+      matched: needle.length,
+      ...(refs.length > 0 ? { refs } : {}),
+      ...(shortRefs.length > 0 ? { shortRefs } : {}),
+    };
+  }
+  // Not found whole: how far the longest pieces go, for the report.
   let matched = 0;
   let pos = from;
   let start = -1;
@@ -645,16 +778,12 @@ export function findInOrder(doc: Pick<PdfText, 'flat' | 'pageOf'>, needle: strin
   const pages: number[] = [];
   while (matched < needle.length) {
     const { len, at } = longest(needle.slice(matched), pos);
-    // A continuation shorter than MIN_PIECE is taken for a chance match, not the text.
-    if (len === 0 || (start >= 0 && len < MIN_PIECE)) break;
+    if (len === 0 || (start >= 0 && len < MIN_PIECE && !continuation(end, at))) break;
     if (start < 0) start = at;
     pages.push(pageOf[at]!);
     matched += len;
     end = at + len;
-    const endPage = pageOf[end - 1]!;
-    // The next piece must begin on a later page: find where that page starts.
-    pos = end;
-    while (pos < flat.length && pageOf[pos]! <= endPage) pos++;
+    pos = nextPage(end);
     if (pos >= flat.length) break;
   }
   return { start: Math.max(start, from), end, pages, matched };
@@ -745,9 +874,32 @@ export function checkPdf(
   }
   for (const v of perLine.values())
     out.push({ level: 'pdf', kind: v.kind, page: v.page, text: v.text, at: v.box, detail: v.detail });
-  for (const e of expected) {
+  // A text found through a short piece at a reference to 別紙 that another text also ends at: one of
+  // the two lost the characters before it (an opinion's "。" gone, the policy's "。" taken for it).
+  const endsAt = new Map<number, Set<string>>();
+  const found = expected.map((e) => {
     const needle = flatten(e.text);
     const f = findInOrder(doc, needle);
+    for (const r of f.refs ?? []) {
+      let texts = endsAt.get(r);
+      if (!texts) endsAt.set(r, (texts = new Set()));
+      texts.add(needle);
+    }
+    return f;
+  });
+  expected.forEach((e, i) => {
+    const needle = flatten(e.text);
+    const sharedBy = (f: Found) => (f.shortRefs ?? []).find((r) => [...endsAt.get(r)!].some((t) => t !== needle));
+    if (sharedBy(found[i]!) === undefined) return;
+    // Looked for again without the references other texts end at.
+    const others = new Set([...endsAt].filter(([, texts]) => [...texts].some((t) => t !== needle)).map(([r]) => r));
+    const again = findInOrder(doc, needle, 0, others);
+    // Found that way, or reported below with how much was found.
+    found[i] = again;
+  });
+  for (const [i, e] of expected.entries()) {
+    const needle = flatten(e.text);
+    const f = found[i]!;
     if (f.matched < needle.length) {
       const missing = short(needle.slice(f.matched), 30);
       out.push({
