@@ -232,15 +232,11 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
   const all = sheetYears(s);
   // The fewest bands that hold every number whole, in cells and in names alike; else the fewest that
   // hold the numbers of the cells (a run of digits in a name then breaks, with a warning).
+  const widen = (ys: number[], last: boolean) =>
+    widenForAtoms(ctx, projectsGrid(g, widthsFor(ys, last), slots, full, ys, last), flexOf(ys, last), mins(ys, last));
   const holds = (ps: number[][], strict: boolean): boolean =>
     ps.every((ys, b) => {
-      const last = b === ps.length - 1;
-      const r = widenForAtoms(
-        ctx,
-        projectsGrid(g, widthsFor(ys, last), slots, full, ys, last),
-        flexOf(ys, last),
-        mins(ys, last),
-      );
+      const r = widen(ys, b === ps.length - 1);
       return strict ? holdsAll(r) : r.impossible.length === 0;
     });
   const bandsOf = (n: number): number[][] => (n === 1 ? [all] : splitYears(all, n));
@@ -263,12 +259,7 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
   }
   const bandWidths = parts.map((ys, b) => {
     const last = b === parts.length - 1;
-    const r = widenForAtoms(
-      ctx,
-      projectsGrid(g, widthsFor(ys, last), slots, full, ys, last),
-      flexOf(ys, last),
-      mins(ys, last),
-    );
+    const r = widen(ys, last);
     reportWidening(ctx, r);
     const widths = r.impossible.length === 0 ? r.widths : widthsFor(ys, last);
     reportSplitWords(ctx, projectsGrid(g, widths, slots, full, ys, last));
