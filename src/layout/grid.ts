@@ -492,7 +492,7 @@ export function splitGroup(
     row.cells.map((cell) => ({ cell, r, e: Math.min(m, r + (cell.rowSpan ?? 1)) })),
   );
   const linesMemo = new Map<Cell, readonly BrokenLine[]>();
-  const linesOf = (c: Cell & { content: Extract<Content, { kind: 'text' }> }): readonly BrokenLine[] => {
+  const linesOf = (c: FlowCell): readonly BrokenLine[] => {
     let l = linesMemo.get(c);
     if (!l) {
       l = textLines(ctx, c.content.text, span(g.widths, c), sizeOf(c.content, size), c.content.font);
