@@ -217,11 +217,12 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
    * A finished PDF goes to its name at once, so that "ok → X" means X is there and a stop never loses
    * it. Returns the later sheet whose PDF it replaced, if any (that sheet now counts as failed).
    */
-  const place = async (id: number, tmp: string): Promise<number | undefined> => {
+  const place = async (id: number, tmp: string, bytes: number | undefined): Promise<number | undefined> => {
     const r = reports[id]!;
     const p = await names.place(id, r.name!, tmp);
     if (p.kind === 'placed') {
       r.status = 'built';
+      if (bytes !== undefined) r.bytes = bytes;
       if (p.replaced === undefined) return undefined;
       const later = reports[p.replaced]!;
       later.status = 'failed';
@@ -230,7 +231,6 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
       return p.replaced;
     }
     r.status = 'failed';
-    delete r.bytes;
     if (p.kind === 'failed') {
       if (!(p.error instanceof SheetgenError)) throw p.error;
       const d: Diagnostic = { severity: 'error', code: 'output.write', file: r.file, message: p.error.message };
@@ -292,9 +292,8 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
               facts[id] = s.facts;
             }
             r.status = 'failed';
-            if (s.bytes !== undefined) r.bytes = s.bytes;
             if (s.scheme) await guard.add([s.scheme]);
-            if (s.ok && s.tmp && s.name) replaced = await place(id, s.tmp);
+            if (s.ok && s.tmp && s.name) replaced = await place(id, s.tmp, s.bytes);
             else if (s.tmp) await rm(s.tmp, { force: true }).catch(() => undefined);
           } catch (e) {
             fail(id, e);
