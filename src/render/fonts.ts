@@ -37,6 +37,8 @@ export interface FontFace extends GlyphMetrics {
   readonly path: string;
   /** One glyph per code point at its advance, no shaping: what a Japanese form needs, at a fraction of fontkit's layout cost. */
   run(text: string): GlyphRun;
+  /** The glyph `run` gives for one code point (the same object). */
+  glyphOf(cp: number): RunGlyph;
   /**
    * One glyph per code point in its vertical form (the font's `vert` single substitutions), as
    * fontkit's layout with ['vert'] gives it for CJK text; undefined when the font's `vert` is not
@@ -205,6 +207,9 @@ class Face implements FontFace {
       this.glyphs.set(cp, c);
     }
     return c;
+  }
+  glyphOf(cp: number): RunGlyph {
+    return this.cached(cp).glyph;
   }
   run(text: string): GlyphRun {
     const glyphs: RunGlyph[] = [];

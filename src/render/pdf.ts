@@ -141,9 +141,19 @@ export function collect(doc: { on(event: 'error', listener: (e: unknown) => void
 const TEXT = Symbol('sheetgen.pendingText');
 interface RefLike {
   [TEXT]?: string;
+  id: number;
+  gen: number;
+  offset?: number;
+  data: unknown;
   compress: boolean;
   buffer: Uint8Array[];
-  document: { emit(event: 'error', e: unknown): void };
+  document: {
+    emit(event: 'error', e: unknown): void;
+    _offset: number;
+    _security?: unknown;
+    _write(data: string): void;
+    _refEnd(ref: unknown): void;
+  };
   write(chunk: string | Uint8Array): void;
   finalize(): void;
 }
@@ -188,8 +198,10 @@ function deflateOnce(doc: Doc): void {
     flushText(this);
     return write.call(this, chunk);
   };
+  const abstractRef = Object.getPrototypeOf(proto) as object;
   proto.finalize = function (this: RefLike) {
     flushText(this);
+    if (this.buffer.length === 0 && writePlain(this, abstractRef)) return;
     if (!this.compress || this.buffer.length === 0) return finalize.call(this);
     const one = this.buffer.length === 1 ? this.buffer[0]! : undefined;
     const z = one && deflated.get(one);
@@ -216,6 +228,74 @@ function deflateOnce(doc: Doc): void {
     );
   };
   proto[PATCHED] = true;
+}
+
+/**
+ * An object without a stream (a structure element, a page, a font's widths), written as pdfkit's
+ * finalize writes it, with its value converted here: pdfkit's PDFObject.convert tries a chain of
+ * type checks before it reaches a number or a name, and a sheet has some 650 such objects. Returns
+ * false (pdfkit then writes the object) for an encrypted document or a value `pdfValue` leaves to
+ * pdfkit.
+ */
+function writePlain(ref: RefLike, abstractRef: object): boolean {
+  const doc = ref.document;
+  if (doc._security) return false;
+  const body = pdfValue(ref.data, abstractRef);
+  if (body === undefined) return false;
+  ref.offset = doc._offset;
+  doc._write(`${ref.id} ${ref.gen} obj`);
+  doc._write(body);
+  doc._write('endobj');
+  doc._refEnd(ref);
+  return true;
+}
+
+/**
+ * A value as PDFObject.convert writes it (same characters), for the types sheetgen's objects hold:
+ * names (strings), numbers, booleans, null, arrays, dictionaries (plain objects) and references.
+ * Undefined for anything else (text strings, dates, byte strings, name trees): pdfkit converts those.
+ */
+export function pdfValue(v: unknown, abstractRef: object): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return `/${v}`;
+    case 'number':
+      // PDFObject.number: six decimals at most; it throws outside ±1e21, so that is left to it.
+      return v > -1e21 && v < 1e21 ? String(Math.round(v * 1e6) / 1e6) : undefined;
+    case 'boolean':
+      return String(v);
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (v === null) return 'null';
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) {
+      const e: unknown = v[i];
+      const item = pdfValue(e === undefined ? null : e, abstractRef);
+      if (item === undefined) return undefined;
+      out += i === 0 ? item : ` ${item}`;
+    }
+    return `${out}]`;
+  }
+  const proto = Object.getPrototypeOf(v) as object | null;
+  if (proto === Object.prototype || proto === null) {
+    const dict = v as Record<string, unknown>;
+    let out = '<<';
+    for (const key in dict) {
+      const value = dict[key];
+      if (value === undefined) continue;
+      const item = pdfValue(value, abstractRef);
+      if (item === undefined) return undefined;
+      out += `\n/${key} ${item}`;
+    }
+    return `${out}\n>>`;
+  }
+  // A reference (pdfkit's PDFAbstractReference): `n 0 R`.
+  if (Object.prototype.isPrototypeOf.call(abstractRef, v)) return String(v);
+  return undefined;
 }
 
 /**
@@ -414,9 +494,13 @@ function drawRuns(doc: Doc, runs: TextRun[], state: DrawState): void {
       fontId = font.id;
       size = r.size;
     }
-    // Vertical labels: vertical glyph forms, or （）ー stay horizontal (PDFKIT-NOTES pitfall 3).
-    const [hex, positions] = font.encode(r.text, r.vertical ? ['vert'] : undefined);
     ops += ` 1 0 0 1 ${num(r.x)} ${num(h - r.y)} Tm`;
+    if (!r.vertical) {
+      ops += ` <${encodePlain(font as unknown as EncodingFont, state.fonts[r.font], r.text)}> Tj`;
+      continue;
+    }
+    // Vertical labels: vertical glyph forms, or （）ー stay horizontal (PDFKIT-NOTES pitfall 3).
+    const [hex, positions] = font.encode(r.text, ['vert']);
     const plain = positions.every((p) => !p.xOffset && !p.yOffset && p.xAdvance === p.advanceWidth);
     if (plain) ops += ` <${hex.join('')}> Tj`;
     else {
@@ -430,6 +514,71 @@ function drawRuns(doc: Doc, runs: TextRun[], state: DrawState): void {
     }
   }
   doc.addContent(`${ops} ET Q`);
+}
+
+/** pdfkit's embedded font, as its encode() fills it. */
+interface EncodingFont {
+  subset: SubsetInternals & { [GIDS]?: Int32Array };
+  widths: number[];
+  unicode: number[][];
+  scale: number;
+}
+
+const GIDS = Symbol('sheetgen.subsetIds');
+const HEX4: string[] = [];
+
+/**
+ * A run without features as pdfkit's encode() gives it (the run's glyphs are one per code point, from
+ * the face, as `fastLayout` lays them out): each glyph joins the subset, its width and code points are
+ * noted for the font's W array and ToUnicode map, and its subset id is written as 4 hex digits. The
+ * subset's ids are kept in a typed array by glyph (fontkit keeps them in an object keyed by number).
+ */
+function encodePlain(font: EncodingFont, face: FontFace, text: string): string {
+  const subset = font.subset;
+  let ids = subset[GIDS];
+  if (!ids) {
+    ids = subsetIds(subset);
+  }
+  let hex = '';
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i)!;
+    if (cp > 0xffff) i++;
+    const glyph = face.glyphOf(cp);
+    let gid = glyph.id < ids.length ? ids[glyph.id]! : subset.includeGlyph(glyph.id);
+    if (gid < 0) gid = subset.includeGlyph(glyph.id);
+    hex += HEX4[gid] ??= `0000${gid.toString(16)}`.slice(-4);
+    if (font.widths[gid] == null) font.widths[gid] = glyph.advanceWidth * font.scale;
+    if (font.unicode[gid] == null) font.unicode[gid] = glyph.codePoints;
+  }
+  return hex;
+}
+
+/**
+ * The subset's glyph → subset id map as a typed array (-1: not yet in the subset), and its
+ * includeGlyph using it (the subsetter calls it for composite glyphs' parts): the same ids in the
+ * same order as fontkit's.
+ */
+function subsetIds(subset: SubsetInternals & { [GIDS]?: Int32Array }): Int32Array {
+  const count = (subset.font as { numGlyphs?: number }).numGlyphs ?? 0;
+  const ids = new Int32Array(Math.max(count, 1)).fill(-1);
+  subset.glyphs.forEach((g, i) => {
+    if (g < ids.length) ids[g] = i;
+  });
+  const include = subset.includeGlyph.bind(subset);
+  subset.includeGlyph = (glyph: number | { id: number }) => {
+    const g = typeof glyph === 'object' ? glyph.id : glyph;
+    if (g >= 0 && g < ids.length) {
+      let id = ids[g]!;
+      if (id < 0) {
+        subset.glyphs.push(g);
+        id = ids[g] = subset.glyphs.length - 1;
+      }
+      return id;
+    }
+    return include(g);
+  };
+  subset[GIDS] = ids;
+  return ids;
 }
 
 function drawShapes(doc: Doc, shapes: Shape[]): void {
