@@ -16,7 +16,6 @@ export interface PdfMeta {
 }
 
 type Doc = PDFKit.PDFDocument;
-type StructEl = PDFKit.PDFStructureElement;
 type DocCtor = new (opts: Record<string, unknown>) => Doc;
 
 let ctor: DocCtor | undefined;
@@ -61,14 +60,16 @@ export async function renderPdf(pages: Page[], fonts: FontSet, meta: PdfMeta): P
   xmp(doc, meta);
   const state: DrawState = { font: '', size: 0, fonts };
   // One Document element is the root of the structure tree (PDF/UA-1 7.1); every page's content hangs under it.
-  const root = doc.struct('Document');
-  doc.addStructure(root);
+  const treeRoot = (doc as unknown as MarkingInternals).getStructTreeRoot();
+  const root = element(doc, 'Document', '', treeRoot);
+  ((treeRoot.data as { K?: RefLike[] }).K ??= []).push(root.ref);
   for (const page of pages) {
     doc.addPage({ size: [page.width, page.height], margin: 0 });
     deflateOnce(doc);
+    state.mcids = undefined;
     for (const node of page.nodes) drawNode(doc, node, root, state);
   }
-  root.end();
+  endElement(doc, root);
   doc.end();
   const bytes = await written;
   // pdfkit's stream queued process.nextTick callbacks holding the document (its constructor's
@@ -346,6 +347,8 @@ interface DrawState {
   font: string;
   size: number;
   fonts: FontSet;
+  /** The current page's entry in the ParentTree: the structure element of each MCID. */
+  mcids?: unknown[];
 }
 
 const FAST = Symbol('sheetgen.fastLayout');
@@ -379,49 +382,108 @@ function fastLayout(doc: Doc, face: FontFace): void {
   f[FAST] = true;
 }
 
-function attach(doc: Doc, el: StructEl, parent: StructEl | null): void {
-  if (parent) parent.add(el);
-  else doc.addStructure(el);
+interface MarkingInternals {
+  getStructTreeRoot(): RefLike;
+  getStructParentTree(): { get(key: number): unknown[] };
+  page: { dictionary: RefLike; structParentTreeKey: number };
 }
 
-function drawNode(doc: Doc, node: LayoutNode, parent: StructEl | null, state: DrawState): void {
+/**
+ * A structure element being written: its reference (numbered when the element starts, as pdfkit's
+ * struct() numbers it), its dictionary up to its kids, and its kids as written in /K.
+ */
+interface Element {
+  ref: RefLike;
+  head: string;
+  kids: string;
+  page?: RefLike;
+}
+
+function element(doc: Doc, tag: string, attrs: string, parent: RefLike): Element {
+  const ref = (doc as unknown as { ref(): RefLike }).ref();
+  return { ref, head: `<<\n/S /${tag}${attrs}\n/P ${parent.id} ${parent.gen} R`, kids: '' };
+}
+
+function addKid(el: Element, kid: string): void {
+  el.kids = el.kids === '' ? kid : `${el.kids} ${kid}`;
+}
+
+/** The element's dictionary as pdfkit writes a structure element: S, A, P, K, then Pg. */
+function endElement(doc: Doc, el: Element): void {
+  const pg = el.page ? `\n/Pg ${el.page.id} ${el.page.gen} R` : '';
+  writeObject(doc, el.ref, `${el.head}\n/K [${el.kids}]${pg}\n>>`);
+}
+
+function writeObject(doc: Doc, ref: RefLike, body: string): void {
+  const d = ref.document;
+  ref.offset = d._offset;
+  d._write(`${ref.id} ${ref.gen} obj`);
+  d._write(body);
+  d._write('endobj');
+  d._refEnd(ref);
+}
+
+/**
+ * Marked content for a structure element on the current page (pdfkit's markStructureContent, without
+ * its bookkeeping of open markings: sheetgen never nests marked content): the next MCID of the page,
+ * its entry in the structure tree's ParentTree, and the element's /K entry for it (an MCID on the
+ * element's page, a marked-content reference on another).
+ */
+function markElement(doc: Doc, el: Element, tag: string, state: DrawState): void {
+  const d = doc as unknown as MarkingInternals;
+  state.mcids ??= d.getStructParentTree().get(d.page.structParentTreeKey);
+  const mcid = state.mcids.length;
+  state.mcids.push(el.ref);
+  const page = d.page.dictionary;
+  el.page ??= page;
+  addKid(el, el.page === page ? String(mcid) : `<<\n/Type /MCR\n/Pg ${page.id} ${page.gen} R\n/MCID ${mcid}\n>>`);
+  doc.addContent(`/${tag} <<\n/MCID ${mcid}\n>> BDC`);
+}
+
+/**
+ * The structure tree is written here rather than through pdfkit's struct() and markStructureContent():
+ * the same objects with the same numbers and the same marked content (the examples' PDFs are byte for
+ * byte those pdfkit wrote), at a third of the cost (pdfkit keeps a closure, a content object and a
+ * ParentTree lookup per element, and checks every open marking on each).
+ */
+function drawNode(doc: Doc, node: LayoutNode, parent: Element, state: DrawState): void {
   switch (node.type) {
     case 'art':
       // Rules and shading are decoration: marked as artifacts so readers and extraction skip them.
-      doc.markContent('Artifact', { type: 'Layout' });
+      doc.addContent('/Artifact <<\n/Type /Layout\n>> BDC');
       drawShapes(doc, node.shapes);
-      doc.endMarkedContent();
+      doc.addContent('EMC');
       return;
     case 'group': {
-      const el = doc.struct(node.tag);
-      attach(doc, el, parent);
+      const el = element(doc, node.tag, '', parent.ref);
+      addKid(parent, `${el.ref.id} ${el.ref.gen} R`);
       for (const child of node.children) drawNode(doc, child, el, state);
-      el.end();
+      endElement(doc, el);
       return;
     }
     case 'furniture':
       // 別紙 headers and page numbers: pagination artifacts, outside the structure (PDF/UA-1 7.8).
       if (node.runs.length === 0) return;
-      doc.markContent('Artifact', { type: 'Pagination' });
+      doc.addContent('/Artifact <<\n/Type /Pagination\n>> BDC');
       drawRuns(doc, node.runs, state);
-      doc.endMarkedContent();
+      doc.addContent('EMC');
       return;
     case 'text': {
-      const el = doc.struct(node.tag);
-      const attrs: Record<string, unknown> = {};
-      if (node.tag === 'TH' && node.scope) attrs.Scope = node.scope;
-      if (node.rowSpan && node.rowSpan > 1) attrs.RowSpan = node.rowSpan;
-      if (node.colSpan && node.colSpan > 1) attrs.ColSpan = node.colSpan;
       // Table attributes (ISO 32000-1 14.8.5.7): the owner Table, a heading's Scope, and the spans.
-      if (Object.keys(attrs).length > 0)
-        (el as unknown as { dictionary: { data: Record<string, unknown> } }).dictionary.data.A = {
-          O: 'Table',
-          ...attrs,
-        };
-      attach(doc, el, parent);
+      let attrs = '';
+      if (node.tag === 'TH' && node.scope) attrs += `\n/Scope /${node.scope}`;
+      if (node.rowSpan && node.rowSpan > 1) attrs += `\n/RowSpan ${node.rowSpan}`;
+      if (node.colSpan && node.colSpan > 1) attrs += `\n/ColSpan ${node.colSpan}`;
+      if (attrs !== '') attrs = `\n/A <<\n/O /Table${attrs}\n>>`;
+      const el = element(doc, node.tag, attrs, parent.ref);
+      addKid(parent, `${el.ref.id} ${el.ref.gen} R`);
       // An empty cell stays an (empty) TD, so that table navigation counts its columns right.
-      if (node.runs.length > 0) el.add(() => drawRuns(doc, node.runs, state));
-      el.end();
+      if (node.runs.length > 0) {
+        markElement(doc, el, node.tag, state);
+        drawRuns(doc, node.runs, state);
+        doc.addContent('EMC');
+      }
+      endElement(doc, el);
       return;
     }
   }
