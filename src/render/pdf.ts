@@ -69,7 +69,7 @@ export async function renderPdf(pages: Page[], fonts: FontSet, meta: PdfMeta): P
     state.mcids = undefined;
     for (const node of page.nodes) drawNode(doc, node, root, state);
   }
-  endElement(doc, root);
+  endElement(root);
   doc.end();
   const bytes = await written;
   // pdfkit's stream queued process.nextTick callbacks holding the document (its constructor's
@@ -239,15 +239,10 @@ function deflateOnce(doc: Doc): void {
  * pdfkit.
  */
 function writePlain(ref: RefLike, abstractRef: object): boolean {
-  const doc = ref.document;
-  if (doc._security) return false;
+  if (ref.document._security) return false;
   const body = pdfValue(ref.data, abstractRef);
   if (body === undefined) return false;
-  ref.offset = doc._offset;
-  doc._write(`${ref.id} ${ref.gen} obj`);
-  doc._write(body);
-  doc._write('endobj');
-  doc._refEnd(ref);
+  writeObject(ref, body);
   return true;
 }
 
@@ -409,12 +404,13 @@ function addKid(el: Element, kid: string): void {
 }
 
 /** The element's dictionary as pdfkit writes a structure element: S, A, P, K, then Pg. */
-function endElement(doc: Doc, el: Element): void {
+function endElement(el: Element): void {
   const pg = el.page ? `\n/Pg ${el.page.id} ${el.page.gen} R` : '';
-  writeObject(doc, el.ref, `${el.head}\n/K [${el.kids}]${pg}\n>>`);
+  writeObject(el.ref, `${el.head}\n/K [${el.kids}]${pg}\n>>`);
 }
 
-function writeObject(doc: Doc, ref: RefLike, body: string): void {
+/** An object's bytes as pdfkit's finalize writes an object without a stream. */
+function writeObject(ref: RefLike, body: string): void {
   const d = ref.document;
   ref.offset = d._offset;
   d._write(`${ref.id} ${ref.gen} obj`);
@@ -426,17 +422,16 @@ function writeObject(doc: Doc, ref: RefLike, body: string): void {
 /**
  * Marked content for a structure element on the current page (pdfkit's markStructureContent, without
  * its bookkeeping of open markings: sheetgen never nests marked content): the next MCID of the page,
- * its entry in the structure tree's ParentTree, and the element's /K entry for it (an MCID on the
- * element's page, a marked-content reference on another).
+ * its entry in the structure tree's ParentTree, and the element's /K and /Pg.
  */
 function markElement(doc: Doc, el: Element, tag: string, state: DrawState): void {
   const d = doc as unknown as MarkingInternals;
   state.mcids ??= d.getStructParentTree().get(d.page.structParentTreeKey);
   const mcid = state.mcids.length;
   state.mcids.push(el.ref);
-  const page = d.page.dictionary;
-  el.page ??= page;
-  addKid(el, el.page === page ? String(mcid) : `<<\n/Type /MCR\n/Pg ${page.id} ${page.gen} R\n/MCID ${mcid}\n>>`);
+  // A text element is marked once, on one page: its /K is that MCID and its /Pg that page.
+  el.page = d.page.dictionary;
+  addKid(el, String(mcid));
   doc.addContent(`/${tag} <<\n/MCID ${mcid}\n>> BDC`);
 }
 
@@ -458,7 +453,7 @@ function drawNode(doc: Doc, node: LayoutNode, parent: Element, state: DrawState)
       const el = element(doc, node.tag, '', parent.ref);
       addKid(parent, `${el.ref.id} ${el.ref.gen} R`);
       for (const child of node.children) drawNode(doc, child, el, state);
-      endElement(doc, el);
+      endElement(el);
       return;
     }
     case 'furniture':
@@ -483,7 +478,7 @@ function drawNode(doc: Doc, node: LayoutNode, parent: Element, state: DrawState)
         drawRuns(doc, node.runs, state);
         doc.addContent('EMC');
       }
-      endElement(doc, el);
+      endElement(el);
       return;
     }
   }
