@@ -84,8 +84,8 @@ export function tempName(outDir: string, name: string): string {
 }
 
 /**
- * The scheme file a sheet names (`grading: schemes\\city.json`), found where grading looks for it
- * (`\\` or `/` separate folders, see scheme-path.ts). Read from the data as written, so that it is
+ * The scheme file a sheet names (`grading: schemes\city.json`), found where grading looks for it
+ * (`\` or `/` separate folders, see scheme-path.ts). Read from the data as written, so that it is
  * known also when the sheet has errors, and also when --scheme is used instead: it is the user's file.
  */
 function namedSchemeFile(file: string, outcome: GradedOutcome): string | undefined {
