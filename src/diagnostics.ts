@@ -30,8 +30,9 @@ export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 70 } as const;
 export class SheetgenError extends Error {
   readonly exitCode: number;
   readonly diagnostics: Diagnostic[];
-  constructor(message: string, opts: { exitCode?: number; diagnostics?: Diagnostic[] } = {}) {
-    super(message);
+  /** `cause`: the error it tells of (a file-system error), kept so that its words can be chosen again later. */
+  constructor(message: string, opts: { exitCode?: number; diagnostics?: Diagnostic[]; cause?: unknown } = {}) {
+    super(message, opts.cause !== undefined ? { cause: opts.cause } : undefined);
     this.name = 'SheetgenError';
     this.exitCode = opts.exitCode ?? EXIT.invalid;
     this.diagnostics = opts.diagnostics ?? [];

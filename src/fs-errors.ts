@@ -94,8 +94,12 @@ export function readFailure(file: string, e: unknown, lang: Lang, folder = false
 
 /** A file that could not be written: exit 1, the path and the reason; a locked file says to close the viewer. */
 export function writeFailure(file: string, e: unknown, lang: Lang, replacing = false): SheetgenError {
-  if (replacing && isLocked(e)) return new SheetgenError(t(lang, 'outLocked', { file }), { exitCode: EXIT.invalid });
-  return new SheetgenError(t(lang, 'cannotWrite', { file, reason: fsReason(e, lang) }), { exitCode: EXIT.invalid });
+  if (replacing && isLocked(e))
+    return new SheetgenError(t(lang, 'outLocked', { file }), { exitCode: EXIT.invalid, cause: e });
+  return new SheetgenError(t(lang, 'cannotWrite', { file, reason: fsReason(e, lang) }), {
+    exitCode: EXIT.invalid,
+    cause: e,
+  });
 }
 
 /** Runs a file operation; a file-system error becomes the user's SheetgenError made by `fail`. */

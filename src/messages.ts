@@ -290,6 +290,10 @@ const en: Record<string, string> = {
     "This sheet would write {name}, which {others} also names; the sheet that comes first in the batch keeps the name, so {name} is not this sheet's PDF (if its progress line showed it written, that PDF was replaced) and this sheet is not built",
   outputCollisionKept:
     "{others} also names {name}; {name} is the PDF of this sheet (the first of the batch keeps the name), not that sheet's",
+  outputTakenByLater:
+    "{name} holds the PDF of {others}, which also names it: this sheet comes first in the batch, but its PDF could not be written there (see the error above), so this sheet is not built and {name} is that sheet's PDF",
+  outputCollisionKeptLater:
+    "{others} also names {name} and comes first in the batch, but its PDF could not be written there; {name} is the PDF of this sheet, not that sheet's",
   fontTooLarge: 'The font {file} is {size} bytes; sheetgen reads font files of at most {max} bytes',
   fontDamaged:
     'The font {file} is damaged or not a TrueType/OpenType font ({detail}); give an intact .ttf or .otf file',
@@ -615,6 +619,10 @@ const ja: Record<string, string> = {
     'このシートの出力 {name} は {others} の出力と同じ名前です。名前は一括作成の順で先にあるシートのものになるため、{name} はこのシートの PDF ではありません（進行状況で書き出し済みと表示された場合も、その PDF は置き換えました）。このシートは作成されていません',
   outputCollisionKept:
     '{others} も同じ {name} を出力しようとしました。名前は一括作成の順で先のシートのものになるため、{name} はこのシートの PDF です（そちらのシートの PDF ではありません）',
+  outputTakenByLater:
+    '{name} には同じ名前を出力する {others} の PDF が入っています。このシートは一括作成の順で先ですが、その PDF を書き込めなかったため（上のエラーを参照）、このシートは作成されていません。{name} はそちらのシートの PDF です',
+  outputCollisionKeptLater:
+    '{others} も同じ {name} を出力しようとしました。一括作成の順ではそちらが先ですが、その PDF を書き込めなかったため、{name} はこのシートの PDF です（そちらのシートの PDF ではありません）',
   fontTooLarge: 'フォント {file} は {size} バイトあります。フォントのファイルは {max} バイトまでです',
   fontDamaged:
     'フォント {file} は壊れているか、TrueType/OpenType のフォントではありません（{detail}）。壊れていない .ttf か .otf のファイルを指定してください',

@@ -1,5 +1,6 @@
 //! Progress of a batch build on stderr: a one-line bar with counts and ETA on a terminal, one plain
-//! line per sheet when piped or in CI, nothing with --quiet.
+//! line per sheet when piped or in CI, nothing with --quiet. A PDF shown done and then replaced gets
+//! a line of its own in both.
 
 import type { Lang } from '../diagnostics.js';
 import type { ProgressEvent } from '../core/batch.js';
@@ -54,21 +55,26 @@ export class Progress {
           ? `${t(this.lang, 'progressBuilt')} ${visible(r.file)} → ${visible(r.output ?? '')}`
           : `${t(this.lang, 'progressFailed')} ${visible(r.file)}`;
       this.write(`[${String(e.done).padStart(width)}/${e.total}] ${what}\n`);
-      if (e.replaced)
-        this.write(
-          `${' '.repeat(2 * width + 3)} ${t(this.lang, 'progressFailed')} ${t(this.lang, 'progressReplaced', {
-            file: visible(e.replaced.file),
-            output: visible(r.output ?? ''),
-            by: visible(r.file),
-          })}\n`,
-        );
+      if (e.replaced) this.write(`${' '.repeat(2 * width + 3)} ${this.replacedLine(e)}\n`);
     } else if (this.mode === 'bar') {
+      // The bar shows only counts; a sheet it counted as built whose PDF is gone is told on a line
+      // above it, at once, and the bar is drawn again below.
+      if (e.replaced) this.note(this.replacedLine(e));
       // At most ~12 redraws a second: a terminal is slower than a fast batch.
       const now = performance.now();
-      if (e.done < e.total && now - this.lastDraw < 80) return;
+      if (!e.replaced && e.done < e.total && now - this.lastDraw < 80) return;
       this.lastDraw = now;
       this.draw(e.done);
     }
+  }
+
+  /** "FAILED b.yaml no longer counts as built: X now holds the PDF of a.yaml, …" */
+  private replacedLine(e: ProgressEvent): string {
+    return `${t(this.lang, 'progressFailed')} ${t(this.lang, 'progressReplaced', {
+      file: visible(e.replaced?.file ?? ''),
+      output: visible(e.report.output ?? ''),
+      by: visible(e.report.file),
+    })}`;
   }
 
   private draw(done: number): void {

@@ -184,8 +184,11 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
         () => undefined,
       ),
   );
-  /** The error of a PDF that could not be moved to its name (dropped if a sheet earlier in the batch keeps the name). */
-  const writeErrors = new Map<number, Diagnostic>();
+  /**
+   * The error of a PDF that could not be moved to its name, and what was thrown (dropped if a sheet
+   * earlier in the batch keeps the name).
+   */
+  const writeErrors = new Map<number, { d: Diagnostic; error: SheetgenError }>();
   let done = 0;
   const stopped = () => opts.signal?.aborted === true;
   const finish = (id: number, replaced?: number) => {
@@ -235,7 +238,7 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
       if (!(p.error instanceof SheetgenError)) throw p.error;
       const d: Diagnostic = { severity: 'error', code: 'output.write', file: r.file, message: p.error.message };
       r.diagnostics.push(d);
-      writeErrors.set(id, d);
+      writeErrors.set(id, { d, error: p.error });
     }
     return undefined;
   };
@@ -246,11 +249,24 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
   const tellShared = () => {
     for (const s of names.shared()) {
       for (const o of s.others) {
-        // Only when a write failed can an earlier sheet lose the name: its own write error says why.
-        if (o < s.keeper) continue;
         const r = reports[o]!;
-        const moot = writeErrors.get(o);
-        if (moot) r.diagnostics = r.diagnostics.filter((d) => d !== moot);
+        const w = writeErrors.get(o);
+        if (o < s.keeper) {
+          // Only when its write failed can an earlier sheet lose the name (a viewer held the file): the
+          // later sheet's PDF is there, whether it was placed before or after that failure. The write
+          // error is said as for a file to replace (there is one now), whatever was there at the time.
+          const cause = w?.error.cause;
+          if (w && isFsError(cause)) w.d.message = writeFailure(join(outDir, s.name), cause, lang, true).message;
+          r.diagnostics.push({
+            severity: 'error',
+            code: 'output.collision',
+            ...atMeasure(o),
+            message: t(lang, 'outputTakenByLater', { name: s.name, others: where(s.keeper) }),
+            hint: t(lang, 'outputCollisionHint'),
+          });
+          continue;
+        }
+        if (w) r.diagnostics = r.diagnostics.filter((d) => d !== w.d);
         r.diagnostics.push({
           severity: 'error',
           code: 'output.collision',
@@ -265,7 +281,10 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
           severity: 'warning',
           code: 'output.collision',
           ...atMeasure(s.keeper),
-          message: t(lang, 'outputCollisionKept', { name: s.name, others: where(o) }),
+          message: t(lang, o < s.keeper ? 'outputCollisionKeptLater' : 'outputCollisionKept', {
+            name: s.name,
+            others: where(o),
+          }),
           hint: t(lang, 'outputCollisionHint'),
         });
     }

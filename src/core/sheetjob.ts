@@ -2,7 +2,7 @@
 //! validate, grade, name the output, collect the set-level facts, and render the PDF to a temp file.
 
 import { rm, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { SheetgenError, hasErrors, type Diagnostic, type Lang } from '../diagnostics.js';
 import { projectRows, type ProjectRow } from '../export/projects.js';
 import { gradeRows, type GradeRow } from '../export/rows.js';
@@ -14,6 +14,7 @@ import type { FontSet } from '../render/fonts.js';
 import { outputName } from './build-name.js';
 import { gradeLoaded, type GradedOutcome } from './grade.js';
 import { loadSheet } from './load.js';
+import { schemePathFromSheet } from './scheme-path.js';
 
 export interface JobOptions {
   lang: Lang;
@@ -82,6 +83,19 @@ export function tempName(outDir: string, name: string): string {
   return join(outDir, `.${name}.${process.pid}.${Math.floor(Math.random() * 1e9).toString(36)}.tmp`);
 }
 
+/**
+ * The scheme file a sheet names (`grading: schemes\city.json`), found where grading looks for it
+ * (`\` or `/` separate folders, see scheme-path.ts). Read from the data as written, so that it is
+ * known also when the sheet has errors, and also when --scheme is used instead: it is the user's file.
+ */
+function namedSchemeFile(file: string, outcome: GradedOutcome): string | undefined {
+  const data = outcome.parsed?.data;
+  const raw = data !== null && typeof data === 'object' ? (data as Record<string, unknown>).grading : undefined;
+  const ref = typeof raw === 'string' ? raw : outcome.sheet?.grading;
+  if (ref === undefined || !/[\\/]|\.json$/i.test(ref)) return undefined;
+  return isAbsolute(ref) ? ref : schemePathFromSheet(file, ref);
+}
+
 export class SheetSession {
   private fonts: FontSet | undefined;
   constructor(private readonly opts: JobOptions) {}
@@ -104,22 +118,27 @@ export class SheetSession {
    * nothing is held in memory between the two steps.
    */
   async build(file: string, outDir: string): Promise<BuildResult> {
+    // The scheme file the sheet names goes with every answer, also when the sheet fails: the batch
+    // must never write its index or open data over it.
+    let scheme: string | undefined;
+    const named = (r: BuildResult): BuildResult => (scheme !== undefined ? { ...r, scheme } : r);
     try {
-      return await this.buildOrThrow(file, outDir);
+      const outcome = await this.grade(file);
+      scheme = namedSchemeFile(file, outcome);
+      return named(await this.buildOrThrow(file, outDir, outcome));
     } catch (e) {
       // A user-caused problem met while rendering (a font that cannot be used, a file that vanished) is this sheet's error.
       if (e instanceof SheetgenError)
-        return {
+        return named({
           file,
           ok: false,
           diagnostics: [{ severity: 'error', code: 'build.failed', file, message: e.message }],
-        };
+        });
       throw e;
     }
   }
 
-  private async buildOrThrow(file: string, outDir: string): Promise<BuildResult> {
-    const outcome = await this.grade(file);
+  private async buildOrThrow(file: string, outDir: string, outcome: GradedOutcome): Promise<BuildResult> {
     const withText = <R extends ScanResult>(r: R): R =>
       r.diagnostics.length > 0 && outcome.text !== undefined ? { ...r, text: outcome.text } : r;
     const graded = outcome.graded;
@@ -150,13 +169,6 @@ export class SheetSession {
       kpis: s.kpis.map((k) => ({ value: k.number ?? 0, ...at([...k.path, 'number']) })),
       committee: s.committee.map((c) => ({ value: c.number, ...at([...c.path, 'number']) })),
     };
-    const grading = s.grading;
-    const scheme =
-      this.opts.scheme === undefined && grading !== undefined && /[\\/]|\.json$/i.test(grading)
-        ? isAbsolute(grading)
-          ? grading
-          : join(dirname(file), grading)
-        : undefined;
     const scanned: ScanResult = {
       file,
       ok: true,
@@ -166,7 +178,6 @@ export class SheetSession {
       projectRows: projectRows(graded, name),
       facts,
       ...(this.opts.keepGraded ? { graded } : {}),
-      ...(scheme ? { scheme } : {}),
     };
 
     // Imported on first render so that a batch of broken sheets never loads the layout and PDF code.

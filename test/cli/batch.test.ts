@@ -185,6 +185,29 @@ describe('progress', () => {
     expect(out.endsWith('\r\u001b[K')).toBe(true);
   });
 
+  it('the bar says at once, on a line above it, that a PDF it counted as built was replaced, and is drawn again below', () => {
+    let out = '';
+    const p = new Progress(
+      'bar',
+      3,
+      'en',
+      (s) => (out += s),
+      () => 80,
+    );
+    const later: SheetReport = { file: 'b.yaml', status: 'built', diagnostics: [], output: 'out/2020-09.pdf' };
+    p.update({ done: 1, total: 3, report: later });
+    const first = out;
+    expect(first).toMatch(/^\r\[#+-+\] 1\/3 {2}1 built, 0 failed {2}ETA \S+\u001b\[K$/);
+    // Within the same few milliseconds (no redraw is due): the replacement is shown all the same.
+    const earlier: SheetReport = { file: 'a.yaml', status: 'built', diagnostics: [], output: 'out/2020-09.pdf' };
+    p.update({ done: 2, total: 3, report: earlier, replaced: { ...later, status: 'failed' } });
+    const after = out.slice(first.length);
+    expect(after.split('\n')).toEqual([
+      '\r\u001b[KFAILED b.yaml no longer counts as built: out/2020-09.pdf now holds the PDF of a.yaml, which names the same file and comes first in the batch',
+      expect.stringMatching(/^\r\[#+-+\] 2\/3 {2}1 built, 1 failed {2}ETA \S+\u001b\[K$/),
+    ]);
+  });
+
   it('lines name each sheet and its PDF; nothing at all when off', () => {
     let out = '';
     const p = new Progress('lines', 12, 'en', (s) => (out += s));

@@ -1,5 +1,6 @@
 // OutputNames on its own, with a pretend disk: whatever order the sheets' PDFs arrive in and however
-// long each move takes, a shared name ends with the PDF of the first sheet of the file order.
+// long each move takes, a shared name ends with the PDF of the first sheet of the file order whose
+// move does not fail.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OutputNames, type Placement } from '../../src/core/claims.js';
@@ -8,8 +9,19 @@ const turns = async (n: number) => {
   for (let i = 0; i < n; i++) await new Promise<void>((r) => setImmediate(r));
 };
 
-/** A batch of sheets offering their PDFs in `arrival` order, `lag` turns apart, each move taking `slow` turns. */
-async function run(names: number[], arrival: number[], lag: number[], slow: number[], blocked: Set<number>) {
+/**
+ * A batch of sheets offering their PDFs in `arrival` order, `lag` turns apart, each move taking `slow`
+ * turns. A name in `blocked` cannot be written by any sheet (the user's file); a sheet in `failing`
+ * cannot write its PDF (a viewer holds the file when its move comes).
+ */
+async function run(
+  names: number[],
+  arrival: number[],
+  lag: number[],
+  slow: number[],
+  blocked: Set<number>,
+  failing = new Set<number>(),
+) {
   const disk = new Map<string, number>();
   const discarded: string[] = [];
   const seenAtPlace: [number, number | undefined][] = [];
@@ -17,6 +29,7 @@ async function run(names: number[], arrival: number[], lag: number[], slow: numb
     async (id, tmp, name) => {
       await turns(slow[id]!);
       if (blocked.has(Number(name))) throw new Error(`${name} is the user's file`);
+      if (failing.has(id)) throw new Error(`${name} is held open`);
       expect(tmp).toBe(`tmp${id}`);
       disk.set(name, id);
     },
@@ -68,7 +81,24 @@ describe('OutputNames', () => {
     expect(r.shared).toEqual([{ name: '7', keeper: 0, placed: false, others: [1, 2] }]);
   });
 
-  it('any arrival order, any move times: each name ends with the first sheet’s PDF', async () => {
+  it('the earlier sheet’s write fails: the later sheet keeps the name, whether it was placed before or after', async () => {
+    // Sheet 1 first (placed, then sheet 0 fails to replace it), and sheet 0 first (fails, then sheet 1 is placed).
+    for (const arrival of [
+      [1, 0],
+      [0, 1],
+    ]) {
+      const r = await run([7, 7], arrival, [0, 3], [0, 0], new Set(), new Set([0]));
+      expect(r.outcomes, `arrival ${arrival}`).toEqual([
+        { kind: 'failed', error: expect.any(Error) },
+        { kind: 'placed' },
+      ]);
+      expect(r.disk.get('7')).toBe(1);
+      expect(r.discarded).toEqual(['tmp0']);
+      expect(r.shared).toEqual([{ name: '7', keeper: 1, placed: true, others: [0] }]);
+    }
+  });
+
+  it('any arrival order, any move times, any failing moves: each name ends with the first movable sheet’s PDF', async () => {
     const batch = fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 8 }).chain((names) =>
       fc.record({
         names: fc.constant(names),
@@ -79,21 +109,25 @@ describe('OutputNames', () => {
         lag: fc.array(fc.nat({ max: 12 }), { minLength: names.length, maxLength: names.length }),
         slow: fc.array(fc.nat({ max: 12 }), { minLength: names.length, maxLength: names.length }),
         blocked: fc.subarray([1, 2, 3]),
+        failing: fc.subarray(names.map((_, i) => i)),
       }),
     );
     await fc.assert(
-      fc.asyncProperty(batch, async ({ names, arrival, lag, slow, blocked }) => {
-        const r = await run(names, arrival, lag, slow, new Set(blocked));
-        const first = (n: number) => names.indexOf(n);
+      fc.asyncProperty(batch, async ({ names, arrival, lag, slow, blocked, failing }) => {
+        const r = await run(names, arrival, lag, slow, new Set(blocked), new Set(failing));
+        // The name goes to the first sheet of the file order whose PDF can be written there.
+        const first = (n: number) => names.findIndex((m, i) => m === n && !failing.includes(i));
         for (const n of new Set(names)) {
-          expect(r.disk.get(String(n))).toBe(blocked.includes(n) ? undefined : first(n));
+          const placed = !blocked.includes(n) && first(n) >= 0;
+          expect(r.disk.get(String(n))).toBe(placed ? first(n) : undefined);
           const all = names.flatMap((m, i) => (m === n ? [i] : []));
+          const keeper = placed ? first(n) : all[0]!;
           if (all.length > 1)
             expect(r.shared.find((s) => s.name === String(n))).toEqual({
               name: String(n),
-              keeper: first(n),
-              placed: !blocked.includes(n),
-              others: all.slice(1),
+              keeper,
+              placed,
+              others: all.filter((i) => i !== keeper),
             });
         }
         for (const [id, atName] of r.seenAtPlace) expect(atName).toBe(id);

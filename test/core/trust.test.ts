@@ -226,6 +226,38 @@ describe('no input is ever written over', () => {
     );
   }, 480_000);
 
+  it('a scheme a sheet names is never written over: also when that sheet fails, when its path is written with \\, and when --scheme is used instead', async () => {
+    const cases: { ref: string; extra?: string; scheme?: string; jobs: number }[] = [
+      // b.yaml has an error: it is never graded, but the file it names is still the user's scheme.
+      { ref: './grades.json', extra: 'bogus_field: 1\n', jobs: 2 },
+      // Written on a Windows PC: `\` separates folders on any system, for the guard as for grading.
+      { ref: 'o\\grades.json', jobs: 1 },
+      // --scheme instead of the sheet's own: the file the sheet names is still not an output.
+      { ref: './projects.json', scheme: 'five-level', jobs: 1 },
+    ];
+    for (const c of cases) {
+      const dir = tmp();
+      const name = c.ref.replace(/^.*[\\/]/, '');
+      const o = c.ref.startsWith('o') ? join(dir, 'o') : dir;
+      mkdirSync(o, { recursive: true });
+      writeFileSync(join(dir, 'a.yaml'), sheetText(0));
+      writeFileSync(join(dir, 'b.yaml'), `grading: '${c.ref}'\n${c.extra ?? ''}${sheetText(2)}`);
+      copyFileSync('grading/asahi.json', join(o, name));
+      const before = snapshot([join(dir, 'a.yaml'), join(dir, 'b.yaml'), join(o, name)]);
+      await expect(
+        buildBatch([join(dir, 'a.yaml'), join(dir, 'b.yaml')], {
+          lang: 'en',
+          outDir: o,
+          jobs: c.jobs,
+          ...(c.scheme ? { scheme: c.scheme } : {}),
+        }),
+        c.ref,
+      ).rejects.toThrow(`The output ${join(o, name)} is the input file`);
+      unchanged(before);
+      expect(existsSync(join(o, '2020-01.pdf')), 'the finished PDF stays').toBe(true);
+    }
+  }, 120_000);
+
   it('the guard knows an input by real path and by inode', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'a.yaml'), seed);
