@@ -31,12 +31,15 @@ export function flateAsync(bytes: Uint8Array): Promise<Uint8Array> {
 /** Objects per object stream: readers load a whole object stream to reach one object in it. */
 const PER_STREAM = 500;
 
-const NL = 0x0a;
-
 function ascii(s: string): Uint8Array {
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
   return out;
+}
+
+/** Bytes as a string of one character per byte (the objects' text is Latin-1, as pdfkit writes it). */
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 function endsWith(bytes: Uint8Array, end: number, tail: string): boolean {
@@ -80,25 +83,36 @@ function hasStream(pdf: Uint8Array, end: number): boolean {
 /**
  * A document pdfkit wrote up to its last object (no xref table, no trailer): `offsets[n - 1]` is
  * where object n starts, `trailer` the entries of the trailer dictionary other than /Size (e.g.
- * `/Root 3 0 R`). Written out with object streams and a cross-reference stream; undefined when
- * the objects are not where the offsets say.
+ * `/Root 3 0 R`). Objects in `bodies` (number → the text between `n 0 obj` and `endobj`) are not
+ * in `pdf`: their offsets are ignored. Written out with object streams and a cross-reference
+ * stream; undefined when the objects are not where the offsets say.
  */
-export function packObjects(pdf: Uint8Array, offsets: readonly number[], trailer: string[]): Uint8Array | undefined {
-  const spans = objectSpans(
-    pdf,
-    offsets.map((o, i) => [i + 1, o] as const),
-    pdf.length,
-  );
-  if (!spans) return undefined;
+export function packObjects(
+  pdf: Uint8Array,
+  offsets: readonly number[],
+  trailer: string[],
+  bodies: ReadonlyMap<number, string> = new Map(),
+): Uint8Array | undefined {
+  const written: (readonly [number, number])[] = [];
+  offsets.forEach((o, i) => {
+    if (!bodies.has(i + 1)) written.push([i + 1, o]);
+  });
+  const spans = written.length > 0 ? objectSpans(pdf, written, pdf.length) : new Map<number, [number, number]>();
+  if (!spans || offsets.length === 0) return undefined;
   const header = pdf.subarray(0, Math.min(...offsets));
-  const size = spans.size + 1;
+  const size = offsets.length + 1;
 
   const out: Uint8Array[] = [header];
   let offset = header.length;
   /** Per object: [type, field2, field3] of its xref stream entry. */
   const entries = new Map<number, [number, number, number]>();
-  const packed: [number, Uint8Array][] = [];
+  const packed: [number, string][] = [];
   for (let n = 1; n < size; n++) {
+    const body = bodies.get(n);
+    if (body !== undefined) {
+      packed.push([n, body]);
+      continue;
+    }
     const [start, end] = spans.get(n)!;
     if (hasStream(pdf, end)) {
       entries.set(n, [1, offset, 0]);
@@ -106,7 +120,7 @@ export function packObjects(pdf: Uint8Array, offsets: readonly number[], trailer
       offset += end - start;
     } else {
       // The object's body: between `n 0 obj\n` and `\nendobj\n`.
-      packed.push([n, pdf.subarray(start + `${n} 0 obj\n`.length, end - '\nendobj\n'.length)]);
+      packed.push([n, latin1(pdf.subarray(start + `${n} 0 obj\n`.length, end - '\nendobj\n'.length))]);
     }
   }
 
@@ -121,16 +135,10 @@ export function packObjects(pdf: Uint8Array, offsets: readonly number[], trailer
       at += body.length + 1;
       entries.set(n, [2, streamNo, k]);
     });
-    const first = ascii(`${index.trimEnd()}\n`);
-    const data = new Uint8Array(first.length + at);
-    data.set(first, 0);
-    let p = first.length;
-    for (const [, body] of group) {
-      data.set(body, p);
-      data[p + body.length] = NL;
-      p += body.length + 1;
-    }
-    const z = flate(data);
+    const first = `${index.trimEnd()}\n`;
+    let text = first;
+    for (const [, body] of group) text += `${body}\n`;
+    const z = flate(Buffer.from(text, 'latin1'));
     const head = ascii(
       `${streamNo} 0 obj\n<<\n/Type /ObjStm\n/N ${group.length}\n/First ${first.length}\n/Filter /FlateDecode\n/Length ${z.length}\n>>\nstream\n`,
     );

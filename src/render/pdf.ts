@@ -94,11 +94,14 @@ interface WriterInternals {
  * xref line through a Node stream, converting each string with a per-character loop; here the
  * objects are collected as they are written (strings converted natively, the same Latin-1 bytes),
  * and in place of pdfkit's xref table and trailer the objects are packed into object streams
- * with a cross-reference stream (./objstm.ts).
+ * with a cross-reference stream (./objstm.ts). The objects without a stream that the renderer
+ * writes itself (`writeObject`: the structure tree, most dictionaries) are handed over as text and
+ * go into the object streams as they are, never converted to bytes and searched for again.
  */
 export function collect(doc: { on(event: 'error', listener: (e: unknown) => void): unknown }): Promise<Uint8Array> {
   const d = doc as unknown as WriterInternals;
   const chunks: Uint8Array[] = [];
+  const bodies = new Map<number, string>();
   // What pdfkit wrote before (the %PDF header, from its constructor) waits in its stream's buffer.
   const head = (doc as unknown as { read(): Uint8Array | null }).read();
   if (head) chunks.push(head);
@@ -108,6 +111,8 @@ export function collect(doc: { on(event: 'error', listener: (e: unknown) => void
     // Strings (object headers and dictionaries) are joined and converted once between two streams'
     // bytes; a string is one byte per character (pdfkit writes Latin-1 only), so offsets count characters.
     let text = '';
+    // Objects without a stream that the renderer writes itself: kept as text for the object streams.
+    (doc as unknown as Collected)[BODIES] = bodies;
     const flush = () => {
       if (text !== '') chunks.push(Buffer.from(text, 'latin1'));
       text = '';
@@ -128,7 +133,7 @@ export function collect(doc: { on(event: 'error', listener: (e: unknown) => void
         const body = Buffer.concat(chunks);
         const id = Buffer.from(d._id).toString('hex');
         const trailer = [`/Root ${d._root.id} 0 R`, `/Info ${d._info.id} 0 R`, `/ID [<${id}> <${id}>]`];
-        const packed = packObjects(body, d._offsets as number[], trailer);
+        const packed = packObjects(body, d._offsets as number[], trailer, bodies);
         if (!packed) throw new Error('pdfkit wrote its objects out of place');
         resolve(packed);
       } catch (e) {
@@ -137,6 +142,11 @@ export function collect(doc: { on(event: 'error', listener: (e: unknown) => void
     };
     doc.on('error', reject);
   });
+}
+
+const BODIES = Symbol('sheetgen.objectBodies');
+interface Collected {
+  [BODIES]?: Map<number, string>;
 }
 
 const TEXT = Symbol('sheetgen.pendingText');
@@ -409,10 +419,20 @@ function endElement(el: Element): void {
   writeObject(el.ref, `${el.head}\n/K [${el.kids}]${pg}\n>>`);
 }
 
-/** An object's bytes as pdfkit's finalize writes an object without a stream. */
+/**
+ * An object without a stream, finished as pdfkit's finalize finishes one: in a document `collect`
+ * writes, its text goes straight to the object streams (no bytes to find it in again); else its
+ * bytes are written as pdfkit writes them.
+ */
 function writeObject(ref: RefLike, body: string): void {
   const d = ref.document;
   ref.offset = d._offset;
+  const bodies = (d as unknown as Collected)[BODIES];
+  if (bodies) {
+    bodies.set(ref.id, body);
+    d._refEnd(ref);
+    return;
+  }
   d._write(`${ref.id} ${ref.gen} obj`);
   d._write(body);
   d._write('endobj');

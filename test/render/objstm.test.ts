@@ -87,4 +87,37 @@ describe('the packed writer', () => {
     expect(packObjects(body, [29, 9], ['/Root 1 0 R'])).toBeUndefined(); // numbers swapped
     expect(packObjects(body, [], ['/Root 1 0 R'])).toBeUndefined();
   });
+
+  it('packs objects handed over as text exactly as the same objects written as bytes', () => {
+    const enc = new TextEncoder();
+    const objects = ['<<\n/Type /Catalog\n>>', '(x)', '<<\n/S /TD\n/K [0]\n>>', '[1 2 3]'];
+    const header = '%PDF-1.7\n';
+    // All four written as bytes.
+    let all = header;
+    const offsets: number[] = [];
+    objects.forEach((o, i) => {
+      offsets.push(all.length);
+      all += `${i + 1} 0 obj\n${o}\nendobj\n`;
+    });
+    const reference = packObjects(enc.encode(all), offsets, ['/Root 1 0 R'])!;
+    // Objects 2 and 4 as text: only 1 and 3 are in the bytes, 2 and 4 at the offset of what follows.
+    let some = header;
+    const mixed: number[] = [];
+    const bodies = new Map<number, string>();
+    objects.forEach((o, i) => {
+      mixed.push(some.length);
+      if (i % 2 === 1) bodies.set(i + 1, o);
+      else some += `${i + 1} 0 obj\n${o}\nendobj\n`;
+    });
+    const packed = packObjects(enc.encode(some), mixed, ['/Root 1 0 R'], bodies)!;
+    expect(Buffer.from(packed).equals(Buffer.from(reference))).toBe(true);
+    // Every object given as text, none in the bytes.
+    const none = packObjects(
+      enc.encode(header),
+      objects.map(() => header.length),
+      ['/Root 1 0 R'],
+      new Map(objects.map((o, i) => [i + 1, o])),
+    )!;
+    expect(Buffer.from(none).equals(Buffer.from(reference))).toBe(true);
+  });
 });
