@@ -248,6 +248,14 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
    */
   const tellShared = () => {
     for (const s of names.shared()) {
+      /** Sheet o's error: the name went to s.keeper (an earlier sheet whose write failed, or the first). */
+      const collision = (o: number, key: 'outputTakenByLater' | 'outputTaken'): Diagnostic => ({
+        severity: 'error',
+        code: 'output.collision',
+        ...atMeasure(o),
+        message: t(lang, key, { name: s.name, others: where(s.keeper) }),
+        hint: t(lang, 'outputCollisionHint'),
+      });
       for (const o of s.others) {
         const r = reports[o]!;
         const w = writeErrors.get(o);
@@ -257,23 +265,11 @@ export async function buildBatch(files: readonly string[], opts: BatchOptions): 
           // error is said as for a file to replace (there is one now), whatever was there at the time.
           const cause = w?.error.cause;
           if (w && isFsError(cause)) w.d.message = writeFailure(join(outDir, s.name), cause, lang, true).message;
-          r.diagnostics.push({
-            severity: 'error',
-            code: 'output.collision',
-            ...atMeasure(o),
-            message: t(lang, 'outputTakenByLater', { name: s.name, others: where(s.keeper) }),
-            hint: t(lang, 'outputCollisionHint'),
-          });
+          r.diagnostics.push(collision(o, 'outputTakenByLater'));
           continue;
         }
         if (w) r.diagnostics = r.diagnostics.filter((d) => d !== w.d);
-        r.diagnostics.push({
-          severity: 'error',
-          code: 'output.collision',
-          ...atMeasure(o),
-          message: t(lang, 'outputTaken', { name: s.name, others: where(s.keeper) }),
-          hint: t(lang, 'outputCollisionHint'),
-        });
+        r.diagnostics.push(collision(o, 'outputTaken'));
       }
       if (!s.placed) continue;
       for (const o of s.others)
