@@ -135,6 +135,8 @@ function projectsGrid(
               text: p.code ? `${p.code}　${p.name}` : p.name,
               field: { path: [...p.path, 'name'], label: `${label} 事務事業名` },
             },
+            // Repeated beside the rest of a slot divided between pages: 「…事業（続き）」.
+            markContinued: true,
           }
         : empty(C.name, { rowSpan: n }),
       { col: C.kind, tag: 'TH', scope: 'Row', content: { kind: 'text', text: '事業費', align: 'center' } },
