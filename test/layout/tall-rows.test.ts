@@ -25,7 +25,7 @@ import type { CommitteeEntry, GradedSheet, Outcome } from '../../src/model/types
 import { loadFonts } from '../../src/render/fonts.js';
 import { buildSheet, checkSheet, expectNoLoss, findInOrder, readPdf } from '../helpers/invariants.js';
 import { seedSheet } from '../render/seed-fixture.js';
-import { tallProject } from '../render/stress-fixture.js';
+import { fifteenProjects, tallProject } from '../render/stress-fixture.js';
 
 const fonts = loadFonts();
 const SENTENCE = '市民参画によるまちづくり組織の組成を検討し、機会を捉えた事業の効果的な情報発信を行う必要がある。';
@@ -290,6 +290,47 @@ describe('the layout with a row taller than a page', () => {
     const remark = findInOrder(readPdf(built.pdf), flat(p.remarks!));
     expect(remark.matched).toBe(flat(p.remarks!).length);
     expect(remark.pages).toEqual([2, 3]);
+  });
+
+  it('continues a long 備考 of a divided project in one place: the row’s rest on 別紙, not also a paragraph after the table', async () => {
+    // Too long for the slot even beside its 64 outcomes: page 2 cut it at a sentence, and the divided
+    // row then carried the shown part on to 別紙 with a reference to the rest further on (two places).
+    const g = tallProject();
+    const p = g.sheet.projects[0]!;
+    const remarks = Array.from(
+      { length: 60 },
+      (_, i) => `【備考${i + 1}】移住相談の件数を集計し、事業の効果を検証した。`,
+    ).join('');
+    g.sheet.projects[0] = { ...p, remarks };
+    const built = await buildSheet(g, fonts);
+    expectNoLoss(checkSheet(g, built.pages, built.pdf, fonts, { requireCells: true }));
+    const all = built.pages.map(pageText).join('');
+    expect(all).not.toContain('（４）No.1 備考欄（続き）');
+    const doc = readPdf(built.pdf);
+    const found = findInOrder(doc, flat(remarks));
+    expect(found.matched).toBe(flat(remarks).length);
+    // In pieces on consecutive pages from page 2 (the row's parts), no reference inside it.
+    expect(found.pages[0]).toBe(2);
+    found.pages.forEach((pg, i) => expect(pg).toBe(2 + i));
+    expect(found.refs ?? []).toEqual([]);
+    // The last piece is followed on its page by no other 備考 heading: nothing of it stands elsewhere.
+    expect(built.warnings.filter((w) => (w.path ?? []).join('.') === 'projects.0.remarks')).toEqual([]);
+  });
+
+  it('keeps the whole 備考 of a slot continued on 別紙 in its row (no cut there and a paragraph further on)', async () => {
+    // Fifteen projects of five outcomes: the later slots go to 別紙 whole. The last one's 備考 is long:
+    // page 2 cut it at a sentence for a slot it does not even stand in.
+    const g = fifteenProjects();
+    const last = g.sheet.projects[14]!;
+    const remarks = Array.from({ length: 30 }, (_, i) => `【補足${i + 1}】${SENTENCE}`).join('');
+    g.sheet.projects[14] = { ...last, remarks };
+    const built = await buildSheet(g, fonts);
+    expectNoLoss(checkSheet(g, built.pages, built.pdf, fonts, { requireCells: true }));
+    expect(built.pages.map(pageText).join('')).not.toContain('（４）No.15 備考欄（続き）');
+    const found = findInOrder(readPdf(built.pdf), flat(remarks));
+    expect(found.matched).toBe(flat(remarks).length);
+    expect(found.refs ?? []).toEqual([]);
+    expect(found.pages[0]).toBeGreaterThan(2);
   });
 
   it('lays out the same pages again (deterministic)', () => {
