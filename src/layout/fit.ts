@@ -101,12 +101,15 @@ export const REF_PLACEHOLDER = '（別紙 000 に続く）';
  * Splits prose so that what stays ends with a whole sentence (after 。．！？ and their closing
  * brackets, or at a line break) within the first `maxLines` lines; the rest continues elsewhere.
  * The box holds one line more, kept for the reference to 別紙: a text of `maxLines + 1` lines
- * stands whole in it instead (no line or two sent to an attachment page).
+ * stands whole in it instead (no line or two sent to an attachment page). Neither piece is closing
+ * punctuation alone; `lead` characters at the start label the text (a committee entry's ①) and count
+ * as none of it.
  */
 export function splitSentences(
   text: string,
   lines: readonly { end: number }[],
   maxLines: number,
+  lead = 0,
 ): { shown: string; rest: string } {
   if (maxLines + 1 >= lines.length) return { shown: text, rest: '' };
   if (maxLines <= 0) return { shown: '', rest: text };
@@ -117,9 +120,20 @@ export function splitSentences(
   while ((m = re.exec(text)) !== null) {
     const end = m[0] === '\n' ? m.index : m.index + m[0].length;
     if (end > limit) break;
-    cut = end;
+    // No piece of punctuation alone on either side (a text opening with 「。」 would show just that
+    // before its reference to 別紙): closing punctuation stays with what precedes it, so the cut moves
+    // back to the sentence before, or to the start (the whole text continues on 別紙).
+    if (!punctuationOnly(text.slice(Math.min(lead, end), end)) && !punctuationOnly(text.slice(end))) cut = end;
   }
   return { shown: text.slice(0, cut).replace(/\s+$/u, ''), rest: text.slice(cut).replace(/^\s*\n/u, '') };
+}
+
+/** Punctuation that closes what precedes it (行頭禁則 of the sentence marks and closing brackets) and whitespace. */
+const PUNCTUATION_ONLY = /^[\s、。，．,.！？!?：；:;・)）\]］｝}〕〉》」』】〙〗〟’”｠»]*$/u;
+
+/** Whether a piece of text holds nothing but closing punctuation (empty counts: nothing is not a lone mark). */
+function punctuationOnly(piece: string): boolean {
+  return piece.trim() !== '' && PUNCTUATION_ONLY.test(piece);
 }
 
 export const BODY_SIZE = 8;

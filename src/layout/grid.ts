@@ -56,6 +56,11 @@ export interface Cell {
   shade?: boolean;
   tag: 'TH' | 'TD';
   scope?: Scope;
+  /**
+   * A label of text spanning rows (a project's name) that, repeated beside the rest of its row group
+   * divided between pages (splitGroup), says 「（続き）」 after its text: not read as a second row of the same name.
+   */
+  markContinued?: boolean;
 }
 
 export interface Row {
@@ -456,6 +461,17 @@ function flows(c: Cell): c is FlowCell {
   return c.tag === 'TD' && c.content.kind === 'text';
 }
 
+/** The mark of a label repeated beside the rest of its row (as continued headings are marked on 別紙). */
+export const CONTINUED = '（続き）';
+
+/** A label as repeated beside the rest of its divided row group: marked 「（続き）」 when it asks for it (see Cell.markContinued). */
+function continuedLabel(c: Cell): Cell {
+  if (!c.markContinued || c.content.kind !== 'text') return c;
+  // The copy carries the mark and no longer asks for it: divided again, it is repeated as it is.
+  const { markContinued: _done, ...rest } = c;
+  return { ...rest, content: { ...c.content, text: `${c.content.text}${CONTINUED}` } };
+}
+
 /** Least lines of a divided prose cell on either side of the cut (no lone first or last line). */
 const MIN_SPLIT_LINES = 2;
 
@@ -472,8 +488,8 @@ export interface GroupSplit {
  * at a row boundary, or inside a row where prose in a data cell runs past it: that cell's lines are
  * divided, whole lines, at least two on each side. Labels that span the cut (No., 主な事業, the
  * project's name, 成果指標) are repeated beside the second part, as a table's header is repeated on
- * the next page; one-row cells that are not prose stay whole in the first part, their place in the
- * second left empty. Returns null when no part of the group fits `avail`.
+ * the next page, the name marked 「（続き）」 (Cell.markContinued); one-row cells that are not prose
+ * stay whole in the first part, their place in the second left empty. Returns null when no part of the group fits `avail`.
  */
 export function splitGroup(
   ctx: LayoutContext,
@@ -590,9 +606,9 @@ export function splitGroup(
         upper[p.r]!.cells.push(withSpan(piece(shown), upSpan));
         lower[0]!.cells.push(withSpan(piece(rest), downSpan));
       } else if (p.e - p.r > 1) {
-        // A label spanning the cut: repeated beside the rest.
+        // A label spanning the cut: repeated beside the rest (a name marked as continued, once).
         upper[p.r]!.cells.push(withSpan(c, upSpan));
-        lower[0]!.cells.push(withSpan(c, downSpan));
+        lower[0]!.cells.push(withSpan(continuedLabel(c), downSpan));
       } else {
         upper[p.r]!.cells.push(c);
         lower[0]!.cells.push(empty(c.col, c.colSpan ? { colSpan: c.colSpan } : {}));

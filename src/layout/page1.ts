@@ -1024,13 +1024,13 @@ function verificationBlock(
       }
       if (laterEntries.length === 0 && left >= linesHeight(MIN_PROSE_LINES, size) - 0.01) {
         const n = linesIn(left, size);
-        const o = splitSentences(e.opinion, textLines(ctx, e.opinion, HALF, size), n);
+        const o = splitSentences(e.opinion, textLines(ctx, e.opinion, HALF, size), n, e.n.length);
         // An opinion that shows nothing here (its first sentence is longer than the room) takes its
         // answer along to 別紙: the answer is never read before the opinion it answers.
         const r =
           o.rest !== '' && o.shown === ''
             ? { shown: '', rest: e.response }
-            : splitSentences(e.response, textLines(ctx, e.response, CONTENT_W - HALF, size), n);
+            : splitSentences(e.response, textLines(ctx, e.response, CONTENT_W - HALF, size), n, e.n.length);
         const row = cEntries.length;
         if (o.rest)
           pendingProse.push({ heading: `${e.fieldO.label}（続き）`, field: e.fieldO, rest: o.rest, row, col: 'o' });

@@ -135,6 +135,8 @@ function projectsGrid(
               text: p.code ? `${p.code}　${p.name}` : p.name,
               field: { path: [...p.path, 'name'], label: `${label} 事務事業名` },
             },
+            // Repeated beside the rest of a slot divided between pages: 「…事業（続き）」.
+            markContinued: true,
           }
         : empty(C.name, { rowSpan: n }),
       { col: C.kind, tag: 'TH', scope: 'Row', content: { kind: 'text', text: '事業費', align: 'center' } },
@@ -327,32 +329,63 @@ export function layoutPage2(ctx: LayoutContext, g: GradedSheet): Page[] {
       );
   }
 
-  grid = pg(widths, texts);
-  let h = measure(ctx, grid, size);
-  let groups = rowGroups(grid).slice(1);
   // A first slot taller than the page (outcomes by the dozen) is divided at a line: its first part
   // here, the rest on 別紙 with its No. and name repeated.
-  const first = groups[0];
+  const firstTooTall = (gr: Grid, hs: number[]): [number, number] | undefined => {
+    const first = rowGroups(gr).slice(1)[0];
+    return first !== undefined && sum(hs.slice(first[0], first[1])) > room - hs[0]! + 0.01 ? first : undefined;
+  };
+  // A slot that does not stand whole on page 2 (divided, or on 別紙) keeps its whole 備考: its row
+  // carries it on, divided where it is taller than a page, so that the 備考 continues in one place in
+  // reading order — not cut at a sentence and continued a second time after the table.
+  const keepWhole = (idx: number) => {
+    const i = pending.findIndex((q) => q.idx === idx);
+    if (i < 0) return false;
+    pending.splice(i, 1);
+    texts = texts.map((t, k) => (k === idx ? full[k]! : t));
+    return true;
+  };
   let divided = false;
-  if (first !== undefined && sum(h.slice(first[0], first[1])) > room - h[0]! + 0.01) {
-    const split = splitGroup(ctx, grid, size, first[0], first[1], room - h[0]!);
-    if (split) {
-      divided = true;
-      grid = split.grid;
-      h = measure(ctx, grid, size);
-      groups = rowGroups(grid).slice(1);
+  let h: number[] = [];
+  let groups: [number, number][] = [];
+  const arrange = () => {
+    grid = pg(widths, texts);
+    h = measure(ctx, grid, size!);
+    const first = firstTooTall(grid, h);
+    divided = false;
+    if (first && keepWhole(0)) return arrange();
+    if (first) {
+      const split = splitGroup(ctx, grid, size!, first[0], first[1], room - h[0]!);
+      if (split) {
+        divided = true;
+        grid = split.grid;
+        h = measure(ctx, grid, size!);
+      }
     }
-  }
+    groups = rowGroups(grid).slice(1);
+  };
+  arrange();
   // The group of slot `idx`: one more after the first when the first slot is divided.
   const groupOf = (idx: number) => (divided && idx > 0 ? idx + 1 : idx);
   // Whole slots on page 2 while they fit; the rest continue on 別紙.
-  let used = h[0]!;
-  let count = 0;
-  for (const [a, b] of groups) {
-    const gh = sum(h.slice(a, b));
-    if (used + gh > room + 0.01 && count > 0) break;
-    used += gh;
-    count++;
+  const placeSlots = () => {
+    let used = h[0]!;
+    let n = 0;
+    for (const [a, b] of groups) {
+      const gh = sum(h.slice(a, b));
+      if (used + gh > room + 0.01 && n > 0) break;
+      used += gh;
+      n++;
+    }
+    return { used, n };
+  };
+  let { used, n: count } = placeSlots();
+  // Slots continued on 別紙 whole: their 備考 uncut. Their rows only grow, and the rows on page 2 are
+  // the same (a slot's height is its own), so the same slots stay on page 2.
+  const onAnnex = pending.filter((q) => groupOf(q.idx) >= count).map((q) => q.idx);
+  if (onAnnex.map(keepWhole).some(Boolean)) {
+    arrange();
+    ({ used, n: count } = placeSlots());
   }
   const placedRows = [0, ...groups.slice(0, count).flatMap(([a, b]) => range(a, b))];
   if (count === groups.length) {

@@ -776,9 +776,12 @@ export function findInOrder(
   let start = -1;
   let end = from;
   const pages: number[] = [];
+  let prevLen = 0;
   while (matched < needle.length) {
     const { len, at } = longest(needle.slice(matched), pos);
-    if (len === 0 || (start >= 0 && len < MIN_PIECE && !continuation(end, at))) break;
+    // The rule of the search: a piece shorter than MIN_PIECE, or one after it, only as a continuation.
+    if (len === 0 || (start >= 0 && (len < MIN_PIECE || prevLen < MIN_PIECE) && !continuation(end, at))) break;
+    prevLen = len;
     if (start < 0) start = at;
     pages.push(pageOf[at]!);
     matched += len;
@@ -786,7 +789,8 @@ export function findInOrder(
     pos = nextPage(end);
     if (pos >= flat.length) break;
   }
-  return { start: Math.max(start, from), end, pages, matched };
+  // The search above found no way through the whole string: nor does this (never reported as found).
+  return { start: Math.max(start, from), end, pages, matched: Math.min(matched, needle.length - 1) };
 }
 
 export interface PdfCheckOptions extends ReadOptions {
@@ -874,29 +878,28 @@ export function checkPdf(
   }
   for (const v of perLine.values())
     out.push({ level: 'pdf', kind: v.kind, page: v.page, text: v.text, at: v.box, detail: v.detail });
-  // A text found through a short piece at a reference to 別紙 that another text also ends at: one of
-  // the two lost the characters before it (an opinion's "。" gone, the policy's "。" taken for it).
-  const endsAt = new Map<number, Set<string>>();
-  const found = expected.map((e) => {
-    const needle = flatten(e.text);
-    const f = findInOrder(doc, needle);
-    for (const r of f.refs ?? []) {
-      let texts = endsAt.get(r);
-      if (!texts) endsAt.set(r, (texts = new Set()));
-      texts.add(needle);
-    }
-    return f;
+  // Each reference to 別紙 ends one piece of one text: a short piece is matched to its own reference,
+  // each reference consumed once. A text found through a short piece at a reference that another
+  // text's piece also ends at — an opinion's "。" gone and the policy's "。" taken for it, or two texts
+  // of the same words, one of them cut short — is looked for again without the references taken:
+  // first every text whose references no other text uses takes them, then the contested texts in the
+  // sheet's order take theirs. One piece gone is then one text reported (when two texts could own the
+  // piece left, the text does not say whose it is: the first takes it, and the other is named).
+  const found = expected.map((e) => findInOrder(doc, flatten(e.text)));
+  const users = new Map<number, number>();
+  for (const f of found) for (const r of f.refs ?? []) users.set(r, (users.get(r) ?? 0) + 1);
+  const taken = new Set<number>();
+  const contested: number[] = [];
+  found.forEach((f, i) => {
+    if ((f.shortRefs ?? []).some((r) => users.get(r)! > 1)) contested.push(i);
+    else for (const r of f.refs ?? []) taken.add(r);
   });
-  expected.forEach((e, i) => {
-    const needle = flatten(e.text);
-    const sharedBy = (f: Found) => (f.shortRefs ?? []).find((r) => [...endsAt.get(r)!].some((t) => t !== needle));
-    if (sharedBy(found[i]!) === undefined) return;
-    // Looked for again without the references other texts end at.
-    const others = new Set([...endsAt].filter(([, texts]) => [...texts].some((t) => t !== needle)).map(([r]) => r));
-    const again = findInOrder(doc, needle, 0, others);
+  for (const i of contested) {
+    const again = findInOrder(doc, flatten(expected[i]!.text), 0, taken);
+    for (const r of again.refs ?? []) taken.add(r);
     // Found that way, or reported below with how much was found.
     found[i] = again;
-  });
+  }
   for (const [i, e] of expected.entries()) {
     const needle = flatten(e.text);
     const f = found[i]!;

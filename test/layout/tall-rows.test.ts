@@ -5,6 +5,9 @@
 // bottom of its page (page 2, 別紙) and what stood past the edge was lost.
 
 import { describe, expect, it } from 'vitest';
+import { projectsCsv } from '../../src/export/csv.js';
+import { projectsJsonText } from '../../src/export/json.js';
+import { projectRows } from '../../src/export/projects.js';
 import { LayoutContext } from '../../src/layout/fit.js';
 import {
   LEADING,
@@ -22,7 +25,7 @@ import type { CommitteeEntry, GradedSheet, Outcome } from '../../src/model/types
 import { loadFonts } from '../../src/render/fonts.js';
 import { buildSheet, checkSheet, expectNoLoss, findInOrder, readPdf } from '../helpers/invariants.js';
 import { seedSheet } from '../render/seed-fixture.js';
-import { tallProject } from '../render/stress-fixture.js';
+import { fifteenProjects, tallProject } from '../render/stress-fixture.js';
 
 const fonts = loadFonts();
 const SENTENCE = '市民参画によるまちづくり組織の組成を検討し、機会を捉えた事業の効果的な情報発信を行う必要がある。';
@@ -155,6 +158,36 @@ describe('splitGroup divides a row group at a line', () => {
     expect(names).toEqual(Array.from({ length: n }, (_, i) => `成果指標${i + 1}`));
   });
 
+  it('marks a repeated name 「（続き）」 (once, however often the row is divided), the other labels as they are', () => {
+    const n = 60;
+    const rows: Grid['rows'] = [{ cells: [th(0, 'No.'), th(1, '名称'), th(2, '指標')] }];
+    const name = '3670　生涯活躍のまち形成事業';
+    for (let i = 0; i < n; i++)
+      rows.push({
+        cells: [
+          ...(i === 0 ? [th(0, '1', n), { ...th(1, name, n), markContinued: true }] : []),
+          { col: 2, tag: 'TH' as const, content: { kind: 'text' as const, text: `成果指標${i + 1}` } },
+        ],
+      });
+    let g: Grid = { widths: [30, 200, 200], rows };
+    let a = 1;
+    const names: string[] = [];
+    const text = (c: Cell | undefined) => (c?.content.kind === 'text' ? c.content.text : '');
+    for (let parts = 0; parts < 10; parts++) {
+      if (sum(measure(ctx, g, 6).slice(a, g.rows.length)) <= 150) break;
+      const s = splitGroup(ctx, g, 6, a, g.rows.length, 150)!;
+      expect(s).not.toBeNull();
+      // The part above keeps the label as it stood; the part below repeats it.
+      names.push(text(s.grid.rows[a]!.cells.find((c) => c.col === 1)));
+      expect(text(s.grid.rows[s.cut]!.cells.find((c) => c.col === 0))).toBe('1');
+      g = s.grid;
+      a = s.cut;
+    }
+    names.push(text(g.rows[a]!.cells.find((c) => c.col === 1)));
+    expect(names.length).toBeGreaterThanOrEqual(3);
+    expect(names).toEqual([name, ...names.slice(1).map(() => `${name}（続き）`)]);
+  });
+
   it('gives nothing when not even a first line fits', () => {
     expect(splitGroup(ctx, grid, 8, 1, 2, 8)).toBeNull();
   });
@@ -232,6 +265,18 @@ describe('the layout with a row taller than a page', () => {
     const name = `${p.code}　${p.name}`;
     const withName = built.pages.filter((pg) => texts(pg.nodes).some((n) => n.runs.some((r) => r.text.includes(name))));
     expect(withName.length).toBe(2);
+    // The name beside the rest on 別紙 says it continues (not a second project of the same name); page 2's does not.
+    const nameCells = (pg: Page) =>
+      texts(pg.nodes)
+        .map((n) => flat(n.runs.map((r) => r.text).join('')))
+        .filter((t) => t.startsWith(flat(name)));
+    expect(nameCells(withName[0]!)).toEqual([flat(name)]);
+    expect(nameCells(withName[1]!)).toEqual([flat(`${name}（続き）`)]);
+    // The open data reads the model, not the layout: each of its rows names the project as written.
+    const rows = projectRows(g, 'tall.pdf');
+    expect(rows.length).toBeGreaterThan(64);
+    expect(projectsCsv(rows)).not.toContain('（続き）');
+    expect(projectsJsonText(rows)).not.toContain('（続き）');
     // Every outcome once, in order, across page 2 and 別紙.
     const all = built.pages.map(pageText).join('');
     let at = 0;
@@ -245,6 +290,47 @@ describe('the layout with a row taller than a page', () => {
     const remark = findInOrder(readPdf(built.pdf), flat(p.remarks!));
     expect(remark.matched).toBe(flat(p.remarks!).length);
     expect(remark.pages).toEqual([2, 3]);
+  });
+
+  it('continues a long 備考 of a divided project in one place: the row’s rest on 別紙, not also a paragraph after the table', async () => {
+    // Too long for the slot even beside its 64 outcomes: page 2 cut it at a sentence, and the divided
+    // row then carried the shown part on to 別紙 with a reference to the rest further on (two places).
+    const g = tallProject();
+    const p = g.sheet.projects[0]!;
+    const remarks = Array.from(
+      { length: 60 },
+      (_, i) => `【備考${i + 1}】移住相談の件数を集計し、事業の効果を検証した。`,
+    ).join('');
+    g.sheet.projects[0] = { ...p, remarks };
+    const built = await buildSheet(g, fonts);
+    expectNoLoss(checkSheet(g, built.pages, built.pdf, fonts, { requireCells: true }));
+    const all = built.pages.map(pageText).join('');
+    expect(all).not.toContain('（４）No.1 備考欄（続き）');
+    const doc = readPdf(built.pdf);
+    const found = findInOrder(doc, flat(remarks));
+    expect(found.matched).toBe(flat(remarks).length);
+    // In pieces on consecutive pages from page 2 (the row's parts), no reference inside it.
+    expect(found.pages[0]).toBe(2);
+    found.pages.forEach((pg, i) => expect(pg).toBe(2 + i));
+    expect(found.refs ?? []).toEqual([]);
+    // The last piece is followed on its page by no other 備考 heading: nothing of it stands elsewhere.
+    expect(built.warnings.filter((w) => (w.path ?? []).join('.') === 'projects.0.remarks')).toEqual([]);
+  });
+
+  it('keeps the whole 備考 of a slot continued on 別紙 in its row (no cut there and a paragraph further on)', async () => {
+    // Fifteen projects of five outcomes: the later slots go to 別紙 whole. The last one's 備考 is long:
+    // page 2 cut it at a sentence for a slot it does not even stand in.
+    const g = fifteenProjects();
+    const last = g.sheet.projects[14]!;
+    const remarks = Array.from({ length: 30 }, (_, i) => `【補足${i + 1}】${SENTENCE}`).join('');
+    g.sheet.projects[14] = { ...last, remarks };
+    const built = await buildSheet(g, fonts);
+    expectNoLoss(checkSheet(g, built.pages, built.pdf, fonts, { requireCells: true }));
+    expect(built.pages.map(pageText).join('')).not.toContain('（４）No.15 備考欄（続き）');
+    const found = findInOrder(readPdf(built.pdf), flat(remarks));
+    expect(found.matched).toBe(flat(remarks).length);
+    expect(found.refs ?? []).toEqual([]);
+    expect(found.pages[0]).toBeGreaterThan(2);
   });
 
   it('lays out the same pages again (deterministic)', () => {
