@@ -153,10 +153,17 @@ export function layoutAnnex(ctx: LayoutContext, ident: string): Page[] {
 
   // Number the pages, fill in the references, and say what continued where.
   const m = pages.length;
+  // A reference shared by several items (ctx.sharedRefs: the KPI rows of a band and the bands after
+  // it, under one line on page 1) names the 別紙 page of each, once when they share one; any other
+  // names the page of the first item referring to it.
+  const shared = new Map<TextRun, number[]>();
   ctx.annex.forEach((item, i) => {
     if (item.kind === 'prose' && item.fromTable && orphanRefs.length > 0) item.refs.push(orphanRefs.shift()!);
-    for (const r of item.refs) if (r.text === REF_PLACEHOLDER) r.text = continuedRef(firstPage[i]!);
+    for (const r of item.refs)
+      if (ctx.sharedRefs.has(r)) shared.set(r, [...(shared.get(r) ?? []), firstPage[i]!]);
+      else if (r.text === REF_PLACEHOLDER) r.text = continuedRef(firstPage[i]!);
   });
+  for (const [r, [first, ...more]] of shared) r.text = continuedRef(first!, ...more);
   for (const w of warnings)
     ctx.warn(
       'layout.overflow',

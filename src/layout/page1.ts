@@ -627,10 +627,10 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
   if (fit1 !== undefined) s1 = fit1;
   else {
     const tb = legendBeside ? budget1 : budget1 * 0.75;
-    // A cut table or legend ends with its reference line to 別紙 (one under each band, and one more
-    // under the last band printed when later bands continue there): count them in.
+    // A cut table or legend ends with its reference line to 別紙 (one under each band; under the last
+    // band printed, the same line refers to the later bands continued there): count them in.
     const notesH = (k: number, nb: number) =>
-      (k < g.kpis.length ? nb * NOTE_LINE_H : 0) + (nb < bands.cols.length ? NOTE_LINE_H : 0);
+      (k < g.kpis.length ? nb * NOTE_LINE_H : nb < bands.cols.length ? NOTE_LINE_H : 0);
     const tableFits = (k: number, nb: number) => tableH(s1, k, nb) + notesH(k, nb) <= tb;
     while (bandCount > 1 && !tableFits(0, bandCount)) bandCount--;
     while (kpiCount > 0 && !tableFits(kpiCount, bandCount)) kpiCount--;
@@ -654,6 +654,8 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
     sect.push(hd.node);
     y += hd.h;
     let bottom = y;
+    // The reference under the last band printed: shared by its KPI rows continued and the later bands.
+    let lastRef: TextRun | undefined;
     bands.cols.slice(0, bandCount).forEach((cols, b) => {
       const grid = indicatorGrid(g, cols, true, g.kpis.slice(0, kpiCount), false);
       const h = measure(ctx, grid, s1);
@@ -671,6 +673,7 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
       if (kpiCount < g.kpis.length) {
         const ref = noteLine(ctx, REF_PLACEHOLDER, x0, bottom, sum(cols.widths), sect);
         bottom += ref.h;
+        lastRef = ref.run;
         const rest = g.kpis.slice(kpiCount);
         const cont = indicatorGrid(g, cols, false, rest, true);
         ctx.annex.push({
@@ -689,9 +692,16 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
     });
     if (bandCount < bands.cols.length) {
       // The later bands: the table again on 別紙, whole (数値目標, then the KPIs), after what continues
-      // from the bands above; one reference line under the last band printed.
-      const ref = noteLine(ctx, REF_PLACEHOLDER, x0, bottom, sum(bands.cols[bandCount - 1]!.widths), sect);
-      bottom += ref.h;
+      // from the bands above; one reference line under the last band printed — the one of its KPI rows
+      // continued when there is one, naming both 別紙 pages should they differ.
+      let run = lastRef;
+      if (run) ctx.sharedRefs.add(run);
+      else {
+        const ref = noteLine(ctx, REF_PLACEHOLDER, x0, bottom, sum(bands.cols[bandCount - 1]!.widths), sect);
+        bottom += ref.h;
+        run = ref.run;
+      }
+      const ref = { run };
       bands.cols.slice(bandCount).forEach((cols, k) => {
         const ys = cols.years;
         const span = `${fiscalYearHeader(ys[0]!, true)}〜${fiscalYearHeader(ys[ys.length - 1]!, true)}`;

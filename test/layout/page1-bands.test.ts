@@ -172,6 +172,23 @@ describe('page 1 with (1) in several bands of year columns', () => {
     const p1 = doc.flat.slice(0, doc.pageOf.indexOf(2));
     const kpiBlock = p1.slice(p1.indexOf(flat('重要業績評価指標（KPI）')));
     expect(kpiBlock).toMatch(/^重要業績評価指標（KPI）.*（決算）別紙のとおり（別紙\d+に続く）/u);
+    // The KPI rows of the band printed and the later bands continue on the same 別紙 page: page 1 says
+    // so once, in one reference line under the band (before, two lines, one under the other), and the
+    // warnings still name both.
+    const refs = [...p1.matchAll(/（別紙(\d+)に続く）/gu)];
+    const underBand = p1.slice(p1.indexOf(flat('別紙のとおり')), p1.indexOf(flat(graded.scheme.title)));
+    expect([...underBand.matchAll(/（別紙(\d+)に続く）/gu)].length, underBand).toBe(1);
+    const kpiRest = doc.flat.indexOf(flat('（１）施策の目標指標、KPI（続き'));
+    const laterBands = doc.flat.indexOf(flat('（１）施策の目標指標、KPI（令和'));
+    expect(kpiRest).toBeGreaterThan(0);
+    expect(laterBands).toBeGreaterThan(kpiRest);
+    expect(doc.pageOf[laterBands]).toBe(doc.pageOf[kpiRest]);
+    expect(refs[0]![1]).toBe(String(doc.pageOf[kpiRest]! - 2));
+    for (const label of ['（１）ＫＰＩ16 以降', '（１）令和'])
+      expect(
+        built.warnings.some((w) => w.code === 'layout.overflow' && w.message.includes(label)),
+        label,
+      ).toBe(true);
     // (2)'s rows continue on 別紙, the user told so.
     for (const f of ['situation', 'policy'])
       expect(
