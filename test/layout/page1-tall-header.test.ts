@@ -147,6 +147,11 @@ describe('page 1 under a header row and a first band of (1) at the format’s li
       expect(f.pages[0]).toBeGreaterThanOrEqual(annexNo + 2);
       pos = f.start + 1;
     }
+    // Each 別紙 heading stands on the page of its table's first rows, not alone at the foot of the page before.
+    expect(doc.pageOf[doc.flat.indexOf(flat('① 施策の進捗状況'), head)]).toBe(doc.pageOf[head]);
+    const committee = doc.flat.indexOf(flat('（２）推進委員会からの意見'), head);
+    expect(committee).toBeGreaterThan(head);
+    expect(doc.pageOf[doc.flat.indexOf(flat('推進委員会からの意見（要旨）'), committee)]).toBe(doc.pageOf[committee]);
     // The user is told what moved, and why; the header row shrank first.
     const moved = built.warnings.find((w) => w.code === 'layout.section-to-annex');
     expect(moved?.path).toEqual(['progress']);
