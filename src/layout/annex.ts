@@ -38,6 +38,8 @@ export function layoutAnnex(ctx: LayoutContext, ident: string): Page[] {
     nodes = [];
     y = top;
   };
+  const headingHeight = (text: string) =>
+    breakLines(text, CONTENT_W, HEAD_SIZE, ctx.fonts.bold).length * HEAD_SIZE * 1.5 + 2;
   const heading = (text: string) => {
     const lines = breakLines(text, CONTENT_W, HEAD_SIZE, ctx.fonts.bold);
     const h = lines.length * HEAD_SIZE * 1.5 + 2;
@@ -93,8 +95,6 @@ export function layoutAnnex(ctx: LayoutContext, ident: string): Page[] {
       flush();
       y += 6;
     } else {
-      heading(item.heading);
-      firstPage.push(pages.length + 1);
       // The grid changes only where a row group taller than a page is divided between pages.
       let grid = item.grid;
       let h = measure(ctx, grid, item.size);
@@ -103,6 +103,17 @@ export function layoutAnnex(ctx: LayoutContext, ident: string): Page[] {
       const groups = rowGroups(grid, head).filter(([a]) => item.body.includes(a));
       // Room for rows under the repeated header on a page of their own.
       const pageRoom = BOTTOM - top - headH;
+      // The heading goes along with the table's first rows: when nothing of them fits under it
+      // here, it starts the next page with them rather than standing alone at the foot of this one.
+      if (y > top && groups.length > 0) {
+        const [a, b] = groups[0]!;
+        const gh = sum(h.slice(a, b));
+        const below = BOTTOM - (y + headingHeight(item.heading)) - headH;
+        const none = gh > pageRoom + 0.01 ? splitGroup(ctx, grid, item.size, a, b, below) === null : gh > below + 0.01;
+        if (none) newPage();
+      }
+      heading(item.heading);
+      firstPage.push(pages.length + 1);
       let rows: number[] = [];
       const flushTable = () => {
         if (rows.length === 0) return;
@@ -153,10 +164,17 @@ export function layoutAnnex(ctx: LayoutContext, ident: string): Page[] {
 
   // Number the pages, fill in the references, and say what continued where.
   const m = pages.length;
+  // A reference shared by several items (ctx.sharedRefs: the KPI rows of a band and the bands after
+  // it, under one line on page 1) names the 別紙 page of each, once when they share one; any other
+  // names the page of the first item referring to it.
+  const shared = new Map<TextRun, number[]>();
   ctx.annex.forEach((item, i) => {
     if (item.kind === 'prose' && item.fromTable && orphanRefs.length > 0) item.refs.push(orphanRefs.shift()!);
-    for (const r of item.refs) if (r.text === REF_PLACEHOLDER) r.text = continuedRef(firstPage[i]!);
+    for (const r of item.refs)
+      if (ctx.sharedRefs.has(r)) shared.set(r, [...(shared.get(r) ?? []), firstPage[i]!]);
+      else if (r.text === REF_PLACEHOLDER) r.text = continuedRef(firstPage[i]!);
   });
+  for (const [r, [first, ...more]] of shared) r.text = continuedRef(first!, ...more);
   for (const w of warnings)
     ctx.warn(
       'layout.overflow',

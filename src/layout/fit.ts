@@ -63,6 +63,8 @@ export type AnnexItem =
 export class LayoutContext {
   readonly warnings: Diagnostic[] = [];
   readonly annex: AnnexItem[] = [];
+  /** References that several 別紙 items share (one line on the sheet for both): each names every page. */
+  readonly sharedRefs = new Set<TextRun>();
   constructor(
     readonly fonts: FontPair,
     readonly lang: Lang,
@@ -141,9 +143,13 @@ export const MIN_SIZE = 6;
 const STEP = 0.5;
 const DEFAULT_LEADING = 1.3;
 
-/** Reference line that ends a box whose text continues on 別紙 page n. */
-export function continuedRef(n: number): string {
-  return `（別紙 ${n} に続く）`;
+/**
+ * Reference line that ends a box whose text continues on 別紙 page n; one reference shared by what
+ * continues on several pages names each (（別紙 1・2 に続く）).
+ */
+export function continuedRef(n: number, ...more: number[]): string {
+  const pages = [...new Set([n, ...more])];
+  return `（別紙 ${pages.join('・')} に続く）`;
 }
 
 function resolved(spec: TextSpec) {

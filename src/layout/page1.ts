@@ -39,6 +39,7 @@ import {
   type Grid,
   type Row,
 } from './grid.js';
+import { widestRun } from './linebreak.js';
 import { A4_LANDSCAPE, type LayoutNode, type Page, type TextRun } from './types.js';
 
 export const MARGIN = { left: 22, right: 22, top: 20, bottom: 18 };
@@ -479,6 +480,58 @@ function neediest(ctx: LayoutContext, grid: Grid, size: number): Field | undefin
   return best;
 }
 
+/** The header row's text columns (重点施策名, 主管課, 担当班, 関係課) and the least width of each. */
+const HEADER_TEXT_COLS = [4, 6, 8, 10];
+const HEADER_MINS = new Map([
+  [4, 80],
+  [6, 50],
+  [8, 40],
+  [10, 50],
+]);
+
+/**
+ * Widths of a one-row grid whose text columns `cols` share the width they have so that the tallest
+ * cell at `size` is as short as it can be: each column gets the least width (never under its minimum
+ * or its widest word) at which its text fits that height; what is left goes to the first column.
+ */
+function balanceWidths(ctx: LayoutContext, grid: Grid, cols: number[], size: number): number[] {
+  const widths = [...grid.widths];
+  const total = sum(cols.map((c) => widths[c]!));
+  const cells = cols.map((c) => grid.rows[0]!.cells.find((x) => x.col === c)!);
+  const least = cols.map((c, i) => {
+    const content = cells[i]!.content;
+    const word =
+      content.kind === 'text' ? widestRun(content.text, size, ctx.fonts[content.font ?? 'regular']).width + 4.3 : 0;
+    return Math.min(Math.max(HEADER_MINS.get(c) ?? 0, word), widths[c]!);
+  });
+  const height = (i: number, w: number) => contentHeight(ctx, cells[i]!.content, w, size);
+  // The least width of column i at which its cell is at most h tall (`total` when none is).
+  const widthFor = (i: number, h: number): number => {
+    let lo = least[i]!;
+    if (height(i, lo) <= h) return lo;
+    let hi = total;
+    if (height(i, hi) > h) return total;
+    for (let k = 0; k < 16; k++) {
+      const mid = (lo + hi) / 2;
+      if (height(i, mid) <= h) hi = mid;
+      else lo = mid;
+    }
+    return Math.ceil(hi * 100) / 100;
+  };
+  let lo = 0;
+  let hi = Math.max(...cols.map((_, i) => height(i, widths[cols[i]!]!)));
+  for (let k = 0; k < 16; k++) {
+    const mid = (lo + hi) / 2;
+    if (sum(cols.map((_, i) => widthFor(i, mid))) <= total) hi = mid;
+    else lo = mid;
+  }
+  const shared = cols.map((_, i) => widthFor(i, hi));
+  if (sum(shared) > total + 0.01) return widths;
+  cols.forEach((c, i) => (widths[c] = shared[i]!));
+  widths[cols[0]!] = widths[cols[0]!]! + total - sum(shared);
+  return widths;
+}
+
 interface ProseRow {
   heading: string;
   text: string;
@@ -535,54 +588,38 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
   y += 20;
 
   // Header row: 基本目標 | n | 重点施策 | n | title | 主管課 | … | 担当班 | … | 関係課 | ….
+  const header: Grid = {
+    widths: [44, 26, 44, 26, 0, 40, 110, 40, 80, 40, 120],
+    rows: [],
+  };
   {
-    const fixed = [44, 26, 44, 26, 0, 40, 110, 40, 80, 40, 120];
+    const fixed = header.widths;
     fixed[4] = CONTENT_W - sum(fixed);
     const rowTh = (col: number, text: string): Cell => ({ ...th(col, text), scope: 'Row' });
-    const grid: Grid = {
-      widths: fixed,
-      rows: [
-        {
-          minH: 17,
-          cells: [
-            rowTh(0, '基本目標'),
-            atoms(1, [String(s.basicGoal)], { path: ['basic_goal'], label: '基本目標' }),
-            rowTh(2, '重点施策'),
-            atoms(3, [String(s.measure.number)], { path: ['measure', 'number'], label: '重点施策番号' }),
-            td(4, s.measure.title, { path: ['measure', 'title'], label: '重点施策名' }),
-            rowTh(5, '主管課'),
-            td(6, s.leadDivision, { path: ['lead_division'], label: '主管課' }),
-            rowTh(7, '担当班'),
-            s.team ? td(8, s.team, { path: ['team'], label: '担当班' }) : empty(8),
-            rowTh(9, '関係課'),
-            s.relatedDivisions.length
-              ? td(10, s.relatedDivisions.join('、'), { path: ['related_divisions'], label: '関係課' })
-              : empty(10),
-          ],
-        },
+    header.rows.push({
+      minH: 17,
+      cells: [
+        rowTh(0, '基本目標'),
+        atoms(1, [String(s.basicGoal)], { path: ['basic_goal'], label: '基本目標' }),
+        rowTh(2, '重点施策'),
+        atoms(3, [String(s.measure.number)], { path: ['measure', 'number'], label: '重点施策番号' }),
+        td(4, s.measure.title, { path: ['measure', 'title'], label: '重点施策名' }),
+        rowTh(5, '主管課'),
+        td(6, s.leadDivision, { path: ['lead_division'], label: '主管課' }),
+        rowTh(7, '担当班'),
+        s.team ? td(8, s.team, { path: ['team'], label: '担当班' }) : empty(8),
+        rowTh(9, '関係課'),
+        s.relatedDivisions.length
+          ? td(10, s.relatedDivisions.join('、'), { path: ['related_divisions'], label: '関係課' })
+          : empty(10),
       ],
-    };
-    grid.widths = widen(
-      ctx,
-      grid,
-      [4, 6, 8, 10],
-      new Map([
-        [4, 80],
-        [6, 50],
-        [8, 40],
-        [10, 50],
-      ]),
-    );
-    const size = atomSize(ctx, grid, PREF.header);
-    const h = measure(ctx, grid, size);
-    const placed = placeGrid(ctx, grid, h, size, x0, y, [0]);
-    nodes.push({ type: 'group', tag: 'Sect', children: placed.nodes });
-    y = placed.bottom + GAP;
+    });
+    header.widths = widen(ctx, header, HEADER_TEXT_COLS, HEADER_MINS);
   }
+  const headerMax = atomSize(ctx, header, PREF.header);
 
   // The page below the header: (1), (2) with the committee, (3). (3) and the headings are fixed.
   const totals = totalsBlock(ctx, g);
-  const proseTop = y;
   const notes = overrideNotes(g);
   const allLegend = g.scheme.legend.map((_, i) => i);
   // (1)'s columns: the legend beside the table as the form has it; when a number needs the width,
@@ -590,11 +627,50 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
   const bands = indicatorBands(ctx, g, opts.gradeColumn);
   const legendBeside = bands.beside;
   const legendW = legendBeside ? LEGEND_W : Math.min(CONTENT_W, 420);
-
-  // What (2) needs at least: ① progress, a few lines of each prose row, the committee's head and one row.
   const verif = verificationRows(g);
   const minVerif = minVerificationHeight(ctx, verif);
   const sectionsH = 3 * SECTION_H + 3 * GAP + (totals.bands - 1) * GAP;
+
+  // The header prints at its size unless titles at the format's limit make it so tall that the page
+  // would not keep (2) its least room under the least of (1) (its first band without KPI rows, the
+  // legend's title): then it shrinks, never below the floor.
+  {
+    const first = bands.cols[0]!;
+    const least1 =
+      sum(measure(ctx, indicatorGrid(g, first, true, [], false), FLOOR)) +
+      (g.kpis.length > 0 || bands.cols.length > 1 ? NOTE_LINE_H : 0) +
+      (legendBeside ? 0 : GAP + sum(measure(ctx, legendGrid(g, legendW, [], true, []), FLOOR)) + NOTE_LINE_H);
+    const below = GAP + least1 + minVerif + sectionsH + totals.height;
+    const room = BOTTOM - y;
+    let size = headerMax;
+    if (sum(measure(ctx, header, size)) + below > room) {
+      // Too tall: first the text columns share their width so that the tallest is least, then the size
+      // goes down with them shared anew at each size.
+      const plain = header.widths;
+      let fit: { size: number; widths: number[] } | undefined;
+      for (const sz of sizesFrom(headerMax)) {
+        const widths = balanceWidths(ctx, header, HEADER_TEXT_COLS, sz);
+        if (sum(measure(ctx, { ...header, widths }, sz)) + below <= room) {
+          fit = { size: sz, widths };
+          break;
+        }
+      }
+      fit ??=
+        headerMax >= FLOOR ? { size: FLOOR, widths: balanceWidths(ctx, header, HEADER_TEXT_COLS, FLOOR) } : undefined;
+      if (fit && sum(measure(ctx, { ...header, widths: fit.widths }, fit.size)) < sum(measure(ctx, header, fit.size)))
+        header.widths = fit.widths;
+      else header.widths = plain;
+      size = fit?.size ?? headerMax;
+    }
+    if (size < headerMax) shrinkWarning(ctx, neediest(ctx, header, headerMax), '表題欄', headerMax, size);
+    const h = measure(ctx, header, size);
+    const placed = placeGrid(ctx, header, h, size, x0, y, [0]);
+    nodes.push({ type: 'group', tag: 'Sect', children: placed.nodes });
+    y = placed.bottom + GAP;
+  }
+  const proseTop = y;
+
+  // What (2) needs at least: ① progress, a few lines of each prose row, the committee's head and one row.
   const avail = BOTTOM - proseTop - sectionsH - totals.height;
   const budget1 = avail - minVerif;
 
@@ -627,10 +703,10 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
   if (fit1 !== undefined) s1 = fit1;
   else {
     const tb = legendBeside ? budget1 : budget1 * 0.75;
-    // A cut table or legend ends with its reference line to 別紙 (one under each band, and one more
-    // under the last band printed when later bands continue there): count them in.
+    // A cut table or legend ends with its reference line to 別紙 (one under each band; under the last
+    // band printed, the same line refers to the later bands continued there): count them in.
     const notesH = (k: number, nb: number) =>
-      (k < g.kpis.length ? nb * NOTE_LINE_H : 0) + (nb < bands.cols.length ? NOTE_LINE_H : 0);
+      k < g.kpis.length ? nb * NOTE_LINE_H : nb < bands.cols.length ? NOTE_LINE_H : 0;
     const tableFits = (k: number, nb: number) => tableH(s1, k, nb) + notesH(k, nb) <= tb;
     while (bandCount > 1 && !tableFits(0, bandCount)) bandCount--;
     while (kpiCount > 0 && !tableFits(kpiCount, bandCount)) kpiCount--;
@@ -654,6 +730,8 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
     sect.push(hd.node);
     y += hd.h;
     let bottom = y;
+    // The reference under the last band printed: shared by its KPI rows continued and the later bands.
+    let lastRef: TextRun | undefined;
     bands.cols.slice(0, bandCount).forEach((cols, b) => {
       const grid = indicatorGrid(g, cols, true, g.kpis.slice(0, kpiCount), false);
       const h = measure(ctx, grid, s1);
@@ -671,6 +749,7 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
       if (kpiCount < g.kpis.length) {
         const ref = noteLine(ctx, REF_PLACEHOLDER, x0, bottom, sum(cols.widths), sect);
         bottom += ref.h;
+        lastRef = ref.run;
         const rest = g.kpis.slice(kpiCount);
         const cont = indicatorGrid(g, cols, false, rest, true);
         ctx.annex.push({
@@ -689,9 +768,16 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
     });
     if (bandCount < bands.cols.length) {
       // The later bands: the table again on 別紙, whole (数値目標, then the KPIs), after what continues
-      // from the bands above; one reference line under the last band printed.
-      const ref = noteLine(ctx, REF_PLACEHOLDER, x0, bottom, sum(bands.cols[bandCount - 1]!.widths), sect);
-      bottom += ref.h;
+      // from the bands above; one reference line under the last band printed — the one of its KPI rows
+      // continued when there is one, naming both 別紙 pages should they differ.
+      let run = lastRef;
+      if (run) ctx.sharedRefs.add(run);
+      else {
+        const ref = noteLine(ctx, REF_PLACEHOLDER, x0, bottom, sum(bands.cols[bandCount - 1]!.widths), sect);
+        bottom += ref.h;
+        run = ref.run;
+      }
+      const ref = { run };
       bands.cols.slice(bandCount).forEach((cols, k) => {
         const ys = cols.years;
         const span = `${fiscalYearHeader(ys[0]!, true)}〜${fiscalYearHeader(ys[ys.length - 1]!, true)}`;
@@ -787,6 +873,13 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
       ctx.annex.length = annexAt;
       ctx.warnings.length = warnAt;
       block = verificationBlock(ctx, g, verif, x0, y, fit);
+    }
+    if (block.bottom > y + room + 0.01) {
+      // Not even its headings fit under a header and a first band of (1) at the format's limits:
+      // (2) goes to 別紙 whole, as the form has it, and page 1 says 「別紙のとおり」 with the reference.
+      ctx.annex.length = annexAt;
+      ctx.warnings.length = warnAt;
+      block = verificationToAnnex(ctx, g, verif, x0, y, room);
     }
     sect.push(...block.nodes);
     nodes.push({ type: 'group', tag: 'Sect', children: sect });
@@ -1136,6 +1229,83 @@ function verificationBlock(
     });
   }
   return { nodes, bottom: pc.bottom };
+}
+
+/**
+ * (2) on 別紙, whole: the 検証内容 table and the committee's, at the 別紙's size, divided between pages
+ * at a line where a row is taller than a page. Page 1 keeps (2)'s place with one row: 検証内容 |
+ * 「別紙のとおり」 and the reference to the 別紙 page.
+ */
+function verificationToAnnex(
+  ctx: LayoutContext,
+  g: GradedSheet,
+  prose: ProseRow[],
+  x0: number,
+  top: number,
+  room: number,
+): { nodes: LayoutNode[]; bottom: number } {
+  const s = g.sheet;
+  const here: Grid = {
+    widths: [V.vl + V.head, TEXT_W],
+    rows: [
+      {
+        cells: [
+          { ...th(0, '検証内容'), scope: 'Row' },
+          td(1, `別紙のとおり\n${REF_PLACEHOLDER}`, { path: ['progress'], label: '（２）重点施策に関する検証' }),
+        ],
+      },
+    ],
+  };
+  const size = sizesFrom(PREF.verification).find((sz) => sum(measure(ctx, here, sz)) <= room) ?? FLOOR;
+  // The row fills (2)'s place down to (3), as the block does when it is on the page.
+  const h = measure(ctx, here, size).map((v) => Math.max(v, Math.floor(room * 100) / 100));
+  const placed = placeGrid(ctx, here, h, size, x0, top, [0]);
+  const runs: TextRun[] = [];
+  const collect = (nodes: LayoutNode[]): void => {
+    for (const n of nodes)
+      if (n.type === 'group') collect(n.children);
+      else if (n.type === 'text') runs.push(...n.runs.filter((r) => r.text === REF_PLACEHOLDER));
+  };
+  collect(placed.nodes);
+  const vg = verificationGrid(g, prose);
+  ctx.annex.push({
+    kind: 'table',
+    heading: '（２）重点施策に関する検証',
+    grid: vg,
+    head: [],
+    body: vg.rows.map((_, i) => i),
+    size: ANNEX_SIZE,
+    path: ['progress'],
+    label: '（２）検証内容',
+    refs: runs,
+  });
+  const entries = s.committee.map((c) => ({
+    opinion: `${circled(c.number)}${c.opinion.replace(/\s+$/u, '')}`,
+    response: `${circled(c.number)}${c.response.replace(/\s+$/u, '')}`,
+    fieldO: { path: [...c.path, 'opinion'], label: `推進委員会からの意見 ${circled(c.number)}` },
+    fieldR: { path: [...c.path, 'response'], label: `担当課の考え ${circled(c.number)}` },
+  }));
+  const cg = committeeGrid(entries.length ? entries : [{ opinion: '-', response: '-' }]);
+  ctx.annex.push({
+    kind: 'table',
+    heading: '（２）推進委員会からの意見',
+    grid: cg,
+    head: [0],
+    body: cg.rows.map((_, i) => i).slice(1),
+    size: ANNEX_SIZE,
+    path: s.committee[0] ? [...s.committee[0].path, 'opinion'] : ['committee'],
+    label: '推進委員会からの意見',
+    refs: [],
+  });
+  ctx.warn(
+    'layout.section-to-annex',
+    ['progress'],
+    '表題欄と（１）が 6pt でも 1 枚目の大半を占め、（２）の見出しも収まらないため、（２）重点施策に関する検証を全体で別紙に印刷しました（1 枚目は「別紙のとおり」）',
+    'the header row and (1) take most of page 1 even at 6 pt, leaving (2) no room for its headings: (2) prints whole on 別紙 (attachment), page 1 saying 「別紙のとおり」 (see attachment)',
+    '重点施策名・主管課・担当班・関係課や数値目標の名称・注記を短くすると、（２）が 1 枚目に戻ります',
+    'shorter titles in the header row (重点施策名, 主管課, 担当班, 関係課) or a shorter 数値目標 name and note bring (2) back to page 1',
+  );
+  return { nodes: placed.nodes, bottom: placed.bottom };
 }
 
 /** (3) as a grid: 単位 | years （決算） | 合計; 事業費 合計 and 一般財源 合計 in 千円 (from graded.totals, never re-added). */

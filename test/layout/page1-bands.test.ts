@@ -172,12 +172,53 @@ describe('page 1 with (1) in several bands of year columns', () => {
     const p1 = doc.flat.slice(0, doc.pageOf.indexOf(2));
     const kpiBlock = p1.slice(p1.indexOf(flat('重要業績評価指標（KPI）')));
     expect(kpiBlock).toMatch(/^重要業績評価指標（KPI）.*（決算）別紙のとおり（別紙\d+に続く）/u);
+    // The KPI rows of the band printed and the later bands continue on the same 別紙 page: page 1 says
+    // so once, in one reference line under the band (before, two lines, one under the other), and the
+    // warnings still name both.
+    const refs = [...p1.matchAll(/（別紙(\d+)に続く）/gu)];
+    const underBand = p1.slice(p1.indexOf(flat('別紙のとおり')), p1.indexOf(flat(graded.scheme.title)));
+    expect([...underBand.matchAll(/（別紙(\d+)に続く）/gu)].length, underBand).toBe(1);
+    const kpiRest = doc.flat.indexOf(flat('（１）施策の目標指標、KPI（続き'));
+    const laterBands = doc.flat.indexOf(flat('（１）施策の目標指標、KPI（令和'));
+    expect(kpiRest).toBeGreaterThan(0);
+    expect(laterBands).toBeGreaterThan(kpiRest);
+    expect(doc.pageOf[laterBands]).toBe(doc.pageOf[kpiRest]);
+    expect(refs[0]![1]).toBe(String(doc.pageOf[kpiRest]! - 2));
+    for (const label of ['（１）ＫＰＩ16 以降', '（１）令和'])
+      expect(
+        built.warnings.some((w) => w.code === 'layout.overflow' && w.message.includes(label)),
+        label,
+      ).toBe(true);
     // (2)'s rows continue on 別紙, the user told so.
     for (const f of ['situation', 'policy'])
       expect(
         built.warnings.some((w) => w.code === 'layout.overflow' && w.path?.[0] === f),
         f,
       ).toBe(true);
+  });
+
+  it('names both 別紙 pages in the one reference line when the KPI rows continued fill a page of their own', {
+    timeout: 60_000,
+  }, async () => {
+    const more = Array.from(
+      { length: 40 },
+      (_, k) =>
+        `  - number: ${20 + k}\n    name: 移住相談件数${k}\n    unit: 件\n    baseline: { value: 91, year: 2018 }\n    target: { value: 200 }\n    actuals: { 2019: 85, 2020: 114 }\n`,
+    ).join('');
+    const graded = gradeText('crowded-kpis.yaml', CROWDED.replace('progress: 概ね順調', `${more}progress: 概ね順調`));
+    expect(graded.kpis.length).toBe(41);
+    const built = await buildSheet(graded, fonts);
+    expect(built.errors).toEqual([]);
+    expectNoLoss(checkSheet(graded, built.pages, built.pdf, fonts, { requireCells: true }));
+    const doc = readPdf(built.pdf);
+    const p1 = doc.flat.slice(0, doc.pageOf.indexOf(2));
+    const underBand = p1.slice(p1.indexOf(flat('（１）施策の目標指標、KPI')), p1.indexOf(flat(graded.scheme.title)));
+    const refs = [...underBand.matchAll(/（別紙([\d・]+)に続く）/gu)].map((m) => m[1]!);
+    expect(refs).toHaveLength(1);
+    const kpiRest = doc.flat.indexOf(flat('（１）施策の目標指標、KPI（続き'));
+    const laterBands = doc.flat.indexOf(flat('（１）施策の目標指標、KPI（令和'));
+    expect(doc.pageOf[laterBands]).toBeGreaterThan(doc.pageOf[kpiRest]!);
+    expect(refs[0]).toBe(`${doc.pageOf[kpiRest]! - 2}・${doc.pageOf[laterBands]! - 2}`);
   });
 
   // The sheets the property test found (seed 2, 40 runs): three bands of a 10-year plan under a goal of
