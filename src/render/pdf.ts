@@ -458,8 +458,8 @@ function markElement(doc: Doc, el: Element, tag: string, state: DrawState): void
 /**
  * The structure tree is written here rather than through pdfkit's struct() and markStructureContent():
  * the same objects with the same numbers and the same marked content (the examples' PDFs are byte for
- * byte those pdfkit wrote), at a third of the cost (pdfkit keeps a closure, a content object and a
- * ParentTree lookup per element, and checks every open marking on each).
+ * byte those pdfkit wrote), without pdfkit's per-element closure, content object and ParentTree
+ * lookup, or its check of every open marking on each (README, "The renderer's own structure tree").
  */
 function drawNode(doc: Doc, node: LayoutNode, parent: Element, state: DrawState): void {
   switch (node.type) {
@@ -612,10 +612,7 @@ const HEX4: string[] = [];
  */
 function encodePlain(font: EncodingFont, face: FontFace, text: string): string {
   const subset = font.subset;
-  let ids = subset[GIDS];
-  if (!ids) {
-    ids = subsetIds(subset);
-  }
+  const ids = subset[GIDS] ?? subsetIds(subset);
   let hex = '';
   for (let i = 0; i < text.length; i++) {
     const cp = text.codePointAt(i)!;
