@@ -19,20 +19,10 @@ import {
   gradeText,
   readPdf,
 } from '../helpers/invariants.js';
+import { GOAL_NAME, GOAL_NOTE, long, TITLE } from '../helpers/page1-text.js';
 
 const fonts = loadFonts();
 
-const repeatTo = (s: string, n: number) => s.repeat(Math.ceil(n / s.length)).slice(0, n);
-/** A 数値目標 of the longest name the format allows (200 characters) and a long note. */
-const GOAL_NAME = repeatTo('市内の事業所と連携した移住・定住促進に関する相談窓口の利用者数及び満足度（', 200);
-const GOAL_NOTE = repeatTo('生涯活躍のまち形成事業による効果を含む', 200);
-/** Prose longer than page 1 holds even at 6 pt: (2) needs all the room it is given, and continues on 別紙. */
-const long = (tag: string) =>
-  Array.from(
-    { length: 20 },
-    (_, i) =>
-      `${tag}${i + 1}：多世代交流施設の開設に向け、施設運営の指定管理委託に関する準備や設置管理条例の制定等を行った。`,
-  ).join('');
 const YEARS = [2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025];
 
 /** A 10-year plan (令和2〜11年度) with 参考 years, actuals of 15 digits: three bands of year columns. */
@@ -93,7 +83,6 @@ const flat = (s: string) => s.replace(/\s+/gu, '');
  * values of 13 digits narrowing the name column, (3) in two bands. The first band alone leaves (2)
  * less than two lines a row: each row keeps its heading and what fits, the rest on 別紙.
  */
-const TITLE = repeatTo('課題がある・ICT・関係人口の創出を多世代交流施設前年度実績を上回る', 200);
 const money = Array.from({ length: 12 }, (_, i) => `${2018 + i}: -99999999999${i % 10}`).join(', ');
 const CROWDED = SHEET.replace('reference_years: [2018, 2019]', 'reference_years: [2017, 2018, 2019]')
   .replace(

@@ -15,18 +15,9 @@ import {
   gradeText,
   readPdf,
 } from '../helpers/invariants.js';
+import { GOAL_NAME, GOAL_NOTE, long, TITLE } from '../helpers/page1-text.js';
 
 const fonts = loadFonts();
-const repeatTo = (s: string, n: number) => s.repeat(Math.ceil(n / s.length)).slice(0, n);
-const TITLE = repeatTo('課題がある・ICT・関係人口の創出を多世代交流施設前年度実績を上回る', 200);
-const GOAL_NAME = repeatTo('市内の事業所と連携した移住・定住促進に関する相談窓口の利用者数及び満足度（', 200);
-const GOAL_NOTE = repeatTo('生涯活躍のまち形成事業による効果を含む', 200);
-const long = (tag: string) =>
-  Array.from(
-    { length: 20 },
-    (_, i) =>
-      `${tag}${i + 1}：多世代交流施設の開設に向け、施設運営の指定管理委託に関する準備や設置管理条例の制定等を行った。`,
-  ).join('');
 /**
  * A sheet with 200-character titles in every cell of the header row and a 数値目標 of 200-character
  * name and a note (200 characters unless told). `wide`: a 10-year plan (令和2〜11年度) with 3 参考
