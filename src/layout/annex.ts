@@ -38,11 +38,11 @@ export function layoutAnnex(ctx: LayoutContext, ident: string): Page[] {
     nodes = [];
     y = top;
   };
-  const headingHeight = (text: string) =>
-    breakLines(text, CONTENT_W, HEAD_SIZE, ctx.fonts.bold).length * HEAD_SIZE * 1.5 + 2;
+  const headingLines = (text: string) => breakLines(text, CONTENT_W, HEAD_SIZE, ctx.fonts.bold);
+  const headingHeight = (lines: readonly unknown[]) => lines.length * HEAD_SIZE * 1.5 + 2;
   const heading = (text: string) => {
-    const lines = breakLines(text, CONTENT_W, HEAD_SIZE, ctx.fonts.bold);
-    const h = lines.length * HEAD_SIZE * 1.5 + 2;
+    const lines = headingLines(text);
+    const h = headingHeight(lines);
     if (y + h + SIZE * LEAD * 2 > BOTTOM && y > top) newPage();
     const runs: TextRun[] = lines.map((l, i) => ({
       text: l.text,
@@ -108,7 +108,7 @@ export function layoutAnnex(ctx: LayoutContext, ident: string): Page[] {
       if (y > top && groups.length > 0) {
         const [a, b] = groups[0]!;
         const gh = sum(h.slice(a, b));
-        const below = BOTTOM - (y + headingHeight(item.heading)) - headH;
+        const below = BOTTOM - (y + headingHeight(headingLines(item.heading))) - headH;
         const none = gh > pageRoom + 0.01 ? splitGroup(ctx, grid, item.size, a, b, below) === null : gh > below + 0.01;
         if (none) newPage();
       }

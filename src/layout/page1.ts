@@ -646,7 +646,6 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
     if (sum(measure(ctx, header, size)) + below > room) {
       // Too tall: first the text columns share their width so that the tallest is least, then the size
       // goes down with them shared anew at each size.
-      const plain = header.widths;
       let fit: { size: number; widths: number[] } | undefined;
       for (const sz of sizesFrom(headerMax)) {
         const widths = balanceWidths(ctx, header, HEADER_TEXT_COLS, sz);
@@ -659,7 +658,6 @@ export function layoutPage1(ctx: LayoutContext, g: GradedSheet, opts: Page1Optio
         headerMax >= FLOOR ? { size: FLOOR, widths: balanceWidths(ctx, header, HEADER_TEXT_COLS, FLOOR) } : undefined;
       if (fit && sum(measure(ctx, { ...header, widths: fit.widths }, fit.size)) < sum(measure(ctx, header, fit.size)))
         header.widths = fit.widths;
-      else header.widths = plain;
       size = fit?.size ?? headerMax;
     }
     if (size < headerMax) shrinkWarning(ctx, neediest(ctx, header, headerMax), '表題欄', headerMax, size);
@@ -994,6 +992,17 @@ interface Entry {
   n: string;
 }
 
+/** The committee's entries, each opinion and answer led by its number (①). */
+function committeeEntries(g: GradedSheet): Entry[] {
+  return g.sheet.committee.map((c) => ({
+    opinion: `${circled(c.number)}${c.opinion.replace(/\s+$/u, '')}`,
+    response: `${circled(c.number)}${c.response.replace(/\s+$/u, '')}`,
+    fieldO: { path: [...c.path, 'opinion'], label: `推進委員会からの意見 ${circled(c.number)}` },
+    fieldR: { path: [...c.path, 'response'], label: `担当課の考え ${circled(c.number)}` },
+    n: circled(c.number),
+  }));
+}
+
 function verificationGrid(g: GradedSheet, rows: { heading: string; text: string; field: Field }[]): Grid {
   const choiceW = TEXT_W / PROGRESS_CHOICES.length - CHOICE_MARK_W;
   const widths = [V.vl, V.head, ...PROGRESS_CHOICES.flatMap(() => [choiceW, CHOICE_MARK_W])];
@@ -1058,14 +1067,7 @@ function verificationBlock(
   top: number,
   room: number,
 ): { nodes: LayoutNode[]; bottom: number } {
-  const s = g.sheet;
-  const entries: Entry[] = s.committee.map((c) => ({
-    opinion: `${circled(c.number)}${c.opinion.replace(/\s+$/u, '')}`,
-    response: `${circled(c.number)}${c.response.replace(/\s+$/u, '')}`,
-    fieldO: { path: [...c.path, 'opinion'], label: `推進委員会からの意見 ${circled(c.number)}` },
-    fieldR: { path: [...c.path, 'response'], label: `担当課の考え ${circled(c.number)}` },
-    n: circled(c.number),
-  }));
+  const entries = committeeEntries(g);
   const shownEntries = entries.length ? entries : [{ opinion: '-', response: '-' }];
   const heightAt = (size: number) =>
     sum(measure(ctx, verificationGrid(g, prose), size)) + sum(measure(ctx, committeeGrid(shownEntries), size));
@@ -1279,12 +1281,7 @@ function verificationToAnnex(
     label: '（２）検証内容',
     refs: runs,
   });
-  const entries = s.committee.map((c) => ({
-    opinion: `${circled(c.number)}${c.opinion.replace(/\s+$/u, '')}`,
-    response: `${circled(c.number)}${c.response.replace(/\s+$/u, '')}`,
-    fieldO: { path: [...c.path, 'opinion'], label: `推進委員会からの意見 ${circled(c.number)}` },
-    fieldR: { path: [...c.path, 'response'], label: `担当課の考え ${circled(c.number)}` },
-  }));
+  const entries = committeeEntries(g);
   const cg = committeeGrid(entries.length ? entries : [{ opinion: '-', response: '-' }]);
   ctx.annex.push({
     kind: 'table',
